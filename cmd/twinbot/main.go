@@ -4,9 +4,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/twinbot/twinbot/knowledge"
 )
@@ -17,9 +20,15 @@ func main() {
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	switch cmd {
 	case "check":
 		os.Exit(check(args))
+	case "ask":
+		os.Exit(runAsk(ctx, args, os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+	case "run":
+		os.Exit(runRun(ctx, args, os.Getenv, os.Stdin, os.Stdout, os.Stderr))
 	default:
 		fmt.Fprintf(os.Stderr, "twinbot: unknown command %q\n", cmd)
 		os.Exit(2)

@@ -1,0 +1,718 @@
+package bot
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/twinbot/twinbot/knowledge"
+)
+
+// composer builds one reply in one language, noting when a KB text had to
+// be shown in another language.
+type composer struct {
+	b    *Bot
+	t    *T
+	r    *Reply
+	fell map[string]bool
+	now  time.Time
+}
+
+func (b *Bot) compose(lang, intent string) *composer {
+	t := b.cat.For(lang)
+	return &composer{b: b, t: t, r: &Reply{Lang: t.Lang, Intent: intent}, fell: map[string]bool{}, now: b.now()}
+}
+
+// done adds the language-fallback note and returns the reply.
+func (c *composer) done() Reply {
+	if len(c.fell) > 0 {
+		var names []string
+		for l := range c.fell {
+			names = append(names, LangName(l))
+		}
+		sort.Strings(names)
+		c.r.Notes = append(c.r.Notes, c.t.S("note.fallback", "Langs", c.t.List(names)))
+	}
+	return *c.r
+}
+
+// txt picks a KB text in the reply's language, else the town's.
+func (c *composer) txt(x knowledge.Text, town *knowledge.Town) string {
+	var fb []string
+	if town != nil {
+		fb = append(fb, town.DefaultLang)
+	}
+	s, l := c.t.Text(x, fb...)
+	if s != "" && l != c.t.Lang && !isName(x) {
+		c.fell[l] = true
+	}
+	return s
+}
+
+// isName reports whether x looks like a name (short, one line): names are
+// shown in their own spelling without a note.
+func isName(x knowledge.Text) bool {
+	for _, s := range x {
+		if len(s) > 60 || strings.ContainsAny(s, ".\n") {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *composer) list(x knowledge.TextList, town *knowledge.Town) []string {
+	var fb []string
+	if town != nil {
+		fb = append(fb, town.DefaultLang)
+	}
+	s, l := c.t.TextList(x, fb...)
+	if len(s) > 0 && l != c.t.Lang {
+		c.fell[l] = true
+	}
+	return s
+}
+
+func (c *composer) townName(t *knowledge.Town) string { return c.txt(t.Name, t) }
+
+func (c *composer) partnerName(p *knowledge.PartnerRef) string {
+	return c.txt(p.Partner.Name, p.Town)
+}
+
+func (c *composer) relation(p *knowledge.PartnerRef) string {
+	return c.t.S("rel."+p.Partner.Relation, "Town", c.townName(p.Town))
+}
+
+// answer builds the reply to an understood query.
+func (b *Bot) answer(q *Query, lang string, st *state) Reply {
+	c := b.compose(lang, q.Intent)
+	switch q.Intent {
+	case IntentGreeting:
+		c.greeting()
+	case IntentHelp:
+		c.help()
+	case IntentPartnersList:
+		if !c.partnersList(q, st) {
+			return c.whichTown(q, st)
+		}
+	case IntentPartnerCount:
+		if !c.partnerCount(q, st) {
+			return c.whichTown(q, st)
+		}
+	case IntentPartnersByCountry:
+		c.byCountry(q, st)
+	case IntentPartnerInfo:
+		if !c.partnerInfo(q) {
+			return c.unknown(q, st)
+		}
+	case IntentAgreementDate:
+		if !c.agreements(q, st) {
+			return c.whichTown(q, st)
+		}
+	case IntentCooperationScope:
+		c.cooperation(q)
+	case IntentNews:
+		c.news(q, st)
+	case IntentTwinningAbout:
+		c.pages(q, st, knowledge.PageAbout, knowledge.PageHistory)
+	case IntentCommitments:
+		c.pages(q, st, knowledge.PageCommitments, knowledge.PageMethods)
+	case IntentExchangesUpcoming:
+		c.exchanges(q, st)
+	case IntentSignup:
+		c.signupInfo(q, st)
+	default:
+		return c.unknown(q, st)
+	}
+	return c.done()
+}
+
+// towns resolves which towns a query is about: the towns it names, else
+// the towns of the partners it names, else the user's chosen town, else
+// the configured default; nil means all.
+func (b *Bot) towns(q *Query, st *state) []*knowledge.Town {
+	if len(q.Towns) > 0 {
+		return q.Towns
+	}
+	var out []*knowledge.Town
+	seen := map[*knowledge.Town]bool{}
+	for _, p := range q.Partners {
+		if !seen[p.Town] {
+			seen[p.Town] = true
+			out = append(out, p.Town)
+		}
+	}
+	for _, pl := range q.Places {
+		if pl.Town != nil && !seen[pl.Town] {
+			seen[pl.Town] = true
+			out = append(out, pl.Town)
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	if st != nil && st.Town != "" {
+		if t, ok := b.kb.Town(st.Town); ok {
+			return []*knowledge.Town{t}
+		}
+	}
+	if t, ok := b.kb.Town(b.cfg.DefaultTown); ok {
+		return []*knowledge.Town{t}
+	}
+	if len(b.kb.Towns) == 1 {
+		return b.kb.Towns
+	}
+	return nil
+}
+
+// whichTown asks the user to pick a town, remembering the question.
+func (c *composer) whichTown(q *Query, st *state) Reply {
+	c.r.Intent = q.Intent
+	c.r.Text = append(c.r.Text, c.t.S("which_town"))
+	for _, t := range c.b.kb.Towns {
+		c.r.Choices = append(c.r.Choices, Choice{Label: c.townName(t), Data: "/town " + t.ID})
+	}
+	if st != nil {
+		st.Pending = q.text
+	}
+	return c.done()
+}
+
+func (c *composer) greeting() {
+	var names []string
+	for _, t := range c.b.kb.Towns {
+		names = append(names, c.townName(t))
+	}
+	c.r.Text = append(c.r.Text, c.t.S("greeting", "Towns", c.t.List(names)))
+	c.r.Text = append(c.r.Text, c.t.S("help.what"))
+	c.helpChoices()
+}
+
+func (c *composer) help() {
+	c.r.Title = c.t.S("help.title")
+	c.r.Text = append(c.r.Text, c.t.S("help.what"))
+	for _, id := range []string{"help.ex.partners", "help.ex.agreement", "help.ex.cooperation", "help.ex.country", "help.ex.exchanges", "help.ex.news"} {
+		c.r.Items = append(c.r.Items, c.t.S(id))
+	}
+	c.r.Text = append(c.r.Text, c.t.S("help.commands"))
+	c.helpChoices()
+}
+
+func (c *composer) helpChoices() {
+	c.r.Choices = append(c.r.Choices,
+		Choice{Label: c.t.S("choice.partners"), Data: "/partners"},
+		Choice{Label: c.t.S("choice.exchanges"), Data: "/exchanges"},
+		Choice{Label: c.t.S("choice.news"), Data: "/news"},
+	)
+}
+
+// unknown is the honest "I don't know", with what the bot can answer and
+// whom to ask.
+func (c *composer) unknown(q *Query, st *state) Reply {
+	c.r.Intent = IntentUnknown
+	switch {
+	case q != nil && q.Fact != "" && len(q.Partners) > 0:
+		c.r.Text = append(c.r.Text, c.t.S("unknown.fact", "Fact", c.t.S("factname."+q.Fact), "Place", c.partnerName(q.Partners[0])))
+	default:
+		c.r.Text = append(c.r.Text, c.t.S("unknown"))
+	}
+	c.r.Text = append(c.r.Text, c.t.S("help.what"))
+	var towns []*knowledge.Town
+	if q != nil {
+		towns = c.b.towns(q, st)
+	}
+	for _, t := range towns {
+		c.contact(t)
+	}
+	c.helpChoices()
+	return c.done()
+}
+
+// contact adds a line on whom to ask in a town.
+func (c *composer) contact(t *knowledge.Town) {
+	var who []string
+	if t.Contact != nil {
+		if n := c.txt(t.Contact.Name, t); n != "" {
+			who = append(who, n)
+		}
+		for _, s := range []string{t.Contact.Email, t.Contact.Phone, t.Contact.URL} {
+			if s != "" {
+				who = append(who, s)
+			}
+		}
+	}
+	if len(who) == 0 && t.Website != "" {
+		who = append(who, t.Website)
+	}
+	if len(who) > 0 {
+		c.r.Text = append(c.r.Text, c.t.S("contact", "Town", c.townName(t), "Contact", strings.Join(who, ", ")))
+	}
+}
+
+// relFilter returns the relations a query restricts to; generic words for
+// partner towns do not restrict.
+func relFilter(q *Query) map[string]bool {
+	f := map[string]bool{}
+	for _, r := range q.Relations {
+		if r == knowledge.RelTwin {
+			return nil
+		}
+		f[r] = true
+	}
+	if len(f) == 0 {
+		return nil
+	}
+	return f
+}
+
+func (c *composer) partnerLine(p *knowledge.PartnerRef, withTown bool) string {
+	s := c.partnerName(p) + " (" + c.t.Country(p.Partner.Country) + ")"
+	if d := firstDate(p.Partner); d != nil {
+		s += " — " + c.t.S("since", "Year", d.Year)
+	}
+	if withTown {
+		s += " — " + c.relation(p)
+	}
+	return s
+}
+
+// firstDate is the date of a partner's earliest agreement.
+func firstDate(p *knowledge.Partner) *knowledge.Date {
+	var d *knowledge.Date
+	for _, a := range p.Agreements {
+		if a.Date != nil && (d == nil || a.Date.Before(*d)) {
+			d = a.Date
+		}
+	}
+	return d
+}
+
+func refs(t *knowledge.Town) []*knowledge.PartnerRef {
+	out := make([]*knowledge.PartnerRef, len(t.Partners))
+	for i := range t.Partners {
+		out[i] = &knowledge.PartnerRef{Town: t, Partner: &t.Partners[i]}
+	}
+	return out
+}
+
+func (c *composer) partnersList(q *Query, st *state) bool {
+	towns := c.b.towns(q, st)
+	if towns == nil {
+		return false
+	}
+	filter := relFilter(q)
+	for _, t := range towns {
+		groups := map[string][]string{}
+		for _, p := range refs(t) {
+			if filter != nil && !filter[p.Partner.Relation] {
+				continue
+			}
+			groups[p.Partner.Relation] = append(groups[p.Partner.Relation], c.partnerLine(p, false))
+		}
+		card := Card{Title: c.t.S("partners.title", "Town", c.townName(t))}
+		n := 0
+		for _, rel := range knowledge.Relations {
+			if len(groups[rel]) == 0 {
+				continue
+			}
+			n += len(groups[rel])
+			card.Text = append(card.Text, c.t.N("rel."+rel+".heading", len(groups[rel])))
+			card.Items = append(card.Items, groups[rel]...)
+			c.r.Cards = append(c.r.Cards, Card{Title: card.Title + " — " + c.t.N("rel."+rel+".heading", len(groups[rel])), Items: groups[rel]})
+		}
+		if n == 0 {
+			c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
+		}
+	}
+	for _, p := range firstPartners(c.r.Cards) {
+		_ = p
+	}
+	return true
+}
+
+func firstPartners([]Card) []string { return nil }
+
+func (c *composer) partnerCount(q *Query, st *state) bool {
+	towns := c.b.towns(q, st)
+	if towns == nil {
+		return false
+	}
+	filter := relFilter(q)
+	for _, t := range towns {
+		count := map[string]int{}
+		total := 0
+		for _, p := range t.Partners {
+			if filter != nil && !filter[p.Relation] {
+				continue
+			}
+			count[p.Relation]++
+			total++
+		}
+		var parts []string
+		for _, rel := range knowledge.Relations {
+			if count[rel] > 0 {
+				parts = append(parts, c.t.N("rel."+rel+".count", count[rel]))
+			}
+		}
+		line := c.t.N("count.total", total, "Town", c.townName(t))
+		if len(parts) > 0 {
+			line += " " + c.t.List(parts) + "."
+		}
+		c.r.Text = append(c.r.Text, line)
+	}
+	return true
+}
+
+func (c *composer) byCountry(q *Query, st *state) {
+	towns := c.b.towns(q, st)
+	if towns == nil {
+		towns = c.b.kb.Towns
+	}
+	filter := relFilter(q)
+	for _, cc := range q.Countries {
+		var items []string
+		for _, t := range towns {
+			for _, p := range refs(t) {
+				if p.Partner.Country != cc || (filter != nil && !filter[p.Partner.Relation]) {
+					continue
+				}
+				items = append(items, c.partnerLine(p, true))
+			}
+		}
+		title := c.t.S("country.title", "Country", c.t.Country(cc))
+		if len(items) == 0 {
+			c.r.Text = append(c.r.Text, c.t.S("country.none", "Country", c.t.Country(cc)))
+			continue
+		}
+		c.r.Cards = append(c.r.Cards, Card{Title: title, Items: items})
+	}
+}
+
+// partnerInfo answers about one or more partners: the fact asked for, or
+// the partner's card. It returns false when the fact asked is not known.
+func (c *composer) partnerInfo(q *Query) bool {
+	ps := q.Partners
+	if len(ps) > 3 {
+		ps = ps[:3]
+	}
+	if q.Fact != "" {
+		for _, p := range ps {
+			if !c.fact(p, q.Fact) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, p := range ps {
+		c.notPartnerOf(q, p)
+		c.r.Cards = append(c.r.Cards, c.card(p))
+	}
+	return true
+}
+
+// notPartnerOf says so when a question pairs a partner with a town it is not
+// a partner of.
+func (c *composer) notPartnerOf(q *Query, p *knowledge.PartnerRef) {
+	for _, t := range q.Towns {
+		if t == p.Town {
+			return
+		}
+	}
+	if len(q.Towns) > 0 {
+		c.r.Text = append(c.r.Text, c.t.S("not_partner_of", "Partner", c.partnerName(p), "Town", c.townName(q.Towns[0]), "Owner", c.townName(p.Town)))
+	}
+}
+
+// fact answers one fact; false when the KB does not have it.
+func (c *composer) fact(p *knowledge.PartnerRef, fact string) bool {
+	f := p.Partner.Facts
+	name := c.partnerName(p)
+	var s string
+	switch fact {
+	case "population":
+		if f == nil || f.Population == 0 {
+			return false
+		}
+		s = c.t.S("fact.population", "Place", name, "N", c.t.Num(f.Population))
+		if f.PopulationYear != 0 {
+			s += " (" + fmt.Sprint(f.PopulationYear) + ")"
+		}
+	case "founded":
+		if f == nil || f.Founded == nil {
+			return false
+		}
+		s = c.t.S("fact.founded", "Place", name, "Date", c.t.Date(f.Founded))
+	case "first_mention":
+		if f == nil || f.FirstMention == nil {
+			return false
+		}
+		s = c.t.S("fact.first_mention", "Place", name, "Date", c.t.Date(f.FirstMention))
+	case "town_rights":
+		if f == nil || f.TownRights == nil {
+			return false
+		}
+		s = c.t.S("fact.town_rights", "Place", name, "Date", c.t.Date(f.TownRights))
+	case "location":
+		s = c.t.S("fact.country", "Place", name, "Country", c.t.Country(p.Partner.Country))
+		if f != nil && len(f.Location) > 0 {
+			s += " " + c.txt(f.Location, p.Town)
+		} else if d := c.txt(p.Partner.Description, p.Town); d != "" {
+			c.r.Text = append(c.r.Text, s)
+			s = d
+		}
+	case "website":
+		if p.Partner.Website == "" {
+			return false
+		}
+		s = c.t.S("fact.website", "Place", name, "URL", p.Partner.Website)
+	default:
+		return false
+	}
+	c.r.Title = name
+	c.r.Text = append(c.r.Text, s)
+	return true
+}
+
+// card is a partner's card: everything the KB knows about it.
+func (c *composer) card(p *knowledge.PartnerRef) Card {
+	pt := p.Partner
+	card := Card{Title: c.partnerName(p), Subtitle: c.t.Country(pt.Country)}
+	if pt.PartOf != "" {
+		if whole, ok := c.b.kb.Partner(p.Town.ID, pt.PartOf); ok {
+			card.Fields = append(card.Fields, Field{Name: c.t.S("field.part_of"), Value: c.partnerName(whole)})
+		}
+	}
+	card.Fields = append(card.Fields, Field{Name: c.t.S("field.relation"), Value: c.relation(p)})
+	for _, a := range pt.Agreements {
+		card.Items = append(card.Items, c.agreementLine(p, a))
+	}
+	if pt.FirstContact != nil {
+		card.Items = append(card.Items, c.firstContact(p))
+	}
+	if f := pt.Facts; f != nil {
+		if f.Population != 0 {
+			card.Fields = append(card.Fields, Field{Name: c.t.S("factname.population"), Value: c.t.Num(f.Population)})
+		}
+		for _, x := range []struct {
+			id string
+			d  *knowledge.Date
+		}{{"founded", f.Founded}, {"first_mention", f.FirstMention}, {"town_rights", f.TownRights}} {
+			if x.d != nil {
+				card.Fields = append(card.Fields, Field{Name: c.t.S("factname." + x.id), Value: c.t.Date(x.d)})
+			}
+		}
+		if len(f.Location) > 0 {
+			card.Text = append(card.Text, c.txt(f.Location, p.Town))
+		}
+	}
+	if len(pt.Areas) > 0 {
+		card.Fields = append(card.Fields, Field{Name: c.t.S("field.areas"), Value: c.areas(pt.Areas)})
+	}
+	if d := c.txt(pt.Description, p.Town); d != "" {
+		card.Text = append(card.Text, d)
+	}
+	if pt.Website != "" {
+		card.Links = append(card.Links, Link{Title: c.t.S("field.website"), URL: pt.Website})
+	}
+	for _, l := range pt.Links {
+		card.Links = append(card.Links, Link{Title: c.txt(l.Title, p.Town), URL: l.URL})
+	}
+	return card
+}
+
+func (c *composer) areas(areas []string) string {
+	var names []string
+	for _, a := range areas {
+		names = append(names, c.t.S("area."+a))
+	}
+	return strings.Join(names, ", ")
+}
+
+// agreementLine tells one signing: what, when, where, for which period.
+func (c *composer) agreementLine(p *knowledge.PartnerRef, a knowledge.Agreement) string {
+	what := c.t.S("agreement." + a.Kind)
+	if len(a.Title) > 0 {
+		if title := c.txt(a.Title, p.Town); title != "" && !strings.EqualFold(title, what) {
+			what += " („" + title + "“)"
+		}
+	}
+	var s string
+	place := ""
+	if len(a.Place) > 0 {
+		place = c.txt(a.Place, p.Town)
+	}
+	switch {
+	case a.Date != nil && place != "":
+		s = c.t.S("agreement.signed_at", "What", what, "Date", c.t.Date(a.Date), "Place", place)
+	case a.Date != nil:
+		s = c.t.S("agreement.signed", "What", what, "Date", c.t.Date(a.Date))
+	case place != "":
+		s = c.t.S("agreement.signed_in", "What", what, "Place", place)
+	default:
+		s = what
+	}
+	if a.From != nil || a.To != nil {
+		s += " " + c.t.S("agreement.period", "From", c.t.Date(a.From), "To", c.t.Date(a.To))
+	}
+	if len(a.Note) > 0 {
+		s += " " + c.txt(a.Note, p.Town)
+	}
+	return s
+}
+
+func (c *composer) firstContact(p *knowledge.PartnerRef) string {
+	fc := p.Partner.FirstContact
+	s := c.t.S("first_contact", "Date", c.t.Date(fc.Date))
+	if len(fc.Text) > 0 {
+		s += " " + c.txt(fc.Text, p.Town)
+	}
+	return s
+}
+
+func (c *composer) agreements(q *Query, st *state) bool {
+	if len(q.Partners) == 0 {
+		towns := c.b.towns(q, st)
+		if towns == nil {
+			return false
+		}
+		for _, t := range towns {
+			card := Card{Title: c.t.S("agreements.town", "Town", c.townName(t))}
+			for _, p := range refs(t) {
+				if d := firstDate(p.Partner); d != nil {
+					card.Items = append(card.Items, c.partnerName(p)+": "+c.t.Date(d))
+				}
+			}
+			c.r.Cards = append(c.r.Cards, card)
+		}
+		return true
+	}
+	for _, p := range q.Partners {
+		c.notPartnerOf(q, p)
+		card := Card{Title: c.t.S("agreements.title", "Town", c.townName(p.Town), "Partner", c.partnerName(p))}
+		for _, a := range p.Partner.Agreements {
+			card.Items = append(card.Items, c.agreementLine(p, a))
+		}
+		if p.Partner.FirstContact != nil {
+			card.Items = append(card.Items, c.firstContact(p))
+		}
+		if len(card.Items) == 0 {
+			card.Text = append(card.Text, c.t.S("agreements.none", "Partner", c.partnerName(p)))
+		}
+		card.Fields = append(card.Fields, Field{Name: c.t.S("field.relation"), Value: c.relation(p)})
+		c.r.Cards = append(c.r.Cards, card)
+	}
+	return true
+}
+
+func (c *composer) cooperation(q *Query) {
+	for _, p := range q.Partners {
+		c.notPartnerOf(q, p)
+		card := Card{Title: c.t.S("cooperation.title", "Town", c.townName(p.Town), "Partner", c.partnerName(p))}
+		if len(p.Partner.Areas) > 0 {
+			card.Fields = append(card.Fields, Field{Name: c.t.S("field.areas"), Value: c.areas(p.Partner.Areas)})
+		}
+		card.Items = c.list(p.Partner.Cooperation, p.Town)
+		if d := c.txt(p.Partner.Description, p.Town); d != "" {
+			card.Text = append(card.Text, d)
+		}
+		if len(card.Fields) == 0 && len(card.Items) == 0 && len(card.Text) == 0 {
+			card.Text = append(card.Text, c.t.S("cooperation.none"))
+		}
+		c.r.Cards = append(c.r.Cards, card)
+	}
+}
+
+func (c *composer) news(q *Query, st *state) {
+	var picked []*knowledge.News
+	seen := map[*knowledge.News]bool{}
+	pick := func(n *knowledge.News) {
+		if !seen[n] {
+			seen[n] = true
+			picked = append(picked, n)
+		}
+	}
+	for _, pl := range q.Places {
+		pick(pl.News)
+	}
+	for _, n := range c.b.news {
+		for _, p := range q.Partners {
+			for _, id := range n.Partners {
+				if n.Town == p.Town.ID && id == p.Partner.ID {
+					pick(n)
+				}
+			}
+		}
+	}
+	if len(picked) == 0 {
+		towns := c.b.towns(q, st)
+		for _, n := range c.b.news {
+			if towns == nil || containsTown(towns, n.Town) {
+				pick(n)
+			}
+		}
+	}
+	if len(picked) > 3 {
+		picked = picked[:3]
+	}
+	if len(picked) == 0 {
+		c.r.Text = append(c.r.Text, c.t.S("news.none"))
+		return
+	}
+	for _, n := range picked {
+		town, _ := c.b.kb.Town(n.Town)
+		card := Card{Title: c.txt(n.Title, town)}
+		card.Fields = append(card.Fields, Field{Name: c.t.S("news.published"), Value: c.t.Date(n.Date)})
+		if n.EventDate != nil {
+			card.Fields = append(card.Fields, Field{Name: c.t.S("news.event_date"), Value: c.t.Date(n.EventDate)})
+		}
+		if len(n.Author) > 0 {
+			card.Fields = append(card.Fields, Field{Name: c.t.S("news.author"), Value: c.txt(n.Author, town)})
+		}
+		card.Text = append(card.Text, c.txt(n.Body, town))
+		if n.Source != "" {
+			card.Links = append(card.Links, Link{Title: c.t.S("news.source"), URL: n.Source})
+		}
+		c.r.Cards = append(c.r.Cards, card)
+	}
+}
+
+func containsTown(ts []*knowledge.Town, id string) bool {
+	for _, t := range ts {
+		if t.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// pages shows the towns' general pages of the given kinds.
+func (c *composer) pages(q *Query, st *state, kinds ...string) {
+	towns := c.b.towns(q, st)
+	if towns == nil {
+		towns = c.b.kb.Towns
+	}
+	n := 0
+	for _, kind := range kinds {
+		for _, t := range towns {
+			for _, pg := range t.Pages {
+				if pg.Kind != kind {
+					continue
+				}
+				title := c.txt(pg.Title, t)
+				if title == "" {
+					title = c.t.S("page." + kind)
+				}
+				card := Card{Title: title, Subtitle: c.townName(t)}
+				if b := c.txt(pg.Body, t); b != "" {
+					card.Text = append(card.Text, b)
+				}
+				card.Items = c.list(pg.Items, t)
+				c.r.Cards = append(c.r.Cards, card)
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		c.r.Text = append(c.r.Text, c.t.S("page.none"))
+	}
+}

@@ -1,0 +1,343 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/twinbot/twinbot/knowledge"
+)
+
+// Message is what a user said, as an adapter hands it to the core.
+type Message struct {
+	// Platform names the adapter ("telegram", "discord", "console").
+	Platform string
+	// Chat and User identify the conversation and the person in it.
+	Chat string
+	User string
+	// Text is what the user typed, or the Data of a pressed Choice.
+	Text string
+	// Lang, when set, forces the reply's language (`ask --lang`).
+	Lang string
+	// Locale is the language the user's app is set to ("pl", "en-US"),
+	// used when the question's own language cannot be told.
+	Locale string
+}
+
+// Prefs are a user's lasting choices.
+type Prefs struct {
+	Lang string
+	Town string
+}
+
+// PrefStore keeps users' choices across restarts. user is
+// "<platform>:<user id>".
+type PrefStore interface {
+	Prefs(ctx context.Context, user string) (Prefs, error)
+	SetPrefs(ctx context.Context, user string, p Prefs) error
+}
+
+// Config is what the core needs. The zero value of optional fields is a
+// sensible default.
+type Config struct {
+	KB *knowledge.KB
+	// Locales holds messages/*.yaml and words/*.yaml (locales.FS()).
+	Locales fs.FS
+	// DefaultTown is the town meant when a question names none (optional).
+	DefaultTown string
+	// DefaultLang is the language of last resort (default "en").
+	DefaultLang string
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Prefs stores users' choices (default: in memory).
+	Prefs PrefStore
+	// StateTTL is how long a conversation's pending state lives (default
+	// 30 minutes).
+	StateTTL time.Duration
+	// MaxMessage is the longest message in bytes the bot reads (default
+	// 4096); longer ones get a polite refusal.
+	MaxMessage int
+	Logger     *slog.Logger
+}
+
+// Validate reports configuration mistakes.
+func (c Config) Validate() error {
+	var errs []error
+	if c.KB == nil {
+		errs = append(errs, errors.New("bot: Config.KB is nil"))
+	}
+	if c.Locales == nil {
+		errs = append(errs, errors.New("bot: Config.Locales is nil"))
+	}
+	if c.KB != nil && c.DefaultTown != "" {
+		if _, ok := c.KB.Town(c.DefaultTown); !ok {
+			var ids []string
+			for _, t := range c.KB.Towns {
+				ids = append(ids, t.ID)
+			}
+			errs = append(errs, fmt.Errorf("bot: default town %q is not in the knowledge base (towns: %s)", c.DefaultTown, strings.Join(ids, ", ")))
+		}
+	}
+	if c.StateTTL < 0 || c.MaxMessage < 0 {
+		errs = append(errs, errors.New("bot: negative StateTTL or MaxMessage"))
+	}
+	return errors.Join(errs...)
+}
+
+// Bot is the adapter-neutral core: a message in, a reply out. It is safe
+// for concurrent use.
+type Bot struct {
+	cfg  Config
+	kb   *knowledge.KB
+	cat  *Catalogs
+	und  *Understander
+	log  *slog.Logger
+	now  func() time.Time
+	news []*knowledge.News // newest first
+
+	mu     sync.Mutex
+	states map[string]*state
+	sweep  time.Time
+}
+
+// state is a conversation's short-lived memory.
+type state struct {
+	mu      sync.Mutex // held while one message of the conversation is handled
+	Town    string     // town chosen for this conversation
+	Pending string     // a question waiting for the user to pick a town
+	Flow    *flow      // a sign-up in progress
+	expires time.Time
+}
+
+// New builds a Bot.
+func New(cfg Config) (*Bot, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.DefaultLang == "" {
+		cfg.DefaultLang = "en"
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Prefs == nil {
+		cfg.Prefs = NewMemPrefs()
+	}
+	if cfg.StateTTL == 0 {
+		cfg.StateTTL = 30 * time.Minute
+	}
+	if cfg.MaxMessage == 0 {
+		cfg.MaxMessage = 4096
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	cat, err := LoadCatalogs(cfg.Locales)
+	if err != nil {
+		return nil, err
+	}
+	lex, err := LoadLexicons(cfg.Locales)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bot{
+		cfg: cfg, kb: cfg.KB, cat: cat, und: NewUnderstander(cfg.KB, lex), log: cfg.Logger,
+		now: cfg.Now, states: map[string]*state{},
+	}
+	b.news = append(b.news, cfg.KB.News...)
+	sort.SliceStable(b.news, func(i, j int) bool { return b.news[j].Date.Before(*b.news[i].Date) })
+	return b, nil
+}
+
+// Catalogs returns the bot's message catalogs (adapters localize their own
+// few strings, such as command descriptions, with them).
+func (b *Bot) Catalogs() *Catalogs { return b.cat }
+
+// KB returns the knowledge base the bot answers from.
+func (b *Bot) KB() *knowledge.KB { return b.kb }
+
+// Understand exposes the understanding of a question (for tools and tests).
+func (b *Bot) Understand(text, lang string) *Query { return b.und.Understand(text, lang) }
+
+func convKey(m Message) string { return m.Platform + "\x00" + m.Chat + "\x00" + m.User }
+func userKey(m Message) string { return m.Platform + ":" + m.User }
+
+// conv returns the conversation's state, creating it; the caller holds
+// b.mu while it uses the state.
+func (b *Bot) conv(m Message) *state {
+	now := b.now()
+	if now.Sub(b.sweep) > time.Minute {
+		b.sweep = now
+		for k, s := range b.states {
+			if now.After(s.expires) {
+				delete(b.states, k)
+			}
+		}
+	}
+	k := convKey(m)
+	s, ok := b.states[k]
+	if !ok || now.After(s.expires) {
+		s = &state{}
+		b.states[k] = s
+	}
+	s.expires = now.Add(b.cfg.StateTTL)
+	return s
+}
+
+// Handle answers one message. It never fails: problems become a polite
+// reply in the user's language (and a log line without the user's text).
+func (b *Bot) Handle(ctx context.Context, m Message) (r Reply) {
+	prefs, err := b.cfg.Prefs.Prefs(ctx, userKey(m))
+	if err != nil {
+		b.log.Warn("reading preferences", "err", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("panic while answering", "panic", fmt.Sprint(p), "platform", m.Platform)
+			r = b.compose(b.langFor(m, prefs, nil), IntentUnknown).simple("error.internal")
+		}
+	}()
+	if len(m.Text) > b.cfg.MaxMessage {
+		q := b.und.Understand(truncate(m.Text, 512), m.Lang)
+		return b.compose(b.langFor(m, prefs, q), IntentUnknown).simple("error.too_long", "Max", b.cfg.MaxMessage)
+	}
+	text := strings.TrimSpace(strings.ToValidUTF8(m.Text, ""))
+	b.mu.Lock()
+	st := b.conv(m)
+	b.mu.Unlock()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if strings.HasPrefix(text, "/") {
+		return b.command(ctx, m, prefs, st, text)
+	}
+	if st.Flow != nil {
+		return b.continueFlow(ctx, m, prefs, st, text)
+	}
+	if text == "" {
+		return b.compose(b.langFor(m, prefs, nil), IntentHelp).helpReply()
+	}
+	q := b.und.Understand(text, firstNonEmpty(m.Lang, prefs.Lang))
+	q.text = text
+	lang := b.langFor(m, prefs, q)
+	if st.Pending != "" && q.Intent == IntentPartnersList && len(q.Towns) == 1 && q.Unexplained == 0 && len(q.Partners) == 0 {
+		// The answer to "which town?" typed instead of pressed.
+		pending := st.Pending
+		st.Pending = ""
+		st.Town = q.Towns[0].ID
+		q = b.und.Understand(pending, firstNonEmpty(m.Lang, prefs.Lang))
+		q.text = pending
+	}
+	if st.Town == "" && prefs.Town != "" {
+		st.Town = prefs.Town
+	}
+	if q.Intent == IntentSignup {
+		return b.startSignup(ctx, m, prefs, st, q, lang)
+	}
+	r = b.answer(q, lang, st)
+	b.log.Debug("answered", "platform", m.Platform, "intent", r.Intent, "lang", r.Lang)
+	return r
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// langFor decides the reply's language: the language forced for this
+// message, else the user's saved choice, else the question's language when
+// it can be told reliably, else the app's locale, else a weaker guess from
+// the question, else the town's language, else the default.
+func (b *Bot) langFor(m Message, prefs Prefs, q *Query) string {
+	has := func(l string) bool { return l != "" && b.cat.Has(l) }
+	if has(base(m.Lang)) {
+		return base(m.Lang)
+	}
+	if has(prefs.Lang) {
+		return prefs.Lang
+	}
+	if q != nil && q.Confident && has(q.Lang) {
+		return q.Lang
+	}
+	if has(base(m.Locale)) {
+		return base(m.Locale)
+	}
+	if q != nil && has(q.Lang) {
+		return q.Lang
+	}
+	if q != nil {
+		for _, t := range q.Towns {
+			if has(t.DefaultLang) {
+				return t.DefaultLang
+			}
+		}
+	}
+	if t, ok := b.kb.Town(b.cfg.DefaultTown); ok && has(t.DefaultLang) {
+		return t.DefaultLang
+	}
+	return b.cfg.DefaultLang
+}
+
+// base is the language part of a locale ("en-US" → "en").
+func base(locale string) string {
+	l := strings.ToLower(locale)
+	if i := strings.IndexAny(l, "-_"); i > 0 {
+		l = l[:i]
+	}
+	return l
+}
+
+// simple is a reply of one localized sentence.
+func (c *composer) simple(id string, kv ...any) Reply {
+	c.r.Text = append(c.r.Text, c.t.S(id, kv...))
+	return c.done()
+}
+
+func (c *composer) helpReply() Reply {
+	c.help()
+	return c.done()
+}
+
+// MemPrefs is a PrefStore in memory (for the terminal and tests).
+type MemPrefs struct {
+	mu sync.Mutex
+	m  map[string]Prefs
+}
+
+// NewMemPrefs returns an empty MemPrefs.
+func NewMemPrefs() *MemPrefs { return &MemPrefs{m: map[string]Prefs{}} }
+
+// Prefs implements PrefStore.
+func (p *MemPrefs) Prefs(_ context.Context, user string) (Prefs, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.m[user], nil
+}
+
+// SetPrefs implements PrefStore.
+func (p *MemPrefs) SetPrefs(_ context.Context, user string, pr Prefs) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.m[user] = pr
+	return nil
+}

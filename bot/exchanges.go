@@ -1,0 +1,168 @@
+package bot
+
+import (
+	"sort"
+	"time"
+
+	"github.com/twinbot/twinbot/knowledge"
+)
+
+// upcoming lists the exchanges that have not started yet, soonest first,
+// restricted to the towns and partners of q when it names any.
+func (b *Bot) upcoming(q *Query, st *state) []*knowledge.Exchange {
+	today := b.now()
+	var out []*knowledge.Exchange
+	towns := b.towns(q, st)
+	for _, e := range b.kb.Exchanges {
+		if e.Start == nil || !e.Start.End(today.Location()).After(today) {
+			continue // started or past: never shown as upcoming
+		}
+		if len(q.Partners) > 0 {
+			if !exchangeWith(e, q.Partners) {
+				continue
+			}
+		} else if towns != nil && !containsTown(towns, e.Town) {
+			continue
+		}
+		out = append(out, e)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(*out[j].Start) })
+	return out
+}
+
+func exchangeWith(e *knowledge.Exchange, ps []*knowledge.PartnerRef) bool {
+	for _, p := range ps {
+		if p.Town.ID != e.Town {
+			continue
+		}
+		for _, id := range e.Partners {
+			if id == p.Partner.ID {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// signupOpen tells whether sign-up for e is open at now, and if not why:
+// "not_yet", "closed" or "none" (the exchange takes no sign-ups in the chat).
+func signupOpen(e *knowledge.Exchange, now time.Time) (bool, string) {
+	if e.Signup == nil {
+		return false, "none"
+	}
+	loc := now.Location()
+	if e.Signup.Opens != nil && now.Before(e.Signup.Opens.Time(loc)) {
+		return false, "not_yet"
+	}
+	if e.Signup.Deadline != nil && !now.Before(e.Signup.Deadline.End(loc)) {
+		return false, "closed"
+	}
+	if e.Start != nil && !now.Before(e.Start.Time(loc)) {
+		return false, "closed"
+	}
+	return true, ""
+}
+
+func (c *composer) exchanges(q *Query, st *state) {
+	list := c.b.upcoming(q, st)
+	if len(list) == 0 && (len(q.Partners) > 0 || len(q.Towns) > 0) {
+		c.r.Text = append(c.r.Text, c.t.S("exchanges.none_for"))
+		list = c.b.upcoming(&Query{}, nil)
+	}
+	if len(list) == 0 {
+		c.r.Text = append(c.r.Text, c.t.S("exchanges.none"))
+		return
+	}
+	c.r.Title = c.t.S("exchanges.title")
+	for _, e := range list {
+		c.r.Cards = append(c.r.Cards, c.exchangeCard(e))
+		if ok, _ := signupOpen(e, c.now); ok {
+			c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.signup", "Title", shorten(c.txt(e.Title, c.town(e)), 40)), Data: "/signup " + e.ID})
+		}
+	}
+}
+
+func (c *composer) town(e *knowledge.Exchange) *knowledge.Town {
+	t, _ := c.b.kb.Town(e.Town)
+	return t
+}
+
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// exchangeCard shows an exchange: dates, partner, place, ages, places,
+// sign-up dates.
+func (c *composer) exchangeCard(e *knowledge.Exchange) Card {
+	town := c.town(e)
+	card := Card{Title: c.txt(e.Title, town)}
+	if e.Demo {
+		card.Subtitle = c.t.S("exchange.demo")
+	}
+	when := c.t.Date(e.Start)
+	if e.End != nil {
+		when = c.t.S("exchange.range", "From", c.t.Date(e.Start), "To", c.t.Date(e.End))
+	}
+	card.Fields = append(card.Fields, Field{Name: c.t.S("exchange.when"), Value: when})
+	var partners []string
+	for _, id := range e.Partners {
+		if p, ok := c.b.kb.Partner(e.Town, id); ok {
+			partners = append(partners, c.partnerName(p))
+		}
+	}
+	if town != nil {
+		partners = append([]string{c.townName(town)}, partners...)
+	}
+	card.Fields = append(card.Fields, Field{Name: c.t.S("exchange.towns"), Value: c.t.List(partners)})
+	if len(e.Place) > 0 {
+		card.Fields = append(card.Fields, Field{Name: c.t.S("exchange.place"), Value: c.txt(e.Place, town)})
+	}
+	if a := e.Audience; a != nil && (a.MinAge > 0 || a.MaxAge > 0) {
+		card.Fields = append(card.Fields, Field{Name: c.t.S("exchange.ages"), Value: c.t.S("exchange.age_range", "Min", a.MinAge, "Max", a.MaxAge)})
+	}
+	if e.Capacity > 0 {
+		left := e.Capacity - c.b.taken(e.ID)
+		if left < 0 {
+			left = 0
+		}
+		card.Fields = append(card.Fields, Field{Name: c.t.S("exchange.places"), Value: c.t.N("exchange.places_left", left, "Capacity", c.t.Num(e.Capacity))})
+	}
+	if s := e.Signup; s != nil {
+		if s.Opens != nil {
+			card.Fields = append(card.Fields, Field{Name: c.t.S("exchange.opens"), Value: c.t.Date(s.Opens)})
+		}
+		if s.Deadline != nil {
+			card.Fields = append(card.Fields, Field{Name: c.t.S("exchange.deadline"), Value: c.t.Date(s.Deadline)})
+		}
+	}
+	if d := c.txt(e.Description, town); d != "" {
+		card.Text = append(card.Text, d)
+	}
+	return card
+}
+
+// signupInfo explains how to sign up for the exchanges a question is about.
+func (c *composer) signupInfo(q *Query, st *state) {
+	list := c.b.upcoming(q, st)
+	if len(list) == 0 {
+		list = c.b.upcoming(&Query{}, nil)
+	}
+	if len(list) == 0 {
+		c.r.Text = append(c.r.Text, c.t.S("exchanges.none"))
+		return
+	}
+	c.r.Text = append(c.r.Text, c.t.S("signup.how"))
+	for _, e := range list {
+		c.r.Cards = append(c.r.Cards, c.exchangeCard(e))
+		ok, why := signupOpen(e, c.now)
+		if ok {
+			c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.signup", "Title", shorten(c.txt(e.Title, c.town(e)), 40)), Data: "/signup " + e.ID})
+		} else {
+			c.r.Cards[len(c.r.Cards)-1].Text = append(c.r.Cards[len(c.r.Cards)-1].Text, c.t.S("signup."+why))
+		}
+	}
+}

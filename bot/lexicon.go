@@ -1,0 +1,241 @@
+package bot
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/twinbot/twinbot/fold"
+)
+
+// LexiconFile is the shape of locales/words/<lang>.yaml: the words the bot
+// recognizes in one language's questions. Every entry is a stem: a typed
+// word matches when it starts with the stem (both lowercased and without
+// diacritics), so "partnersk" matches "partnerskie" and "partnerskich"; an
+// entry starting with "=" must match the whole word; an entry of several
+// words matches consecutive words.
+type LexiconFile struct {
+	// Letters are letters typical of the language ("ąęłńśźż" for Polish):
+	// they help tell the language of a question.
+	Letters string `yaml:"letters"`
+	// Stopwords are function words and filler ("the", "please", "tell"):
+	// they tell the language and are otherwise ignored.
+	Stopwords []string `yaml:"stopwords"`
+	// Questions are question words by kind: when, where, how_many, what, who.
+	Questions map[string][]string `yaml:"questions"`
+	// Intents are the cue words of each intent (partners, agreement,
+	// cooperation, count, news, about, commitments, exchanges, signup, help,
+	// greeting, thanks, list).
+	Intents map[string][]string `yaml:"intents"`
+	// Facts are the words naming facts about a place: population, founded,
+	// first_mention, town_rights, location, website.
+	Facts map[string][]string `yaml:"facts"`
+	// Relations are words naming the kinds of partnership: twin, friendly,
+	// domestic, cooperation, regional.
+	Relations map[string][]string `yaml:"relations"`
+	// Countries are the names (stems) of countries and their adjectives,
+	// by ISO 3166-1 alpha-2 code.
+	Countries map[string][]string `yaml:"countries"`
+}
+
+// Categories of lexicon entries (the prefix of Cue.Cat).
+const (
+	catStop     = "stop"
+	catQuestion = "q"
+	catIntent   = "i"
+	catFact     = "f"
+	catRelation = "r"
+	catCountry  = "c"
+)
+
+type entry struct {
+	words []string // folded stems
+	exact []bool   // whole-word match for each
+	cat   string   // "i:news", "c:DE", "stop"
+	cyr   bool     // written in Cyrillic: matches Cyrillic words only
+}
+
+// Lexicon is one language's recognized words, compiled for matching.
+type Lexicon struct {
+	Lang    string
+	letters map[rune]bool
+	entries []entry
+	// first indexes entries by keys2 of their first word.
+	first map[string][]int
+}
+
+// Lexicons are the lexicons of every language, by language code.
+type Lexicons map[string]*Lexicon
+
+// LoadLexicons reads words/<lang>.yaml from fsys.
+func LoadLexicons(fsys fs.FS) (Lexicons, error) {
+	files, err := fs.Glob(fsys, "words/*.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("bot: lexicons: %w", err)
+	}
+	out := Lexicons{}
+	for _, f := range files {
+		data, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("bot: lexicons: %w", err)
+		}
+		var lf LexiconFile
+		if err := yaml.UnmarshalWithOptions(data, &lf, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
+			return nil, fmt.Errorf("bot: lexicon %s: %s", f, yaml.FormatError(err, false, false))
+		}
+		lang := strings.TrimSuffix(path.Base(f), path.Ext(f))
+		out[lang] = compileLexicon(lang, &lf)
+	}
+	return out, nil
+}
+
+func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
+	lx := &Lexicon{Lang: lang, letters: map[rune]bool{}, first: map[string][]int{}}
+	for _, r := range strings.ToLower(lf.Letters) {
+		lx.letters[r] = true
+	}
+	add := func(cat string, list []string) {
+		for _, s := range list {
+			var e entry
+			e.cat = cat
+			e.cyr = isCyrillic(s)
+			for _, w := range strings.Fields(s) {
+				ex := strings.HasPrefix(w, "=")
+				w = strings.TrimPrefix(w, "=")
+				for _, t := range fold.Tokens(w) {
+					e.words = append(e.words, t)
+					e.exact = append(e.exact, ex || len(t) <= 2)
+				}
+			}
+			if len(e.words) == 0 {
+				continue
+			}
+			lx.entries = append(lx.entries, e)
+			ei := len(lx.entries) - 1
+			for _, k := range keys2(e.words[0]) {
+				if l := lx.first[k]; len(l) == 0 || l[len(l)-1] != ei {
+					lx.first[k] = append(l, ei)
+				}
+			}
+		}
+	}
+	add(catStop, lf.Stopwords)
+	for _, m := range []struct {
+		p string
+		m map[string][]string
+	}{{catQuestion, lf.Questions}, {catIntent, lf.Intents}, {catFact, lf.Facts}, {catRelation, lf.Relations}, {catCountry, lf.Countries}} {
+		keys := make([]string, 0, len(m.m))
+		for k := range m.m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			add(m.p+":"+k, m.m[k])
+		}
+	}
+	return lx
+}
+
+// keys2 are the lookup keys of a word: its first two letters, and those of
+// the word with one of its first three letters deleted, so that a typo near
+// the start still finds the entry.
+func keys2(w string) []string {
+	k := func(s string) string {
+		if len(s) >= 2 {
+			return s[:2]
+		}
+		return s
+	}
+	out := []string{k(w)}
+	for i := 0; i < 3 && i < len(w) && len(w) >= 4; i++ {
+		out = append(out, k(w[:i]+w[i+1:]))
+	}
+	return out
+}
+
+// Cue is a lexicon entry found in a question.
+type Cue struct {
+	Cat        string // "stop", "q:when", "i:news", "f:population", "r:twin", "c:DE"
+	Start, End int    // token span
+	Score      float64
+}
+
+// stemScore says how well token q matches stem s: 1 for a prefix match, less
+// for a near miss (one typo) in stems of five letters or more.
+func stemScore(q, s string, exact bool) float64 {
+	if exact {
+		if q == s {
+			return 1
+		}
+		return 0
+	}
+	if strings.HasPrefix(q, s) {
+		// A short stem swallowing a long word is weak evidence.
+		if len(s) <= 3 && len(q) > len(s)+4 {
+			return 0
+		}
+		return 1
+	}
+	if len(s) < 5 || len(q) < 4 {
+		return 0
+	}
+	best := 2
+	for _, n := range []int{len(s) - 1, len(s), len(s) + 1} {
+		if n > len(q) || n < 1 {
+			continue
+		}
+		if d := fold.Distance(q[:n], s, 1); d < best {
+			best = d
+		}
+	}
+	if best <= 1 {
+		return 0.7
+	}
+	return 0
+}
+
+// Match finds every entry of the lexicon in tokens. cyr marks tokens typed in
+// Cyrillic (they match Cyrillic entries only, so Ukrainian "як" is not
+// Polish "jak"); skip marks tokens that are already explained (names of
+// places).
+func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
+	var out []Cue
+	for i, q := range tokens {
+		if skip != nil && skip[i] {
+			continue
+		}
+		seen := map[int]bool{}
+		try := func(ei int) {
+			if seen[ei] {
+				return
+			}
+			seen[ei] = true
+			e := &lx.entries[ei]
+			if i+len(e.words) > len(tokens) {
+				return
+			}
+			total := 0.0
+			for j, w := range e.words {
+				if (skip != nil && skip[i+j]) || cyr[i+j] != e.cyr {
+					return
+				}
+				s := stemScore(tokens[i+j], w, e.exact[j])
+				if s == 0 {
+					return
+				}
+				total += s
+			}
+			out = append(out, Cue{Cat: e.cat, Start: i, End: i + len(e.words), Score: total})
+		}
+		for _, k := range keys2(q) {
+			for _, ei := range lx.first[k] {
+				try(ei)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,281 @@
+package bot
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/twinbot/twinbot/fold"
+	"github.com/twinbot/twinbot/knowledge"
+)
+
+// Intent names, as in the evaluation set's README.
+const (
+	IntentPartnersList      = "partners_list"
+	IntentPartnerInfo       = "partner_info"
+	IntentAgreementDate     = "agreement_date"
+	IntentCooperationScope  = "cooperation_scope"
+	IntentPartnerCount      = "partner_count"
+	IntentPartnersByCountry = "partners_by_country"
+	IntentNews              = "news"
+	IntentTwinningAbout     = "twinning_about"
+	IntentCommitments       = "commitments"
+	IntentExchangesUpcoming = "exchanges_upcoming"
+	IntentSignup            = "signup"
+	IntentHelp              = "help"
+	IntentGreeting          = "greeting"
+	IntentUnknown           = "unknown"
+)
+
+// Query is what the bot understood of a question.
+type Query struct {
+	Intent string
+	// Lang is the language the question is written in, "" when it cannot be
+	// told; Confident says the guess is reliable.
+	Lang      string
+	Confident bool
+	Towns     []*knowledge.Town
+	Partners  []*knowledge.PartnerRef
+	Places    []*knowledge.Entity
+	Countries []string
+	Relations []string
+	Fact      string
+	// Unexplained counts the content words the bot did not recognize.
+	Unexplained int
+	cues        map[string]float64
+	text        string // the question, kept to answer it later
+}
+
+// has reports whether a cue of category cat ("i:news") was found.
+func (q *Query) has(cat string) bool { return q.cues[cat] > 0 }
+
+// Understander turns questions into queries.
+type Understander struct {
+	kb    *knowledge.KB
+	index *knowledge.Index
+	lex   Lexicons
+	langs []string // sorted language codes of lex
+}
+
+// NewUnderstander builds an Understander for kb with the given lexicons.
+func NewUnderstander(kb *knowledge.KB, lex Lexicons) *Understander {
+	u := &Understander{kb: kb, index: knowledge.NewIndex(kb), lex: lex}
+	for l := range lex {
+		u.langs = append(u.langs, l)
+	}
+	sort.Strings(u.langs)
+	return u
+}
+
+// maxTokens bounds the work on one message: a 50 KB message is cut to its
+// first words for understanding.
+const maxTokens = 64
+
+// Understand analyses text. forced, when not empty, is the language the
+// user chose; cues are then looked up in it first.
+func (u *Understander) Understand(text, forced string) *Query {
+	words := fold.Words(text)
+	if len(words) > maxTokens {
+		words = words[:maxTokens]
+	}
+	tokens := make([]string, len(words))
+	cyr := make([]bool, len(words))
+	for i, w := range words {
+		cyr[i] = isCyrillic(w)
+		if len(w) > 64 {
+			w = w[:64]
+		}
+		tokens[i] = fold.Fold(w)
+	}
+	q := &Query{cues: map[string]float64{}}
+
+	// Words any language knows are matched as names only exactly or
+	// inflected, never through typos ("ile" is not "Ilemi").
+	all := map[string][]Cue{}
+	strict := make([]bool, len(tokens))
+	for _, l := range u.langs {
+		cs := u.lex[l].Match(tokens, cyr, nil)
+		all[l] = cs
+		for _, c := range cs {
+			if c.Score >= 1 && c.End-c.Start == 1 {
+				strict[c.Start] = true
+			}
+		}
+	}
+	mentions := u.index.Find(tokens, cyr, strict)
+	skip := make([]bool, len(tokens))
+	for _, m := range mentions {
+		// A mention that is all lexicon words ("Partner", "Mesto") is weak:
+		// keep it only when the name was typed exactly.
+		for k := m.Start; k < m.End; k++ {
+			skip[k] = true
+		}
+		switch m.Entity.Kind {
+		case knowledge.KindTown:
+			q.Towns = append(q.Towns, m.Entity.Town)
+		case knowledge.KindPartner:
+			q.Partners = append(q.Partners, &knowledge.PartnerRef{Town: m.Entity.Town, Partner: m.Entity.Partner})
+		case knowledge.KindPlace:
+			q.Places = append(q.Places, m.Entity)
+		}
+	}
+
+	q.Lang, q.Confident = u.detect(words, tokens, skip, all)
+	order := []string{}
+	if forced != "" {
+		order = append(order, forced)
+	}
+	if q.Lang != "" && q.Lang != forced {
+		order = append(order, q.Lang)
+	}
+	// Cues in the question's language; then, for words still unexplained,
+	// in any language (residents mix languages and loanwords).
+	explained := make([]bool, len(tokens))
+	copy(explained, skip)
+	take := func(cs []Cue) {
+		for _, c := range cs {
+			free := false
+			for k := c.Start; k < c.End; k++ {
+				if !skip[k] {
+					free = true
+				}
+			}
+			if !free {
+				continue
+			}
+			for k := c.Start; k < c.End; k++ {
+				explained[k] = true
+			}
+			if c.Cat == catStop {
+				continue
+			}
+			if c.Score > q.cues[c.Cat] {
+				q.cues[c.Cat] = c.Score
+			}
+		}
+	}
+	for _, l := range order {
+		if lx, ok := u.lex[l]; ok {
+			take(lx.Match(tokens, cyr, skip))
+		}
+	}
+	if len(order) == 0 || !anyIntent(q.cues) {
+		for _, l := range u.langs {
+			take(all[l])
+		}
+	} else {
+		// Countries and stop words of other languages still count.
+		for _, l := range u.langs {
+			var cs []Cue
+			for _, c := range all[l] {
+				if c.Cat == catStop || strings.HasPrefix(c.Cat, catCountry+":") {
+					cs = append(cs, c)
+				}
+			}
+			take(cs)
+		}
+	}
+	for i, t := range tokens {
+		if !explained[i] && !isNumber(t) && len([]rune(t)) > 2 {
+			q.Unexplained++
+		}
+	}
+	for cat := range q.cues {
+		switch {
+		case strings.HasPrefix(cat, catCountry+":"):
+			q.Countries = append(q.Countries, strings.TrimPrefix(cat, catCountry+":"))
+		case strings.HasPrefix(cat, catRelation+":"):
+			q.Relations = append(q.Relations, strings.TrimPrefix(cat, catRelation+":"))
+		}
+	}
+	sort.Strings(q.Countries)
+	sort.Strings(q.Relations)
+	q.Fact = q.best(catFact)
+	q.Intent = u.decide(q, len(tokens))
+	return q
+}
+
+func anyIntent(cues map[string]float64) bool {
+	for c := range cues {
+		if strings.HasPrefix(c, catIntent+":") || strings.HasPrefix(c, catFact+":") {
+			return true
+		}
+	}
+	return false
+}
+
+// best returns the name of the strongest cue of a category prefix.
+func (q *Query) best(prefix string) string {
+	best, bs := "", 0.0
+	keys := make([]string, 0, len(q.cues))
+	for c := range q.cues {
+		keys = append(keys, c)
+	}
+	sort.Strings(keys)
+	for _, c := range keys {
+		if strings.HasPrefix(c, prefix+":") && q.cues[c] > bs {
+			best, bs = strings.TrimPrefix(c, prefix+":"), q.cues[c]
+		}
+	}
+	return best
+}
+
+func isNumber(s string) bool {
+	for _, r := range s {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// decide picks the intent from what was found, most specific first.
+func (u *Understander) decide(q *Query, ntok int) string {
+	partner := len(q.Partners) > 0
+	town := len(q.Towns) > 0
+	place := len(q.Places) > 0
+	named := partner || town || place
+	listCue := q.has("i:partners") || len(q.Relations) > 0
+	switch {
+	case ntok == 0:
+		return IntentHelp
+	case q.has("i:signup"):
+		return IntentSignup
+	case q.has("i:exchanges"):
+		return IntentExchangesUpcoming
+	case q.has("i:commitments"):
+		return IntentCommitments
+	case q.has("i:news") || (place && !partner):
+		return IntentNews
+	case q.Fact != "" && partner:
+		return IntentPartnerInfo
+	case q.Fact != "" && !partner && !q.has("i:agreement"):
+		// A fact of a town, or of nothing named: not known.
+		return IntentUnknown
+	case q.has("i:agreement") && (partner || town):
+		return IntentAgreementDate
+	case q.has("q:when") && partner && q.Unexplained == 0:
+		return IntentAgreementDate
+	case q.has("i:cooperation") && partner:
+		return IntentCooperationScope
+	case q.has("i:about") && !partner:
+		return IntentTwinningAbout
+	case q.has("i:count") && (town || listCue):
+		return IntentPartnerCount
+	case len(q.Countries) > 0 && (listCue || town || q.has("i:cooperation") || q.has("q:which")):
+		return IntentPartnersByCountry
+	case partner && (q.Unexplained == 0 || listCue || q.has("i:cooperation")):
+		return IntentPartnerInfo
+	case (town || listCue) && (q.Unexplained == 0 || listCue):
+		return IntentPartnersList
+	case q.has("i:help") && !named:
+		return IntentHelp
+	case q.has("i:greeting") && !named:
+		return IntentGreeting
+	case q.has("i:thanks") && !named:
+		return IntentGreeting
+	case q.has("i:cooperation") && town:
+		return IntentPartnersList
+	}
+	return IntentUnknown
+}

@@ -1,0 +1,178 @@
+// Package fold turns what residents type into comparable keys: lowercase
+// without diacritics ("Żywcu" → "zywcu"), Cyrillic transliterated to Latin
+// ("Єсениці" → "jesenici"), and a coarser phonetic skeleton that lets
+// "Czadca", "Čadca" and "Чадца" meet. Every language's text goes through the
+// same functions, so adding a language needs no code here.
+package fold
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// special maps letters that Unicode decomposition does not reduce to ASCII.
+var special = map[rune]string{
+	'ł': "l", 'đ': "d", 'ß': "ss", 'ø': "o", 'æ': "ae", 'œ': "oe", 'ı': "i", 'ħ': "h",
+	'þ': "th", 'ð': "d", 'ŀ': "l",
+}
+
+// cyrillic maps Cyrillic letters (Ukrainian, Russian, Belarusian, Serbian)
+// to a Latin spelling close to the Central European ones, so that
+// transliterated names meet their Polish, Czech and Slovenian forms.
+var cyrillic = map[rune]string{
+	'а': "a", 'б': "b", 'в': "v", 'г': "h", 'ґ': "g", 'д': "d", 'е': "e", 'є': "je",
+	'ж': "ž", 'з': "z", 'и': "y", 'і': "i", 'ї': "ji", 'й': "j", 'к': "k", 'л': "l",
+	'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t", 'у': "u",
+	'ф': "f", 'х': "ch", 'ц': "c", 'ч': "č", 'ш': "š", 'щ': "šč", 'ь': "", 'ю': "ju",
+	'я': "ja", 'ё': "jo", 'ы': "y", 'э': "e", 'ъ': "", 'ў': "u", 'ђ': "đ", 'ј': "j",
+	'љ': "lj", 'њ': "nj", 'ћ': "ć", 'џ': "dž", '\'': "", '’': "", 'ʼ': "",
+}
+
+// Fold lowercases s, transliterates Cyrillic and removes diacritics:
+// "Żywiec" → "zywiec", "Gödöllő" → "godollo", "Рівне" → "rivne".
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFD.String(s) {
+		r = unicode.ToLower(r)
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if t, ok := cyrillic[r]; ok {
+			// The transliteration may carry diacritics (ž, č): strip them too.
+			for _, tr := range norm.NFD.String(t) {
+				if !unicode.Is(unicode.Mn, tr) {
+					b.WriteRune(tr)
+				}
+			}
+			continue
+		}
+		if t, ok := special[r]; ok {
+			b.WriteString(t)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return norm.NFC.String(b.String())
+}
+
+// Words splits s into lowercase words (letters and digits; an apostrophe or
+// hyphen inside a word splits it too), keeping the original diacritics.
+func Words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
+	})
+}
+
+// Tokens is Words followed by Fold of each word.
+func Tokens(s string) []string {
+	w := Words(s)
+	for i := range w {
+		w[i] = Fold(w[i])
+	}
+	return w
+}
+
+// skeletonRules rewrite folded Latin into a coarse phonetic key, longest
+// first. They merge spellings of the same sound across the languages the bot
+// serves (Polish cz, Czech č, German tsch, Ukrainian ч all become "c").
+var skeletonRules = []struct{ from, to string }{
+	{"tsch", "c"}, {"dzh", "z"}, {"sch", "s"}, {"zh", "z"}, {"kh", "h"}, {"ch", "h"},
+	{"cz", "c"}, {"sz", "s"}, {"rz", "z"}, {"dz", "z"}, {"ts", "c"}, {"tz", "c"}, {"ck", "k"},
+	{"ph", "f"}, {"th", "t"}, {"qu", "kv"}, {"x", "ks"}, {"w", "v"}, {"y", "i"}, {"j", "i"},
+	{"g", "h"}, {"q", "k"},
+}
+
+// Skeleton is a phonetic key of a folded word: it is equal for many
+// spellings of one name ("czadca", "cadca", "cadtsa"; "nagold", "nagoldu" →
+// "nahold", "naholdu"). It is coarse: near names (Opoczno, Opočno) meet too,
+// so use it only after finer keys found nothing.
+func Skeleton(folded string) string {
+	var b strings.Builder
+	b.Grow(len(folded))
+	s := folded
+	var last byte
+outer:
+	for len(s) > 0 {
+		for _, r := range skeletonRules {
+			if strings.HasPrefix(s, r.from) {
+				emit(&b, r.to, &last)
+				s = s[len(r.from):]
+				continue outer
+			}
+		}
+		emit(&b, s[:1], &last)
+		s = s[1:]
+	}
+	return b.String()
+}
+
+// emit writes t to b, dropping a letter that repeats the previous one
+// ("Esslingen" and "Eslingen" meet).
+func emit(b *strings.Builder, t string, last *byte) {
+	for i := 0; i < len(t); i++ {
+		if t[i] == *last {
+			continue
+		}
+		b.WriteByte(t[i])
+		*last = t[i]
+	}
+}
+
+// CommonPrefix returns the length in bytes of the common prefix of a and b.
+func CommonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}
+
+// Distance is the optimal string alignment (Damerau–Levenshtein) distance
+// between a and b, counted in runes, giving up (returning max+1) once it
+// exceeds max.
+func Distance(a, b string, max int) int {
+	if a == b {
+		return 0
+	}
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > max || -d > max {
+		return max + 1
+	}
+	n, m := len(ra), len(rb)
+	prev2 := make([]int, m+1)
+	prev := make([]int, m+1)
+	cur := make([]int, m+1)
+	for j := 0; j <= m; j++ {
+		prev[j] = j
+	}
+	for i := 1; i <= n; i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= m; j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			best = min(best, v)
+		}
+		if best > max {
+			return max + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[m]
+}
+
+// RuneLen is the number of runes in s.
+func RuneLen(s string) int { return utf8.RuneCountInString(s) }
