@@ -191,10 +191,27 @@ func (c *composer) greeting() {
 func (c *composer) help() {
 	c.r.Title = c.t.S("help.title")
 	c.r.Text = append(c.r.Text, c.t.S("help.what"))
-	for _, id := range []string{"help.ex.partners", "help.ex.agreement", "help.ex.cooperation", "help.ex.country", "help.ex.exchanges", "help.ex.news"} {
-		c.r.Items = append(c.r.Items, c.t.S(id))
+	// Examples name real places of the knowledge base.
+	var kv []any
+	towns := c.b.kb.Towns
+	if t, ok := c.b.kb.Town(c.b.cfg.DefaultTown); ok {
+		towns = []*knowledge.Town{t}
 	}
-	c.r.Text = append(c.r.Text, c.t.S("help.commands"))
+	for _, t := range towns {
+		if len(t.Partners) > 0 {
+			p := &knowledge.PartnerRef{Town: t, Partner: &t.Partners[0]}
+			kv = []any{"Town", c.townName(t), "Partner", c.partnerName(p), "Country", c.t.Country(p.Partner.Country)}
+			break
+		}
+	}
+	ids := []string{"help.ex.exchanges", "help.ex.news"}
+	if kv != nil {
+		ids = append([]string{"help.ex.partners", "help.ex.agreement", "help.ex.cooperation", "help.ex.country"}, ids...)
+	}
+	for _, id := range ids {
+		c.r.Items = append(c.r.Items, c.t.S(id, kv...))
+	}
+	c.r.Notes = append(c.r.Notes, c.t.S("help.commands"))
 	c.helpChoices()
 }
 
@@ -309,28 +326,21 @@ func (c *composer) partnersList(q *Query, st *state) bool {
 			}
 			groups[p.Partner.Relation] = append(groups[p.Partner.Relation], c.partnerLine(p, false))
 		}
-		card := Card{Title: c.t.S("partners.title", "Town", c.townName(t))}
+		title := c.t.S("partners.title", "Town", c.townName(t))
 		n := 0
 		for _, rel := range knowledge.Relations {
 			if len(groups[rel]) == 0 {
 				continue
 			}
 			n += len(groups[rel])
-			card.Text = append(card.Text, c.t.N("rel."+rel+".heading", len(groups[rel])))
-			card.Items = append(card.Items, groups[rel]...)
-			c.r.Cards = append(c.r.Cards, Card{Title: card.Title + " — " + c.t.N("rel."+rel+".heading", len(groups[rel])), Items: groups[rel]})
+			c.r.Cards = append(c.r.Cards, Card{Title: title + " — " + c.t.N("rel."+rel+".heading", len(groups[rel])), Items: groups[rel]})
 		}
 		if n == 0 {
 			c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
 		}
 	}
-	for _, p := range firstPartners(c.r.Cards) {
-		_ = p
-	}
 	return true
 }
-
-func firstPartners([]Card) []string { return nil }
 
 func (c *composer) partnerCount(q *Query, st *state) bool {
 	towns := c.b.towns(q, st)

@@ -260,6 +260,9 @@ func (u *Understander) decide(q *Query, ntok int) string {
 		return IntentCooperationScope
 	case q.has("i:about") && !partner:
 		return IntentTwinningAbout
+	case q.has("q:what") && q.has("i:partners") && !named && len(q.Countries) == 0 && q.Unexplained == 0:
+		// "What is twinning?", "What are twin towns?"
+		return IntentTwinningAbout
 	case q.has("i:count") && (town || listCue):
 		return IntentPartnerCount
 	case len(q.Countries) > 0 && (listCue || town || q.has("i:cooperation") || q.has("q:which")):

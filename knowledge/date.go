@@ -98,11 +98,19 @@ func (d Date) Before(e Date) bool {
 	return d.Day < e.Day
 }
 
-// UnmarshalYAML reads a date from a YAML scalar (goccy/go-yaml's
-// BytesUnmarshaler).
-func (d *Date) UnmarshalYAML(b []byte) error {
-	s := strings.Trim(strings.TrimSpace(string(b)), `"'`)
-	v, err := ParseDate(s)
+// UnmarshalYAML reads a date from a YAML scalar. (It is goccy/go-yaml's
+// InterfaceUnmarshaler: its BytesUnmarshaler re-serializes the rest of the
+// document for every call, which made loading quadratic.)
+func (d *Date) UnmarshalYAML(unmarshal func(any) error) error {
+	var s string
+	if err := unmarshal(&s); err != nil {
+		return fmt.Errorf("%w: %v", ErrBadDate, err)
+	}
+	return d.parse(s)
+}
+
+func (d *Date) parse(s string) error {
+	v, err := ParseDate(strings.Trim(strings.TrimSpace(s), `"'`))
 	if err != nil {
 		return err
 	}
@@ -114,7 +122,7 @@ func (d *Date) UnmarshalYAML(b []byte) error {
 func (d Date) MarshalYAML() ([]byte, error) { return []byte(d.String()), nil }
 
 // UnmarshalJSON reads a date from a JSON string.
-func (d *Date) UnmarshalJSON(b []byte) error { return d.UnmarshalYAML(b) }
+func (d *Date) UnmarshalJSON(b []byte) error { return d.parse(string(b)) }
 
 // MarshalJSON writes d as a JSON string.
 func (d Date) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `"`), nil }
