@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/twinbot/twinbot/knowledge"
 )
@@ -344,6 +345,9 @@ func (c *composer) partnersList(q *Query, st *state) bool {
 
 func (c *composer) partnerCount(q *Query, st *state) bool {
 	towns := c.b.towns(q, st)
+	if towns == nil && len(q.Countries) > 0 {
+		towns = c.b.kb.Towns // "How many partner towns are in Germany?"
+	}
 	if towns == nil {
 		return false
 	}
@@ -352,7 +356,7 @@ func (c *composer) partnerCount(q *Query, st *state) bool {
 		count := map[string]int{}
 		total := 0
 		for _, p := range t.Partners {
-			if filter != nil && !filter[p.Relation] {
+			if filter != nil && !filter[p.Relation] || !inCountries(q.Countries, p.Country) {
 				continue
 			}
 			count[p.Relation]++
@@ -363,6 +367,10 @@ func (c *composer) partnerCount(q *Query, st *state) bool {
 			if count[rel] > 0 {
 				parts = append(parts, c.t.N("rel."+rel+".count", count[rel]))
 			}
+		}
+		if total == 0 {
+			c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
+			continue
 		}
 		line := c.t.N("count.total", total, "Town", c.townName(t))
 		if len(parts) > 0 {
@@ -465,7 +473,7 @@ func (c *composer) fact(p *knowledge.PartnerRef, fact string) bool {
 	case "location":
 		s = c.t.S("fact.country", "Place", name, "Country", c.t.Country(p.Partner.Country))
 		if f != nil && len(f.Location) > 0 {
-			s += " " + c.txt(f.Location, p.Town)
+			s += " " + sentence(c.txt(f.Location, p.Town))
 		} else if d := c.txt(p.Partner.Description, p.Town); d != "" {
 			c.r.Text = append(c.r.Text, s)
 			s = d
@@ -512,7 +520,7 @@ func (c *composer) card(p *knowledge.PartnerRef) Card {
 			}
 		}
 		if len(f.Location) > 0 {
-			card.Text = append(card.Text, c.txt(f.Location, p.Town))
+			card.Fields = append(card.Fields, Field{Name: c.t.S("factname.location"), Value: c.txt(f.Location, p.Town)})
 		}
 	}
 	if len(pt.Areas) > 0 {
@@ -528,6 +536,34 @@ func (c *composer) card(p *knowledge.PartnerRef) Card {
 		card.Links = append(card.Links, Link{Title: c.txt(l.Title, p.Town), URL: l.URL})
 	}
 	return card
+}
+
+// inCountries reports whether code is one of countries (any, when none).
+func inCountries(countries []string, code string) bool {
+	if len(countries) == 0 {
+		return true
+	}
+	for _, c := range countries {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+// sentence makes s start with a capital letter and end with a full stop.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	r[0] = unicode.ToUpper(r[0])
+	s = string(r)
+	if !strings.ContainsAny(s[len(s)-1:], ".!?") {
+		s += "."
+	}
+	return s
 }
 
 func (c *composer) areas(areas []string) string {
@@ -565,7 +601,7 @@ func (c *composer) agreementLine(p *knowledge.PartnerRef, a knowledge.Agreement)
 		s += " " + c.t.S("agreement.period", "From", c.t.Date(a.From), "To", c.t.Date(a.To))
 	}
 	if len(a.Note) > 0 {
-		s += " " + c.txt(a.Note, p.Town)
+		s += ". " + sentence(c.txt(a.Note, p.Town))
 	}
 	return s
 }

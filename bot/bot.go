@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -278,6 +279,23 @@ func (b *Bot) langFor(m Message, prefs Prefs, q *Query) string {
 	}
 	if q != nil && q.Confident && has(q.Lang) {
 		return q.Lang
+	}
+	if q != nil && len(q.Langs) > 1 {
+		// A tie between languages that share the words typed: the app's
+		// locale, the named town's language or the default decides.
+		prefer := []string{base(m.Locale)}
+		for _, t := range q.Towns {
+			prefer = append(prefer, t.DefaultLang)
+		}
+		for _, p := range q.Partners {
+			prefer = append(prefer, p.Town.DefaultLang)
+		}
+		prefer = append(prefer, b.cfg.DefaultLang)
+		for _, p := range prefer {
+			if has(p) && slices.Contains(q.Langs, p) {
+				return p
+			}
+		}
 	}
 	if has(base(m.Locale)) {
 		return base(m.Locale)

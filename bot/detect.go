@@ -7,8 +7,10 @@ import (
 // detect tells the language of a question from the lexicon words it uses
 // (a word several languages share counts for each in part) and from letters
 // typical of a language. Words that name places do not count: "Żywiec" in a
-// Czech question is no sign of Polish. It returns "" when nothing tells.
-func (u *Understander) detect(words, tokens []string, skip []bool, all map[string][]Cue) (string, bool) {
+// Czech question is no sign of Polish. It returns the languages with the
+// best score (several on a tie; none when nothing tells) and whether the
+// best is clearly ahead.
+func (u *Understander) detect(words, tokens []string, skip []bool, all map[string][]Cue) ([]string, bool) {
 	// How many languages explain each token.
 	shared := make([]int, len(tokens))
 	for _, l := range u.langs {
@@ -32,8 +34,11 @@ func (u *Understander) detect(words, tokens []string, skip []bool, all map[strin
 				}
 				seen[k] = true
 				w := 1.0
-				if c.Score < 1 {
-					w = 0.5
+				switch {
+				case c.Score < float64(c.End-c.Start):
+					w = 0.5 // through a typo
+				case c.Exact:
+					w = 1.5 // the very word, not only its stem
 				}
 				score[l] += w / float64(shared[k])
 			}
@@ -50,22 +55,24 @@ func (u *Understander) detect(words, tokens []string, skip []bool, all map[strin
 			}
 		}
 	}
-	best, second := "", 0.0
+	var top []string
+	best, second := 0.0, 0.0
 	for _, l := range u.langs {
 		switch {
-		case best == "" || score[l] > score[best]:
-			if best != "" {
-				second = score[best]
-			}
-			best = l
+		case score[l] > best:
+			second, best = best, score[l]
+			top = []string{l}
+		case score[l] == best:
+			top = append(top, l)
+			second = best
 		case score[l] > second:
 			second = score[l]
 		}
 	}
-	if best == "" || score[best] == 0 {
-		return "", false
+	if best == 0 {
+		return nil, false
 	}
-	return best, score[best] >= 1 && score[best] >= second+0.5
+	return top, best >= 1 && best >= second+0.5
 }
 
 // isCyrillic reports whether w is written in Cyrillic.

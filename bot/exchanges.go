@@ -26,7 +26,19 @@ func (b *Bot) upcoming(q *Query, st *state) []*knowledge.Exchange {
 		}
 		out = append(out, e)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(*out[j].Start) })
+	// A date known only to the year sorts after the precise dates of that
+	// year.
+	key := func(d *knowledge.Date) [3]int {
+		m := d.Month
+		if m == 0 {
+			m = 13
+		}
+		return [3]int{d.Year, m, d.Day}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := key(out[i].Start), key(out[j].Start)
+		return a[0] < b[0] || a[0] == b[0] && (a[1] < b[1] || a[1] == b[1] && a[2] < b[2])
+	})
 	return out
 }
 

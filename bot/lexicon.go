@@ -162,6 +162,9 @@ type Cue struct {
 	Cat        string // "stop", "q:when", "i:news", "f:population", "r:twin", "c:DE"
 	Start, End int    // token span
 	Score      float64
+	// Exact says the words are the entry's words themselves, not longer
+	// words starting with them: stronger evidence of the language.
+	Exact bool
 }
 
 // stemScore says how well token q matches stem s: 1 for a prefix match, less
@@ -219,7 +222,9 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 				return
 			}
 			total := 0.0
+			exact := true
 			for j, w := range e.words {
+				exact = exact && tokens[i+j] == w
 				if (skip != nil && skip[i+j]) || cyr[i+j] != e.cyr {
 					return
 				}
@@ -229,7 +234,7 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 				}
 				total += s
 			}
-			out = append(out, Cue{Cat: e.cat, Start: i, End: i + len(e.words), Score: total})
+			out = append(out, Cue{Cat: e.cat, Start: i, End: i + len(e.words), Score: total, Exact: exact})
 		}
 		for _, k := range keys2(q) {
 			for _, ei := range lx.first[k] {

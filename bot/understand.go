@@ -34,6 +34,8 @@ type Query struct {
 	// told; Confident says the guess is reliable.
 	Lang      string
 	Confident bool
+	// Langs are the languages tied for the best guess (Lang is the first).
+	Langs     []string
 	Towns     []*knowledge.Town
 	Partners  []*knowledge.PartnerRef
 	Places    []*knowledge.Entity
@@ -120,7 +122,10 @@ func (u *Understander) Understand(text, forced string) *Query {
 		}
 	}
 
-	q.Lang, q.Confident = u.detect(words, tokens, skip, all)
+	q.Langs, q.Confident = u.detect(words, tokens, skip, all)
+	if len(q.Langs) > 0 {
+		q.Lang = q.Langs[0]
+	}
 	order := []string{}
 	if forced != "" {
 		order = append(order, forced)
@@ -164,11 +169,13 @@ func (u *Understander) Understand(text, forced string) *Query {
 			take(all[l])
 		}
 	} else {
-		// Countries and stop words of other languages still count.
+		// Countries and stop words of other languages still count, when
+		// typed exactly (a near miss in another language is no evidence:
+		// German "slowen" is not Czech "Slovensko").
 		for _, l := range u.langs {
 			var cs []Cue
 			for _, c := range all[l] {
-				if c.Cat == catStop || strings.HasPrefix(c.Cat, catCountry+":") {
+				if c.Score >= float64(c.End-c.Start) && (c.Cat == catStop || strings.HasPrefix(c.Cat, catCountry+":")) {
 					cs = append(cs, c)
 				}
 			}
@@ -247,29 +254,29 @@ func (u *Understander) decide(q *Query, ntok int) string {
 		return IntentCommitments
 	case q.has("i:news") || (place && !partner):
 		return IntentNews
+	case q.Fact == "founded" && partner && q.has("i:partners"):
+		// "When was the partnership with Riom founded?"
+		return IntentAgreementDate
 	case q.Fact != "" && partner:
 		return IntentPartnerInfo
-	case q.Fact != "" && !partner && !q.has("i:agreement"):
-		// A fact of a town, or of nothing named: not known.
-		return IntentUnknown
 	case q.has("i:agreement") && (partner || town):
 		return IntentAgreementDate
 	case q.has("q:when") && partner && q.Unexplained == 0:
 		return IntentAgreementDate
 	case q.has("i:cooperation") && partner:
 		return IntentCooperationScope
-	case q.has("i:about") && !partner:
+	case q.has("i:about") && !partner && (q.Unexplained == 0 || q.has("i:partners")):
 		return IntentTwinningAbout
 	case q.has("q:what") && q.has("i:partners") && !named && len(q.Countries) == 0 && q.Unexplained == 0:
 		// "What is twinning?", "What are twin towns?"
 		return IntentTwinningAbout
-	case q.has("i:count") && (town || listCue):
+	case q.has("i:count") && (town || listCue) && q.Fact == "":
 		return IntentPartnerCount
-	case len(q.Countries) > 0 && (listCue || town || q.has("i:cooperation") || q.has("q:which")):
+	case len(q.Countries) > 0 && (listCue || town || q.has("i:cooperation") || q.has("q:which")) && (q.Fact == "" || q.Fact == "location"):
 		return IntentPartnersByCountry
 	case partner && (q.Unexplained == 0 || listCue || q.has("i:cooperation")):
 		return IntentPartnerInfo
-	case (town || listCue) && (q.Unexplained == 0 || listCue):
+	case (town || listCue) && (q.Unexplained == 0 || listCue) && (q.Fact == "" || q.Fact == "location"):
 		return IntentPartnersList
 	case q.has("i:help") && !named:
 		return IntentHelp
@@ -277,7 +284,7 @@ func (u *Understander) decide(q *Query, ntok int) string {
 		return IntentGreeting
 	case q.has("i:thanks") && !named:
 		return IntentGreeting
-	case q.has("i:cooperation") && town:
+	case q.has("i:cooperation") && town && q.Fact == "":
 		return IntentPartnersList
 	}
 	return IntentUnknown

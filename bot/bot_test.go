@@ -1,0 +1,200 @@
+package bot_test
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twinbot/twinbot/bot"
+	"github.com/twinbot/twinbot/fold"
+	"github.com/twinbot/twinbot/knowledge"
+	"github.com/twinbot/twinbot/locales"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// today is the clock of the tests: the demo exchanges are upcoming.
+var today = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+func newBot(t testing.TB) *bot.Bot {
+	t.Helper()
+	kb, err := knowledge.Load(knowledge.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := bot.New(bot.Config{KB: kb, Locales: locales.FS(), Now: func() time.Time { return today }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func ask(b *bot.Bot, text, lang string) bot.Reply {
+	return b.Handle(context.Background(), bot.Message{Platform: "test", Chat: "c", User: "u", Text: text, Lang: lang})
+}
+
+// contains checks s for want ignoring case and diacritics.
+func contains(s, want string) bool {
+	return strings.Contains(fold.Fold(s), fold.Fold(want))
+}
+
+func TestAnswers(t *testing.T) {
+	b := newBot(t)
+	for _, tc := range []struct {
+		text, lang string
+		intent     string
+		wantLang   string
+		has        []string
+		hasNot     []string
+	}{
+		// Partners of a town, in several languages and spellings.
+		{"partners of Zywiec", "", "partners_list", "en", []string{"Unterhaching", "Riom", "Borjomi", "Szczytno"}, []string{"Esslingen"}},
+		{"Jakie miasta partnerskie ma Opoczno?", "", "partners_list", "pl", []string{"Opočno", "Jarocin"}, []string{"Unterhaching"}},
+		{"partnerzy zywca", "", "partners_list", "pl", []string{"Riom"}, nil},
+		{"Welche Partnerstädte hat Piotrków?", "", "partners_list", "de", []string{"Esslingen", "Vienne"}, []string{"Riom"}},
+		{"Які міста-партнери має Живець?", "", "partners_list", "uk", []string{"Ріом"}, []string{"Esslingen"}},
+		{"friendly towns of Piotrków Trybunalski", "", "partners_list", "en", []string{"Velenje", "Udine"}, []string{"Esslingen"}},
+		// One partner.
+		{"Riom?", "en", "partner_info", "en", []string{"Riom", "France", "1995"}, []string{"Esslingen"}},
+		{"How many inhabitants does Opočno have?", "", "partner_info", "en", []string{"3,309"}, nil},
+		{"Tell me about Bytča", "", "partner_info", "en", []string{"Slovakia", "1378"}, nil},
+		// Agreements: both signings.
+		{"When was the twinning with Unterhaching signed?", "", "agreement_date", "en", []string{"15 July 1995", "30 July 1995"}, []string{"Esslingen"}},
+		{"Kiedy podpisano porozumienie z Byczą?", "", "agreement_date", "pl", []string{"1999"}, []string{"2002"}},
+		{"Kdy podepsal Żywiec smlouvu s Liptovským Mikulášem?", "", "agreement_date", "cs", []string{"2008", "2010"}, nil},
+		// Cooperation.
+		{"What does the cooperation with Šentjakob focus on?", "", "cooperation_scope", "en", []string{"fire", "sport"}, nil},
+		// Count and countries.
+		{"How many partners does Piotrków Trybunalski have?", "", "partner_count", "en", []string{"12", "10"}, nil},
+		{"Which partner towns are in Germany?", "", "partners_by_country", "en", []string{"Unterhaching", "Esslingen", "Nagold"}, []string{"Riom"}},
+		{"Which partners does Jesenice have in Austria and Italy?", "", "partners_by_country", "en", []string{"Jakob", "Tarvisio"}, []string{"Udine"}},
+		// General pages, news, exchanges.
+		{"What is twinning?", "", "twinning_about", "en", []string{"friendship"}, nil},
+		{"What do partner towns commit to?", "", "commitments", "en", []string{"prejudice"}, nil},
+		{"Any news about Bełchatów?", "", "news", "en", []string{"Konecki", "2025"}, nil},
+		{"upcoming exchanges", "", "exchanges_upcoming", "en", []string{"Riom", "Nagold"}, nil},
+		{"help", "", "help", "en", []string{"partner"}, nil},
+		{"hello", "", "greeting", "en", []string{"Żywiec"}, nil},
+		// Honest "I don't know", never a borrowed fact.
+		{"Who is the mayor of Esslingen?", "", "unknown", "en", nil, []string{"Klopfer"}},
+		{"How many inhabitants does Unterhaching have?", "", "unknown", "en", nil, []string{"3,309", "11,500"}},
+		{"What is the weather in Jesenice?", "", "unknown", "en", nil, []string{"°"}},
+		// Cyrillic names through transliteration.
+		{"Коли Живець підписав угоду з Чадцею?", "", "agreement_date", "uk", []string{"1997", "1998"}, nil},
+		// A language chosen by the user wins.
+		{"partners of Jesenice", "de", "partners_list", "de", []string{"Nagold"}, nil},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			r := ask(b, tc.text, tc.lang)
+			text := r.PlainText()
+			if r.Intent != tc.intent {
+				t.Errorf("intent = %q, want %q\n%s", r.Intent, tc.intent, text)
+			}
+			if r.Lang != tc.wantLang {
+				t.Errorf("lang = %q, want %q", r.Lang, tc.wantLang)
+			}
+			for _, w := range tc.has {
+				if !contains(text, w) {
+					t.Errorf("answer lacks %q:\n%s", w, text)
+				}
+			}
+			for _, w := range tc.hasNot {
+				if contains(text, w) {
+					t.Errorf("answer has %q:\n%s", w, text)
+				}
+			}
+		})
+	}
+}
+
+func TestWhichTownThenAnswer(t *testing.T) {
+	b := newBot(t)
+	m := bot.Message{Platform: "test", Chat: "c", User: "u2", Text: "partner towns", Lang: "en"}
+	r := b.Handle(context.Background(), m)
+	if len(r.Choices) < 2 {
+		t.Fatalf("want town choices, got %+v", r)
+	}
+	var data string
+	for _, c := range r.Choices {
+		if c.Label == "Jesenice" {
+			data = c.Data
+		}
+	}
+	if data == "" {
+		t.Fatalf("no Jesenice choice in %+v", r.Choices)
+	}
+	m.Text = data
+	r = b.Handle(context.Background(), m)
+	if !contains(r.PlainText(), "Nagold") {
+		t.Fatalf("after choosing Jesenice, want its partners; got\n%s", r.PlainText())
+	}
+}
+
+func TestLongMessageRefusedPolitely(t *testing.T) {
+	b := newBot(t)
+	r := ask(b, strings.Repeat("Żywiec partnerzy ", 4000), "")
+	if r.Intent != "unknown" || r.Lang != "pl" || len(r.Text) == 0 {
+		t.Fatalf("got %+v", r)
+	}
+}
+
+func TestStateExpires(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := today
+	b, err := bot.New(bot.Config{KB: kb, Locales: locales.FS(), Now: func() time.Time { return now }, StateTTL: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := bot.Message{Platform: "test", Chat: "c", User: "u", Text: "partner towns", Lang: "en"}
+	b.Handle(context.Background(), m)
+	now = now.Add(2 * time.Minute)
+	// The pending question has expired: choosing a town now only sets it.
+	m.Text = "/town jesenice"
+	r := b.Handle(context.Background(), m)
+	if contains(r.PlainText(), "Nagold") {
+		t.Fatalf("pending question answered after expiry:\n%s", r.PlainText())
+	}
+}
+
+func TestGolden(t *testing.T) {
+	b := newBot(t)
+	for name, q := range map[string][2]string{
+		"partners_pl":    {"Jakie są miasta partnerskie Żywca?", "pl"},
+		"partner_en":     {"Bytča", "en"},
+		"agreement_de":   {"Wann wurde der Vertrag mit Unterhaching unterzeichnet?", "de"},
+		"count_sl":       {"Koliko partnerskih mest ima Piotrków Trybunalski?", "sl"},
+		"exchanges_uk":   {"Які найближчі обміни?", "uk"},
+		"unknown_cs":     {"Kolik obyvatel má Čadca?", "cs"},
+		"by_country_pl":  {"Miasta partnerskie na Słowacji", "pl"},
+		"news_en":        {"news", "en"},
+		"cooperation_pl": {"Na czym polega współpraca Żywca z Riom?", "pl"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := ask(b, q[0], q[1]).PlainText() + "\n"
+			path := filepath.Join("testdata", "golden", name+".txt")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./bot -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("reply differs from %s (run go test ./bot -update if intended):\n%s", path, got)
+			}
+		})
+	}
+}

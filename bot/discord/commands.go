@@ -1,0 +1,216 @@
+package discord
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/twinbot/twinbot/bot"
+)
+
+// Discord's limits on slash commands.
+const (
+	maxCommandName = 32
+	maxCommandDesc = 100
+	maxQuestion    = 1000
+	maxTownOption  = 100
+)
+
+// discordLocales are the locales Discord has for a language of the
+// catalogs: Slovenian (and Slovak) have none, so Slovenian users pick their
+// language with /lang.
+func discordLocales(lang string) []discordgo.Locale {
+	var out []discordgo.Locale
+	for l := range discordgo.Locales {
+		if l == discordgo.Unknown {
+			continue
+		}
+		base, _, _ := strings.Cut(string(l), "-")
+		if base == lang {
+			out = append(out, l)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// commands are the slash commands the adapter registers, with names and
+// descriptions in every shipped language Discord has a locale for. English
+// is the default; a name comes from the catalog message "cmd.<name>.name"
+// when a language has one, else it is made from the description
+// ("Miasta partnerskie" → "miasta-partnerskie").
+func commands(cat *bot.Catalogs) []*discordgo.ApplicationCommand {
+	en := cat.For("en")
+	str := discordgo.ApplicationCommandOptionString
+	var langs []*discordgo.ApplicationCommandOptionChoice
+	for _, l := range cat.Langs() {
+		langs = append(langs, &discordgo.ApplicationCommandOptionChoice{Name: bot.LangName(l), Value: l})
+	}
+	cmds := []*discordgo.ApplicationCommand{
+		{Name: "ask", Options: []*discordgo.ApplicationCommandOption{
+			{Type: str, Name: "question", Description: en.S("cmd.ask.question"), Required: true, MaxLength: maxQuestion},
+		}},
+		{Name: "partners", Options: []*discordgo.ApplicationCommandOption{
+			{Type: str, Name: "town", Description: en.S("cmd.partners.town"), MaxLength: maxTownOption},
+		}},
+		{Name: "exchanges"},
+		{Name: "news"},
+		{Name: "signup"},
+		{Name: "lang", Options: []*discordgo.ApplicationCommandOption{
+			{Type: str, Name: "language", Description: en.S("cmd.lang"), Choices: langs},
+		}},
+	}
+	for _, c := range cmds {
+		c.Type = discordgo.ChatApplicationCommand
+		c.Description = clip(en.S("cmd."+c.Name), maxCommandDesc)
+		if c.Options == nil {
+			c.Options = []*discordgo.ApplicationCommandOption{}
+		}
+		names, descs := map[discordgo.Locale]string{}, map[discordgo.Locale]string{}
+		for _, o := range c.Options {
+			o.Description = clip(o.Description, maxCommandDesc)
+			o.NameLocalizations, o.DescriptionLocalizations = map[discordgo.Locale]string{}, map[discordgo.Locale]string{}
+		}
+		for _, lang := range cat.Langs() {
+			locs := discordLocales(lang)
+			if lang == "en" || len(locs) == 0 {
+				continue
+			}
+			has := map[string]bool{}
+			for _, id := range cat.IDs(lang) {
+				has[id] = true
+			}
+			t := cat.For(lang)
+			name, desc := localized(t, has, "cmd."+c.Name)
+			for _, o := range c.Options {
+				oname, odesc := localized(t, has, "cmd."+c.Name+"."+o.Name)
+				if o.Name == "language" {
+					oname, odesc = "", desc
+				}
+				for _, l := range locs {
+					if oname != "" {
+						o.NameLocalizations[l] = oname
+					}
+					if odesc != "" {
+						o.DescriptionLocalizations[l] = odesc
+					}
+				}
+			}
+			for _, l := range locs {
+				if name != "" {
+					names[l] = name
+				}
+				if desc != "" {
+					descs[l] = desc
+				}
+			}
+		}
+		c.NameLocalizations, c.DescriptionLocalizations = &names, &descs
+	}
+	return cmds
+}
+
+// localized is the name and description of a command or option in t's
+// language; "" when the catalog lacks the description.
+func localized(t *bot.T, has map[string]bool, id string) (name, desc string) {
+	if !has[id] {
+		return "", ""
+	}
+	desc = clip(t.S(id), maxCommandDesc)
+	if has[id+".name"] {
+		name = commandName(t.S(id + ".name"))
+	}
+	if name == "" {
+		name = commandName(desc)
+	}
+	return name, desc
+}
+
+// commandName makes a valid command name of s: lower case letters and
+// digits, words joined by '-', at most 32 characters cut at a word's end.
+func commandName(s string) string {
+	var words []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '_'
+	}) {
+		words = append(words, w)
+	}
+	name := ""
+	for _, w := range words {
+		next := w
+		if name != "" {
+			next = name + "-" + w
+		}
+		if len([]rune(next)) > maxCommandName {
+			break
+		}
+		name = next
+	}
+	if name == "" && len(words) > 0 {
+		name = string([]rune(words[0])[:maxCommandName])
+	}
+	return name
+}
+
+// clip shortens plain text to n characters.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return strings.TrimSpace(string(r[:n-1])) + "…"
+	}
+	return s
+}
+
+// translate turns an interaction into the message the core understands:
+// /ask's question as typed, the other commands as "/name args", a button's
+// custom_id (a Choice's Data) as it is.
+func translate(i *discordgo.Interaction) (bot.Message, bool) {
+	m := bot.Message{Platform: platform, Chat: i.ChannelID, Locale: string(i.Locale)}
+	switch {
+	case i.Member != nil && i.Member.User != nil:
+		m.User = i.Member.User.ID
+	case i.User != nil:
+		m.User = i.User.ID
+	default:
+		return m, false
+	}
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		d, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
+		if !ok {
+			return m, false
+		}
+		opt := func(name string) string {
+			for _, o := range d.Options {
+				if o.Name == name && o.Type == discordgo.ApplicationCommandOptionString {
+					if s, ok := o.Value.(string); ok {
+						return strings.TrimSpace(s)
+					}
+				}
+			}
+			return ""
+		}
+		switch d.Name {
+		case "ask":
+			m.Text = opt("question")
+		case "partners":
+			m.Text = strings.TrimSpace("/partners " + opt("town"))
+		case "lang":
+			m.Text = strings.TrimSpace("/lang " + opt("language"))
+		case "exchanges", "news", "signup":
+			m.Text = "/" + d.Name
+		default:
+			return m, false
+		}
+	case discordgo.InteractionMessageComponent:
+		d, ok := i.Data.(discordgo.MessageComponentInteractionData)
+		if !ok || d.CustomID == "" {
+			return m, false
+		}
+		m.Text = d.CustomID
+	default:
+		return m, false
+	}
+	return m, true
+}
