@@ -284,7 +284,10 @@ func relFilter(q *Query) map[string]bool {
 }
 
 func (c *composer) partnerLine(p *knowledge.PartnerRef, withTown bool) string {
-	s := c.partnerName(p) + " (" + c.t.Country(p.Partner.Country) + ")"
+	s := c.partnerName(p)
+	if country := c.t.Country(p.Partner.Country); !strings.Contains(s, country) {
+		s += " (" + country + ")"
+	}
 	if d := firstDate(p.Partner); d != nil {
 		s += " — " + c.t.S("since", "Year", d.Year)
 	}
@@ -295,6 +298,15 @@ func (c *composer) partnerLine(p *knowledge.PartnerRef, withTown bool) string {
 }
 
 // firstDate is the date of a partner's earliest agreement.
+func hasRelation(t *knowledge.Town, rels map[string]bool) bool {
+	for _, p := range t.Partners {
+		if rels[p.Relation] {
+			return true
+		}
+	}
+	return false
+}
+
 func firstDate(p *knowledge.Partner) *knowledge.Date {
 	var d *knowledge.Date
 	for _, a := range p.Agreements {
@@ -318,8 +330,14 @@ func (c *composer) partnersList(q *Query, st *state) bool {
 	if towns == nil {
 		return false
 	}
-	filter := relFilter(q)
 	for _, t := range towns {
+		filter := relFilter(q)
+		if filter != nil && !hasRelation(t, filter) {
+			// "Friendly towns of Jesenice?" where the town calls them all
+			// partners: say so, and list them all.
+			c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
+			filter = nil
+		}
 		groups := map[string][]string{}
 		for _, p := range refs(t) {
 			if filter != nil && !filter[p.Partner.Relation] {

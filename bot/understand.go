@@ -44,8 +44,15 @@ type Query struct {
 	Fact      string
 	// Unexplained counts the content words the bot did not recognize.
 	Unexplained int
-	cues        map[string]float64
-	text        string // the question, kept to answer it later
+	// InText says that all those words occur in the description of the
+	// partner named: the description answers the question ("When did
+	// Opočno get its coat of arms?").
+	InText bool
+	// InNews says that they all occur in news of the town named ("Who is
+	// the mayor of Opoczno?" when the news names him).
+	InNews bool
+	cues   map[string]float64
+	text   string // the question, kept to answer it later
 }
 
 // has reports whether a cue of category cat ("i:news") was found.
@@ -106,6 +113,20 @@ func (u *Understander) Understand(text, forced string) *Query {
 	}
 	mentions := u.index.Find(tokens, cyr, strict)
 	skip := make([]bool, len(tokens))
+	if countries := u.countriesIn(tokens, cyr, all); len(countries) > 0 {
+		// "Опочно в Чехії": the country chooses among places of one name.
+		for i, m := range mentions {
+			if countries[entityCountry(m.Entity)] {
+				continue
+			}
+			for _, a := range m.Alts {
+				if countries[entityCountry(a)] {
+					mentions[i].Entity = a
+					break
+				}
+			}
+		}
+	}
 	for _, m := range mentions {
 		// A mention that is all lexicon words ("Partner", "Mesto") is weak:
 		// keep it only when the name was typed exactly.
@@ -138,7 +159,20 @@ func (u *Understander) Understand(text, forced string) *Query {
 	explained := make([]bool, len(tokens))
 	copy(explained, skip)
 	take := func(cs []Cue) {
+		// A word that matches some entry exactly is not also a near miss of
+		// another ("Литві" is Lithuania, not a typo of Latvia).
+		exactAt := map[int]bool{}
 		for _, c := range cs {
+			if c.Score >= float64(c.End-c.Start) {
+				for k := c.Start; k < c.End; k++ {
+					exactAt[k] = true
+				}
+			}
+		}
+		for _, c := range cs {
+			if c.Score < float64(c.End-c.Start) && exactAt[c.Start] {
+				continue
+			}
 			free := false
 			for k := c.Start; k < c.End; k++ {
 				if !skip[k] {
@@ -165,8 +199,16 @@ func (u *Understander) Understand(text, forced string) *Query {
 		}
 	}
 	if len(order) == 0 || !anyIntent(q.cues) {
+		// Only exact words of other languages: a near miss there is no
+		// evidence (Polish "pogoda" is not Slovenian "pogodba").
 		for _, l := range u.langs {
-			take(all[l])
+			var cs []Cue
+			for _, c := range all[l] {
+				if len(order) == 0 || c.Score >= float64(c.End-c.Start) {
+					cs = append(cs, c)
+				}
+			}
+			take(cs)
 		}
 	} else {
 		// Countries and stop words of other languages still count, when
@@ -182,11 +224,15 @@ func (u *Understander) Understand(text, forced string) *Query {
 			take(cs)
 		}
 	}
+	var unexplained []string
 	for i, t := range tokens {
 		if !explained[i] && !isNumber(t) && len([]rune(t)) > 2 {
 			q.Unexplained++
+			unexplained = append(unexplained, t)
 		}
 	}
+	q.InText = len(unexplained) > 0 && len(q.Partners) > 0 && u.inDescription(q.Partners[0], unexplained)
+	q.InNews = len(unexplained) > 0 && len(q.Towns) > 0 && len(q.Partners) == 0 && u.inNews(q.Towns, unexplained)
 	for cat := range q.cues {
 		switch {
 		case strings.HasPrefix(cat, catCountry+":"):
@@ -252,14 +298,17 @@ func (u *Understander) decide(q *Query, ntok int) string {
 		return IntentExchangesUpcoming
 	case q.has("i:commitments"):
 		return IntentCommitments
-	case q.has("i:news") || (place && !partner):
+	case (q.has("i:news") && (!partner || u.newsAbout(q.Partners))) || (place && !partner) || q.InNews:
 		return IntentNews
+	case q.Fact == "location" && partner && q.has("i:agreement"):
+		// "Where was the agreement with Riom signed?": the signing's place.
+		return IntentAgreementDate
 	case q.Fact == "founded" && partner && q.has("i:partners"):
 		// "When was the partnership with Riom founded?"
 		return IntentAgreementDate
 	case q.Fact != "" && partner:
 		return IntentPartnerInfo
-	case q.has("i:agreement") && (partner || town):
+	case q.has("i:agreement") && (partner || town) && !(q.has("i:cooperation") && !q.has("q:when")):
 		return IntentAgreementDate
 	case q.has("q:when") && partner && q.Unexplained == 0:
 		return IntentAgreementDate
@@ -274,7 +323,7 @@ func (u *Understander) decide(q *Query, ntok int) string {
 		return IntentPartnerCount
 	case len(q.Countries) > 0 && (listCue || town || q.has("i:cooperation") || q.has("q:which")) && (q.Fact == "" || q.Fact == "location"):
 		return IntentPartnersByCountry
-	case partner && (q.Unexplained == 0 || listCue || q.has("i:cooperation")):
+	case partner && (q.Unexplained == 0 || listCue || q.has("i:cooperation") || q.InText):
 		return IntentPartnerInfo
 	case (town || listCue) && (q.Unexplained == 0 || listCue) && (q.Fact == "" || q.Fact == "location"):
 		return IntentPartnersList
@@ -288,4 +337,107 @@ func (u *Understander) decide(q *Query, ntok int) string {
 		return IntentPartnersList
 	}
 	return IntentUnknown
+}
+
+// newsAbout reports whether some news is about one of the partners.
+func (u *Understander) newsAbout(ps []*knowledge.PartnerRef) bool {
+	for _, n := range u.kb.News {
+		for _, p := range ps {
+			if n.Town != p.Town.ID {
+				continue
+			}
+			for _, id := range n.Partners {
+				if id == p.Partner.ID {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// inNews reports whether every one of words occurs in a news item of one of
+// the towns.
+func (u *Understander) inNews(towns []*knowledge.Town, words []string) bool {
+	for _, n := range u.kb.News {
+		if !containsTown(towns, n.Town) {
+			continue
+		}
+		var text []string
+		for _, t := range []knowledge.Text{n.Title, n.Body} {
+			for _, d := range t {
+				text = append(text, fold.Tokens(d)...)
+			}
+		}
+		if allIn(text, words) {
+			return true
+		}
+	}
+	return false
+}
+
+// inDescription reports whether every one of words (folded) occurs in the
+// partner's description (or first contact, or agreement notes) in some
+// language, compared by their first five
+// letters so that inflected forms meet.
+func (u *Understander) inDescription(p *knowledge.PartnerRef, words []string) bool {
+	var text []string
+	add := func(t knowledge.Text) {
+		for _, d := range t {
+			text = append(text, fold.Tokens(d)...)
+		}
+	}
+	add(p.Partner.Description)
+	if fc := p.Partner.FirstContact; fc != nil {
+		add(fc.Text)
+	}
+	for _, a := range p.Partner.Agreements {
+		add(a.Note)
+	}
+	return allIn(text, words)
+}
+
+// allIn reports whether every word (of four letters or more) occurs in
+// text, comparing the first five letters so that inflected forms meet.
+func allIn(text, words []string) bool {
+	stem := func(w string) string {
+		r := []rune(w)
+		if len(r) > 5 {
+			r = r[:5]
+		}
+		return string(r)
+	}
+	have := map[string]bool{}
+	for _, t := range text {
+		have[stem(t)] = true
+	}
+	for _, w := range words {
+		if len([]rune(w)) < 4 || !have[stem(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+// countriesIn lists the countries named exactly in tokens, in any language.
+func (u *Understander) countriesIn(tokens []string, cyr []bool, all map[string][]Cue) map[string]bool {
+	out := map[string]bool{}
+	for _, cs := range all {
+		for _, c := range cs {
+			if strings.HasPrefix(c.Cat, catCountry+":") && c.Score >= float64(c.End-c.Start) {
+				out[strings.TrimPrefix(c.Cat, catCountry+":")] = true
+			}
+		}
+	}
+	return out
+}
+
+func entityCountry(e *knowledge.Entity) string {
+	switch e.Kind {
+	case knowledge.KindPartner:
+		return e.Partner.Country
+	case knowledge.KindPlace:
+		return e.Place.Country
+	}
+	return e.Town.Country
 }

@@ -16,7 +16,7 @@ import (
 // special maps letters that Unicode decomposition does not reduce to ASCII.
 var special = map[rune]string{
 	'ł': "l", 'đ': "d", 'ß': "ss", 'ø': "o", 'æ': "ae", 'œ': "oe", 'ı': "i", 'ħ': "h",
-	'þ': "th", 'ð': "d", 'ŀ': "l",
+	'þ': "th", 'ð': "d", 'ŀ': "l", '\'': "", '’': "", 'ʼ': "",
 }
 
 // cyrillic maps Cyrillic letters (Ukrainian, Russian, Belarusian, Serbian)
@@ -59,13 +59,30 @@ func Fold(s string) string {
 	return norm.NFC.String(b.String())
 }
 
-// Words splits s into lowercase words (letters and digits; an apostrophe or
-// hyphen inside a word splits it too), keeping the original diacritics.
+// Words splits s into lowercase words (letters and digits; a hyphen splits
+// words, an apostrophe inside a word does not: Ukrainian "зобов'язання" is one
+// word), keeping the original diacritics. Fold drops the apostrophes.
 func Words(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
-	})
+	rs := []rune(strings.ToLower(s))
+	letter := func(i int) bool {
+		return i >= 0 && i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.IsDigit(rs[i]) || unicode.Is(unicode.Mn, rs[i]))
+	}
+	var out []string
+	start := -1
+	for i := 0; i <= len(rs); i++ {
+		in := letter(i) || (i < len(rs) && isApostrophe(rs[i]) && letter(i-1) && letter(i+1))
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			out = append(out, string(rs[start:i]))
+			start = -1
+		}
+	}
+	return out
 }
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' }
 
 // Tokens is Words followed by Fold of each word.
 func Tokens(s string) []string {

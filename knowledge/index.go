@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -63,6 +64,10 @@ type Mention struct {
 	// Score is 1 for an exact name and lower for inflected, transliterated
 	// or mistyped forms.
 	Score float64
+	// Alts are other entities the same words name about as well (the
+	// Ukrainian "Опочно" is both Opoczno and Opočno): the question's other
+	// words may choose among them.
+	Alts []*Entity
 }
 
 type alias struct {
@@ -307,6 +312,11 @@ next:
 			used[k] = true
 		}
 		have[c.Entity] = true
+		for _, d := range cands {
+			if d.Entity != c.Entity && d.Start == c.Start && d.End == c.End && d.Score >= c.Score-0.11 && !slices.Contains(c.Alts, d.Entity) {
+				c.Alts = append(c.Alts, d.Entity)
+			}
+		}
 		out = append(out, c)
 	}
 	return out
