@@ -128,30 +128,24 @@ func localized(t *bot.T, has map[string]bool, id string) (name, desc string) {
 	return name, desc
 }
 
-// commandName makes a valid command name of s: lower case letters and
-// digits, words joined by '-', at most 32 characters cut at a word's end.
+// commandName makes a valid command name of s: lower-case letters and
+// digits, words joined by '-', at most 32 characters; when the whole does
+// not fit, the first word ("Neuigkeiten aus den Partnerschaften" →
+// "neuigkeiten").
 func commandName(s string) string {
-	var words []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '_'
-	}) {
-		words = append(words, w)
+	})
+	if len(words) == 0 {
+		return ""
 	}
-	name := ""
-	for _, w := range words {
-		next := w
-		if name != "" {
-			next = name + "-" + w
-		}
-		if len([]rune(next)) > maxCommandName {
-			break
-		}
-		name = next
+	if name := strings.Join(words, "-"); len([]rune(name)) <= maxCommandName {
+		return name
 	}
-	if name == "" && len(words) > 0 {
-		name = string([]rune(words[0])[:maxCommandName])
+	if r := []rune(words[0]); len(r) > maxCommandName {
+		return string(r[:maxCommandName])
 	}
-	return name
+	return words[0]
 }
 
 // clip shortens plain text to n characters.
@@ -198,10 +192,10 @@ func translate(i *discordgo.Interaction) (bot.Message, bool) {
 			m.Text = strings.TrimSpace("/partners " + opt("town"))
 		case "lang":
 			m.Text = strings.TrimSpace("/lang " + opt("language"))
-		case "exchanges", "news", "signup":
-			m.Text = "/" + d.Name
 		default:
-			return m, false
+			// /exchanges, /news, /signup, and any command registered by
+			// an older version: the core knows them or says it does not.
+			m.Text = "/" + d.Name
 		}
 	case discordgo.InteractionMessageComponent:
 		d, ok := i.Data.(discordgo.MessageComponentInteractionData)

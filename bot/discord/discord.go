@@ -78,9 +78,9 @@ type Config struct {
 	// DeferAfter is how long an interaction waits for the core before it is
 	// acknowledged with a deferred response (default 2 s; Discord allows 3).
 	DeferAfter time.Duration
-	// Seen, when set, records a gateway event id and reports whether it is
-	// new, so that events replayed after a reconnection are answered once.
-	Seen func(ctx context.Context, id string) (bool, error)
+	// Seen, when set, remembers the gateway events handled, so that events
+	// replayed after a reconnection are answered once (store.Store).
+	Seen SeenStore
 	// Logger gets the adapter's logs (never message text).
 	Logger *slog.Logger
 }
@@ -116,6 +116,12 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// SeenStore remembers which events were already handled (store.Store).
+type SeenStore interface {
+	// FirstSeen records id and reports whether it is new.
+	FirstSeen(ctx context.Context, platform, id string) (bool, error)
+}
+
 // api lists the discordgo calls the adapter makes (*discordgo.Session).
 type api interface {
 	AddHandler(handler any) func()
@@ -141,7 +147,7 @@ type Adapter struct {
 	appID      string
 	pub        ed25519.PublicKey
 	deferAfter time.Duration
-	seen       func(ctx context.Context, id string) (bool, error)
+	seen       SeenStore
 	log        *slog.Logger
 
 	// life is the context of work that outlives an event handler
@@ -254,10 +260,11 @@ func (a *Adapter) Run(ctx context.Context) error {
 		}
 		a.log.Info("connected to the gateway")
 		if err := a.register(ctx); err != nil {
-			a.api.Close()
-			a.drain(10 * time.Second)
-			return err
+			// The commands registered last time still work, and so do
+			// mentions and direct messages.
+			a.log.Error("registering the slash commands failed", "err", err)
 		}
+		go a.pruneSeen(ctx)
 	}
 	<-ctx.Done()
 	if a.token {
@@ -290,10 +297,35 @@ func (a *Adapter) register(ctx context.Context) error {
 	}
 	cmds := commands(a.cat)
 	if _, err := a.api.ApplicationCommandBulkOverwrite(app, "", cmds, discordgo.WithContext(ctx)); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while registering
+		}
 		return fmt.Errorf("discord: registering slash commands: %w", err)
 	}
 	a.log.Info("registered slash commands", "count", len(cmds))
 	return nil
+}
+
+// pruneSeen forgets old event ids now and then, when the store can.
+func (a *Adapter) pruneSeen(ctx context.Context) {
+	p, ok := a.seen.(interface {
+		PruneSeen(ctx context.Context, age time.Duration) error
+	})
+	if !ok {
+		return
+	}
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := p.PruneSeen(ctx, 48*time.Hour); err != nil && ctx.Err() == nil {
+			a.log.Warn("pruning seen events", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func (a *Adapter) onReady(_ *discordgo.Session, r *discordgo.Ready) {

@@ -251,7 +251,12 @@ func TestRegisterCommands(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
-	id := <-f.identify
+	var id map[string]any
+	select {
+	case id = <-f.identify:
+	case <-time.After(wait):
+		t.Fatal("no Identify")
+	}
 	intents := int(id["intents"].(float64))
 	want := int(discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages)
 	if intents != want {
@@ -459,6 +464,7 @@ func TestCommandTranslation(t *testing.T) {
 		{command("exchanges", "pl"), "/exchanges"},
 		{command("news", "pl"), "/news"},
 		{command("signup", "pl"), "/signup"},
+		{command("help", "pl"), "/help"},
 		{command("lang", "pl", "language", "uk"), "/lang uk"},
 		{command("lang", "pl"), "/lang"},
 		{press("/signup ex-1", "pl"), "/signup ex-1"},
@@ -473,11 +479,11 @@ func TestCommandTranslation(t *testing.T) {
 			t.Errorf("%s: got %+v %v, want %q", b, m, ok, tc.want)
 		}
 	}
-	b, _ := json.Marshal(command("unknown", "pl"))
+	b, _ := json.Marshal(map[string]any{"id": "1", "type": 2, "data": map[string]any{"name": "news"}})
 	var i discordgo.Interaction
 	json.Unmarshal(b, &i)
 	if _, ok := translate(&i); ok {
-		t.Error("an unknown command was translated")
+		t.Error("an interaction without a user was translated")
 	}
 }
 
@@ -686,20 +692,25 @@ func TestReconnect(t *testing.T) {
 	}
 }
 
+// memSeen is a SeenStore in memory.
+type memSeen struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+func (m *memSeen) FirstSeen(_ context.Context, platform, id string) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := platform + ":" + id
+	first := !m.seen[k]
+	m.seen[k] = true
+	return first, nil
+}
+
 func TestReplayedEventAnsweredOnce(t *testing.T) {
 	t.Parallel()
 	f := newFakeDiscord(t)
-	var mu sync.Mutex
-	seen := map[string]bool{}
-	gatewayBot(t, f, markdownHandler(false), func(c *Config) {
-		c.Seen = func(_ context.Context, id string) (bool, error) {
-			mu.Lock()
-			defer mu.Unlock()
-			first := !seen[id]
-			seen[id] = true
-			return first, nil
-		}
-	})
+	gatewayBot(t, f, markdownHandler(false), func(c *Config) { c.Seen = &memSeen{seen: map[string]bool{}} })
 	i := command("news", "en-US")
 	f.send("INTERACTION_CREATE", i)
 	f.expect("POST", callbackPath(i))

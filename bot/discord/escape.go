@@ -90,6 +90,9 @@ func massMention(s string) bool {
 // starts there. An address runs to the next space, '<', '>', backslash or
 // backtick; trailing punctuation that usually ends a sentence is left out.
 func urlAt(s string, i int) int {
+	if s[i] != 'h' && s[i] != 'H' {
+		return i
+	}
 	rest := s[i:]
 	if !hasPrefixFold(rest, "https://") && !hasPrefixFold(rest, "http://") {
 		return i
@@ -205,9 +208,10 @@ func splitText(s string, max int) []string {
 		max = 2
 	}
 	var out []string
-	for units(s) > max {
+	for n := units(s); n > max; {
 		cut := cutPoint(s, max)
 		out = append(out, s[:cut])
+		n -= units(s[:cut])
 		s = s[cut:]
 	}
 	if s != "" {

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -62,11 +63,12 @@ func TestTruncate(t *testing.T) {
 func TestCommandName(t *testing.T) {
 	for in, want := range map[string]string{
 		"Miasta partnerskie":                    "miasta-partnerskie",
-		"Aktualności o współpracy partnerskiej": "aktualności-o-współpracy",
+		"Aktualności o współpracy partnerskiej": "aktualności",
 		"Міста-партнери":                        "міста-партнери",
 		"Zu einem Austausch anmelden":           "zu-einem-austausch-anmelden",
 		"Bevorstehende Austausche":              "bevorstehende-austausche",
-		"Neuigkeiten aus den Partnerschaften":   "neuigkeiten-aus-den",
+		"Neuigkeiten aus den Partnerschaften":   "neuigkeiten",
+		"Novinky z partnerské spolupráce":       "novinky-z-partnerské-spolupráce",
 		"?!":                                    "",
 	} {
 		if got := commandName(in); got != want {
@@ -177,4 +179,9 @@ func abs(n int) int {
 		return -(n + 1)
 	}
 	return n
+}
+
+func ExampleEscape() {
+	fmt.Println(Escape("**Opoczno** (PL): https://opoczno.pl"))
+	// Output: \*\*Opoczno\*\* \(PL\): <https://opoczno.pl>
 }

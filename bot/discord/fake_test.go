@@ -64,7 +64,7 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 	mux.HandleFunc("GET /api/v9/gateway", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"url":"ws://%s/gateway"}`, r.Host)
 	})
-	mux.HandleFunc("GET /gateway", f.gateway)
+	mux.HandleFunc("GET /gateway/", f.gateway)
 	mux.HandleFunc("/api/v9/", f.rest)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)

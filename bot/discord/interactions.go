@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -214,7 +213,7 @@ func (a *Adapter) firstSeen(id string) bool {
 	if a.seen == nil || id == "" {
 		return true
 	}
-	ok, err := a.seen(a.life, id)
+	ok, err := a.seen.FirstSeen(a.life, platform, id)
 	if err != nil {
 		a.log.Warn("recording an event", "err", err)
 		return true
@@ -225,16 +224,17 @@ func (a *Adapter) firstSeen(id string) bool {
 	return ok
 }
 
-func kind(i *discordgo.Interaction) slog.Value {
+// kind names an interaction for the logs: the command, or "button".
+func kind(i *discordgo.Interaction) string {
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		if d, ok := i.Data.(discordgo.ApplicationCommandInteractionData); ok {
-			return slog.StringValue("/" + d.Name)
+			return "/" + d.Name
 		}
 	case discordgo.InteractionMessageComponent:
-		return slog.StringValue("button")
+		return "button"
 	}
-	return slog.StringValue(i.Type.String())
+	return i.Type.String()
 }
 
 func responseData(m message, flags discordgo.MessageFlags) *discordgo.InteractionResponseData {

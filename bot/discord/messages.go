@@ -44,7 +44,8 @@ func (a *Adapter) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 	if self != "" {
 		text = strings.NewReplacer("<@"+self+">", "", "<@!"+self+">", "").Replace(text)
 	}
-	ctx := a.life
+	ctx, cancel := context.WithTimeout(a.life, interactionTTL)
+	defer cancel()
 	r := a.answer(ctx, bot.Message{Platform: platform, Chat: m.ChannelID, User: m.Author.ID, Text: strings.TrimSpace(text)})
 	channel := m.ChannelID
 	var ref *discordgo.MessageReference

@@ -217,3 +217,21 @@ func TestNotesWithoutEmbeds(t *testing.T) {
 		t.Errorf("got %q, want %q", msgs[0].Content, want)
 	}
 }
+
+func FuzzRender(f *testing.F) {
+	f.Add("Title", "text **x** @everyone", "name", "value", "https://example.org/a_(b)", uint16(1))
+	f.Add("", strings.Repeat("ab ", 700), "", "", "mailto:x", uint16(40))
+	f.Fuzz(func(t *testing.T, title, text, name, value, url string, n uint16) {
+		k := int(n%16) + 1
+		r := bot.Reply{Title: title, Notes: []string{text}}
+		for i := range k {
+			r.Text = append(r.Text, text)
+			r.Items = append(r.Items, value)
+			r.Cards = append(r.Cards, bot.Card{Title: title, Subtitle: name, Text: []string{text},
+				Fields: []bot.Field{{Name: name, Value: value}, {Name: name, Value: text}},
+				Links:  []bot.Link{{Title: name, URL: url}}})
+			r.Choices = append(r.Choices, bot.Choice{Label: name, Data: fmt.Sprint(value, i)})
+		}
+		checkLimits(t, render(r))
+	})
+}
