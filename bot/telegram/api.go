@@ -131,7 +131,10 @@ type Error struct {
 	err       error
 }
 
+// Error implements error; the message is scrubbed of the token.
 func (e *Error) Error() string { return "telegram: " + e.Method + ": " + e.msg }
+
+// Unwrap gives the library's or net/http's error (whose URL is scrubbed).
 func (e *Error) Unwrap() error { return e.err }
 
 func callErr(method string, status int, err error, token Secret) error {

@@ -53,21 +53,21 @@ var goldenCases = []struct {
 		},
 		Notes: []string{"note with <tags> & entities"},
 	}},
-	{"split", 200, bot.Reply{
+	{"split", 120, bot.Reply{
 		Lang:  "en",
 		Title: "Upcoming exchanges",
 		Cards: []bot.Card{
 			{Title: "Youth exchange Żywiec – Riom", Subtitle: "example", Fields: []bot.Field{{Name: "Dates", Value: "July 2027"}, {Name: "Place", Value: "Riom (France)"}, {Name: "Ages", Value: "14–18 years"}}},
 			{Title: "Choir meeting", Fields: []bot.Field{{Name: "Dates", Value: "May 2027"}}, Text: []string{"A long description that does not fit one small message, so it is cut between words and the bold or italic tags are closed and reopened as needed."}},
 		},
-		Notes: []string{"This is an italic note that is long enough to be cut between words in a small message, too."},
+		Notes: []string{"This is an italic note that is long enough to be cut between words in a small message, too, with its italic tags closed at the end of one part and opened again at the start of the next."},
 	}},
-	{"huge_line", 60, bot.Reply{
+	{"huge_line", 160, bot.Reply{
 		Lang: "en",
-		Text: []string{strings.Repeat("&<>", 15) + strings.Repeat("😀", 20)},
+		Text: []string{strings.Repeat("&<>", 15) + strings.Repeat("😀", 60)},
 		Cards: []bot.Card{{
-			Title: strings.Repeat("Bold", 12),
-			Links: []bot.Link{{Title: strings.Repeat("link", 10), URL: "https://example.org/a"}},
+			Title: strings.Repeat("Bold", 50),
+			Links: []bot.Link{{Title: strings.Repeat("link", 50), URL: "https://example.org/a"}},
 		}},
 	}},
 	{"multiline", 0, bot.Reply{
