@@ -64,8 +64,11 @@ type Lexicon struct {
 	Lang    string
 	letters map[rune]bool
 	entries []entry
-	// first indexes entries by keys2 of their first word.
-	first map[string][]int
+	// prefix indexes entries by the first two letters of their first word
+	// (or the whole word when shorter); typo indexes the entries whose first
+	// word has five letters or more by typoKeys.
+	prefix map[string][]int
+	typo   map[string][]int
 }
 
 // Lexicons are the lexicons of every language, by language code.
@@ -94,7 +97,7 @@ func LoadLexicons(fsys fs.FS) (Lexicons, error) {
 }
 
 func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
-	lx := &Lexicon{Lang: lang, letters: map[rune]bool{}, first: map[string][]int{}}
+	lx := &Lexicon{Lang: lang, letters: map[rune]bool{}, prefix: map[string][]int{}, typo: map[string][]int{}}
 	for _, r := range strings.ToLower(lf.Letters) {
 		lx.letters[r] = true
 	}
@@ -116,9 +119,13 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 			}
 			lx.entries = append(lx.entries, e)
 			ei := len(lx.entries) - 1
-			for _, k := range keys2(e.words[0]) {
-				if l := lx.first[k]; len(l) == 0 || l[len(l)-1] != ei {
-					lx.first[k] = append(l, ei)
+			k := key2(e.words[0])
+			lx.prefix[k] = append(lx.prefix[k], ei)
+			if len(e.words[0]) >= 5 && !e.exact[0] {
+				for _, k := range typoKeys(e.words[0]) {
+					if l := lx.typo[k]; len(l) == 0 || l[len(l)-1] != ei {
+						lx.typo[k] = append(l, ei)
+					}
 				}
 			}
 		}
@@ -140,21 +147,36 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 	return lx
 }
 
-// keys2 are the lookup keys of a word: its first two letters, and those of
-// the word with one of its first three letters deleted, so that a typo near
-// the start still finds the entry.
-func keys2(w string) []string {
-	k := func(s string) string {
-		if len(s) >= 2 {
-			return s[:2]
+func key2(w string) string {
+	if len(w) > 2 {
+		return w[:2]
+	}
+	return w
+}
+
+// typoKeys are the lookup keys for near misses: the first three letters of
+// the word, and of the word with one of its first four letters deleted, so
+// that one typo near the start still finds the entry.
+func typoKeys(w string) []string {
+	var out [5]string
+	n := 0
+	k := func(s string) {
+		if len(s) > 3 {
+			s = s[:3]
 		}
-		return s
+		for _, x := range out[:n] {
+			if x == s {
+				return
+			}
+		}
+		out[n] = s
+		n++
 	}
-	out := []string{k(w)}
-	for i := 0; i < 3 && i < len(w) && len(w) >= 4; i++ {
-		out = append(out, k(w[:i]+w[i+1:]))
+	k(w)
+	for i := 0; i < 4 && i < len(w); i++ {
+		k(w[:i] + w[i+1:])
 	}
-	return out
+	return out[:n]
 }
 
 // Cue is a lexicon entry found in a question.
@@ -207,17 +229,25 @@ func stemScore(q, s string, exact bool) float64 {
 // places).
 func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 	var out []Cue
+	var tried []int
 	for i, q := range tokens {
 		if skip != nil && skip[i] {
 			continue
 		}
-		seen := map[int]bool{}
-		try := func(ei int) {
-			if seen[ei] {
-				return
+		tried = tried[:0]
+		found := false
+		// try matches entry ei at i; through the prefix index only word
+		// beginnings count, near misses are tried through the typo index.
+		try := func(ei int, typo bool) {
+			for _, t := range tried {
+				if t == ei {
+					return
+				}
 			}
-			seen[ei] = true
 			e := &lx.entries[ei]
+			if !typo && !e.exact[0] && !strings.HasPrefix(q, e.words[0]) {
+				return // left for the typo index
+			}
 			if i+len(e.words) > len(tokens) {
 				return
 			}
@@ -235,10 +265,19 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 				total += s
 			}
 			out = append(out, Cue{Cat: e.cat, Start: i, End: i + len(e.words), Score: total, Exact: exact})
+			if !typo {
+				found = true
+			}
 		}
-		for _, k := range keys2(q) {
-			for _, ei := range lx.first[k] {
-				try(ei)
+		for _, ei := range lx.prefix[key2(q)] {
+			try(ei, false)
+		}
+		if len(q) >= 4 && !found {
+			// A word of the language is not also a near miss of another.
+			for _, k := range typoKeys(q) {
+				for _, ei := range lx.typo[k] {
+					try(ei, true)
+				}
 			}
 		}
 	}

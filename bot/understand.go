@@ -169,18 +169,15 @@ func (u *Understander) Understand(text, forced string) *Query {
 				}
 			}
 		}
+	next:
 		for _, c := range cs {
 			if c.Score < float64(c.End-c.Start) && exactAt[c.Start] {
 				continue
 			}
-			free := false
 			for k := c.Start; k < c.End; k++ {
-				if !skip[k] {
-					free = true
+				if skip[k] {
+					continue next // part of a place's name
 				}
-			}
-			if !free {
-				continue
 			}
 			for k := c.Start; k < c.End; k++ {
 				explained[k] = true
@@ -194,9 +191,7 @@ func (u *Understander) Understand(text, forced string) *Query {
 		}
 	}
 	for _, l := range order {
-		if lx, ok := u.lex[l]; ok {
-			take(lx.Match(tokens, cyr, skip))
-		}
+		take(all[l])
 	}
 	if len(order) == 0 || !anyIntent(q.cues) {
 		// Only exact words of other languages: a near miss there is no

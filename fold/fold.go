@@ -157,7 +157,56 @@ func Distance(a, b string, max int) int {
 	if a == b {
 		return 0
 	}
-	ra, rb := []rune(a), []rune(b)
+	if isASCII(a) && isASCII(b) && len(a) < 64 && len(b) < 64 {
+		return distanceBytes(a, b, max)
+	}
+	return distance([]rune(a), []rune(b), max)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// distanceBytes is Distance for short ASCII strings, without allocating.
+func distanceBytes(a, b string, max int) int {
+	n, m := len(a), len(b)
+	if d := n - m; d > max || -d > max {
+		return max + 1
+	}
+	var r0, r1, r2 [64]int
+	prev2, prev, cur := r0[:m+1], r1[:m+1], r2[:m+1]
+	for j := 0; j <= m; j++ {
+		prev[j] = j
+	}
+	for i := 1; i <= n; i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= m; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			best = min(best, v)
+		}
+		if best > max {
+			return max + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[m]
+}
+
+func distance(ra, rb []rune, max int) int {
 	if d := len(ra) - len(rb); d > max || -d > max {
 		return max + 1
 	}

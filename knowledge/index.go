@@ -187,6 +187,11 @@ func keys(w, sk string) []string {
 // when it does not. strict allows only exact and inflected forms (for words
 // that are also ordinary words of a language).
 func WordScore(q, w string, strict bool) float64 {
+	return wordScore(q, fold.Skeleton(q), w, fold.Skeleton(w), strict)
+}
+
+// wordScore is WordScore with the words' skeletons computed beforehand.
+func wordScore(q, qs, w, ws string, strict bool) float64 {
 	if q == w {
 		return 1
 	}
@@ -199,7 +204,6 @@ func WordScore(q, w string, strict bool) float64 {
 	if strict {
 		return 0
 	}
-	qs, ws := fold.Skeleton(q), fold.Skeleton(w)
 	if qs == ws {
 		return 0.85
 	}
@@ -244,13 +248,18 @@ func inflected(q, w string) float64 {
 func (ix *Index) Find(tokens []string, cyr, strict []bool) []Mention {
 	var cands []Mention
 	var buf []int32
+	skels := make([]string, len(tokens))
+	for i, q := range tokens {
+		skels[i] = fold.Skeleton(q)
+	}
+	seen := map[int32]bool{}
 	for i, q := range tokens {
 		if len(q) < 2 {
 			continue
 		}
 		buf = buf[:0]
-		seen := map[int32]bool{}
-		for _, key := range keys(q, fold.Skeleton(q)) {
+		clear(seen)
+		for _, key := range keys(q, skels[i]) {
 			for _, ai := range ix.byKey[key] {
 				if !seen[ai] {
 					seen[ai] = true
@@ -267,7 +276,7 @@ func (ix *Index) Find(tokens []string, cyr, strict []bool) []Mention {
 			ok := true
 			for j, w := range a.words {
 				st := strict != nil && strict[i+j]
-				s := WordScore(tokens[i+j], w, st)
+				s := wordScore(tokens[i+j], skels[i+j], w, a.skel[j], st)
 				if s == 0 {
 					ok = false
 					break
