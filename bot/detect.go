@@ -45,6 +45,11 @@ func (u *Understander) detect(words, tokens []string, skip []bool, all map[strin
 		}
 		lx := u.lex[l]
 		for i, w := range words {
+			if lx.cyr && isCyrillic(w) {
+				// Even a name typed in Cyrillic says the writer uses
+				// that script.
+				score[l] += 0.3
+			}
 			if skip[i] {
 				continue
 			}

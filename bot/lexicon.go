@@ -63,6 +63,8 @@ type entry struct {
 type Lexicon struct {
 	Lang    string
 	letters map[rune]bool
+	// cyr says the language is written in Cyrillic (most entries are).
+	cyr     bool
 	entries []entry
 	// prefix indexes entries by the first two letters of their first word
 	// (or the whole word when shorter); typo indexes the entries whose first
@@ -131,6 +133,15 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 		}
 	}
 	add(catStop, lf.Stopwords)
+	defer func() {
+		n := 0
+		for _, e := range lx.entries {
+			if e.cyr {
+				n++
+			}
+		}
+		lx.cyr = n*2 > len(lx.entries)
+	}()
 	for _, m := range []struct {
 		p string
 		m map[string][]string
