@@ -2,4 +2,33 @@
 // editors write (towns, their partners, exchanges and news), the strict
 // loader that turns a folder of such files into an immutable KB, and the
 // index that finds towns, partners and places in residents' questions.
+//
+// # The format
+//
+// The Go types of types.go are the format; schema.json is generated from
+// them (go test ./knowledge -update) so that editors with a YAML language
+// server check files as they type, once a file starts with
+//
+//	# yaml-language-server: $schema=../schema.json
+//
+// # Loading
+//
+// Load reads every .yaml and .yml file of an fs.FS and reports every
+// problem of every file, not only the first, as Problems: "file:line:col:
+// message" lines that point at the offending key or value, with message
+// ids and data so that `twinbot check` can show them in the editor's
+// language (locales/messages/check.<lang>.yaml). The loader
+//
+//   - refuses huge or hostile input before it costs memory: files over
+//     MaxFileSize, a knowledge base over MaxTotalSize, nesting deeper than
+//     MaxDepth, and anchors and aliases that would expand past MaxNodes
+//     values (a "billion laughs" file);
+//   - decodes strictly, walking goccy/go-yaml's syntax tree rather than
+//     stopping at the first error: unknown fields (with a suggestion for a
+//     near miss), wrong types, impossible dates, unknown language and
+//     country codes, values outside the vocabularies of types.go, ids that
+//     are not lowercase-and-dashes, URLs that are not http(s);
+//   - checks the whole: unique ids, references to towns and partners that
+//     exist, date and age ranges, and names shared by two places, which
+//     would make a question naming them ambiguous.
 package knowledge

@@ -1,13 +1,7 @@
 package knowledge
 
 import (
-	"fmt"
-	"io/fs"
-	"path"
 	"sort"
-	"strings"
-
-	"github.com/goccy/go-yaml"
 )
 
 // KB is a loaded, validated knowledge base. It is immutable after Load and
@@ -67,48 +61,6 @@ func (kb *KB) Languages() []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// Load reads every *.yaml and *.yml file under the root of fsys (and its
-// subdirectories), validates the whole and returns the KB.
-func Load(fsys fs.FS) (*KB, error) {
-	var files []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		ext := strings.ToLower(path.Ext(p))
-		if !d.IsDir() && (ext == ".yaml" || ext == ".yml") {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("knowledge: %w", err)
-	}
-	sort.Strings(files)
-	kb := &KB{}
-	for _, name := range files {
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("knowledge: %w", err)
-		}
-		var f File
-		if err := yaml.UnmarshalWithOptions(b, &f, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
-			return nil, fmt.Errorf("%s: %s", name, yaml.FormatError(err, false, true))
-		}
-		if f.Town != nil {
-			kb.Towns = append(kb.Towns, f.Town)
-		}
-		for i := range f.Exchanges {
-			kb.Exchanges = append(kb.Exchanges, &f.Exchanges[i])
-		}
-		for i := range f.News {
-			kb.News = append(kb.News, &f.News[i])
-		}
-	}
-	kb.build()
-	return kb, nil
 }
 
 func (kb *KB) build() {

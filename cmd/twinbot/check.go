@@ -1,0 +1,160 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+
+	"github.com/twinbot/twinbot/knowledge"
+	"github.com/twinbot/twinbot/locales"
+)
+
+// runCheck is `twinbot check [--kb DIR] [--lang CODE]`: it loads a knowledge
+// base (the embedded one by default) and prints a summary when it is valid
+// (exit 0) or every problem, "file:line:col: message" with file relative to
+// the folder, when it is not (exit 1). Usage errors exit 2.
+func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) int {
+	fl := newFlags("check", stderr)
+	kbDir := fl.String("kb", "", "knowledge base `folder` to check (default: the embedded one)")
+	lang := fl.String("lang", "", "`language` of the messages: "+strings.Join(checkLanguages(), ", ")+" (default: from LC_ALL, LC_MESSAGES or LANG, else en)")
+	fl.Usage = func() {
+		fmt.Fprintf(stderr, "usage: twinbot check [--kb DIR] [--lang CODE]\n\n"+
+			"Checks a knowledge base and lists its problems. Every flag can also be set\n"+
+			"in the environment as TWINBOT_<FLAG> (TWINBOT_KB, TWINBOT_LANG).\n\n")
+		fl.PrintDefaults()
+	}
+	if err := parseFlags(fl, args, env); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(stderr, "twinbot check: %v\n", err)
+		return 2
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "twinbot check: unexpected argument %q\n", fl.Arg(0))
+		fl.Usage()
+		return 2
+	}
+	code, err := checkLanguage(*lang, env)
+	if err != nil {
+		fmt.Fprintf(stderr, "twinbot check: %v\n", err)
+		return 2
+	}
+	loc, err := checkLocalizer(code)
+	if err != nil {
+		fmt.Fprintf(stderr, "twinbot check: %v\n", err)
+		return 1
+	}
+
+	var fsys fs.FS = knowledge.Default()
+	if *kbDir != "" {
+		st, err := os.Stat(*kbDir)
+		if err != nil {
+			fmt.Fprintf(stderr, "twinbot check: %v\n", err)
+			return 1
+		}
+		if !st.IsDir() {
+			fmt.Fprintf(stderr, "twinbot check: %s is not a folder\n", *kbDir)
+			return 1
+		}
+		fsys = os.DirFS(*kbDir)
+	}
+	kb, err := knowledge.Load(fsys)
+	var ps knowledge.Problems
+	switch {
+	case errors.As(err, &ps):
+		for _, p := range ps {
+			fmt.Fprintln(stdout, p.Localize(loc))
+		}
+		fmt.Fprintln(stdout, localize(loc, "check.count", map[string]any{"Count": len(ps)}))
+		return 1
+	case err != nil:
+		fmt.Fprintf(stderr, "twinbot check: %v\n", err)
+		return 1
+	}
+	partners := 0
+	for _, t := range kb.Towns {
+		partners += len(t.Partners)
+	}
+	fmt.Fprintln(stdout, localize(loc, "check.summary", map[string]any{
+		"Towns": len(kb.Towns), "Partners": partners, "Exchanges": len(kb.Exchanges), "News": len(kb.News),
+		"Languages": strings.Join(kb.Languages(), ", "),
+	}))
+	return 0
+}
+
+// checkLanguages lists the languages of the check's catalogs
+// (locales/messages/check.<lang>.yaml).
+func checkLanguages() []string {
+	files, _ := fs.Glob(locales.FS(), "messages/check.*.yaml")
+	var out []string
+	for _, f := range files {
+		out = append(out, strings.TrimSuffix(strings.TrimPrefix(path.Base(f), "check."), ".yaml"))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// checkLanguage picks the language of the messages: --lang (or
+// TWINBOT_LANG), which must have a catalog, else the locale of the
+// environment when there is a catalog for it, else English.
+func checkLanguage(flagLang string, env func(string) string) (string, error) {
+	have := checkLanguages()
+	if flagLang != "" {
+		code := baseLanguage(flagLang)
+		if !slices.Contains(have, code) {
+			return "", fmt.Errorf("no messages in language %q; there are: %s", flagLang, strings.Join(have, ", "))
+		}
+		return code, nil
+	}
+	if code := baseLanguage(localeFromEnv(env)); slices.Contains(have, code) {
+		return code, nil
+	}
+	return "en", nil
+}
+
+// baseLanguage is the language of a locale or tag: "pl_PL.UTF-8" → "pl",
+// "de-AT" → "de".
+func baseLanguage(s string) string {
+	s, _, _ = strings.Cut(s, ".")
+	s, _, _ = strings.Cut(s, "@")
+	s = strings.ReplaceAll(s, "_", "-")
+	if t, err := language.Parse(s); err == nil {
+		b, _ := t.Base()
+		return b.String()
+	}
+	return strings.ToLower(s)
+}
+
+// checkLocalizer is a localizer for the check's messages in lang, falling
+// back to English.
+func checkLocalizer(lang string) (*i18n.Localizer, error) {
+	b := i18n.NewBundle(language.English)
+	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
+	for _, l := range []string{"en", lang} {
+		if _, err := b.LoadMessageFileFS(locales.FS(), "messages/check."+l+".yaml"); err != nil {
+			return nil, fmt.Errorf("messages: %w", err)
+		}
+	}
+	return i18n.NewLocalizer(b, lang, "en"), nil
+}
+
+// localize renders a message of the check's catalog, in English when the
+// catalog lacks it.
+func localize(l *i18n.Localizer, id string, data map[string]any) string {
+	s, err := l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if s == "" && err != nil {
+		return fmt.Sprintf("%s %v", id, data)
+	}
+	return s
+}
