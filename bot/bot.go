@@ -66,6 +66,22 @@ type Config struct {
 	// 4096); longer ones get a polite refusal.
 	MaxMessage int
 	Logger     *slog.Logger
+
+	// Signups keeps sign-ups and subscriptions (optional: without it the
+	// bot explains whom to contact instead of signing people up).
+	Signups SignupStore
+	// SignupTTL is how long a half-finished sign-up waits for the next
+	// answer (default 30 minutes).
+	SignupTTL time.Duration
+	// Sender delivers the notes nobody asked for just now: to the
+	// organizers, to people moved up from a waiting list (optional; see
+	// Outbox).
+	Sender Sender
+	// Organizers are the chats told of every sign-up and withdrawal.
+	Organizers []Address
+	// Admins are the users ("telegram:123") allowed the admin commands
+	// (/signups); to everyone else they do not exist.
+	Admins []string
 }
 
 // Validate reports configuration mistakes.
@@ -89,6 +105,7 @@ func (c Config) Validate() error {
 	if c.StateTTL < 0 || c.MaxMessage < 0 {
 		errs = append(errs, errors.New("bot: negative StateTTL or MaxMessage"))
 	}
+	errs = append(errs, c.validateSignups()...)
 	return errors.Join(errs...)
 }
 
@@ -106,6 +123,9 @@ type Bot struct {
 	mu     sync.Mutex
 	states map[string]*state
 	sweep  time.Time
+
+	bg       sync.WaitGroup    // notes being sent (see Flush)
+	flowHome map[string]*state // user → conversation of their sign-up (see setFlow)
 }
 
 // state is a conversation's short-lived memory.
@@ -136,6 +156,9 @@ func New(cfg Config) (*Bot, error) {
 	}
 	if cfg.MaxMessage == 0 {
 		cfg.MaxMessage = 4096
+	}
+	if cfg.SignupTTL == 0 {
+		cfg.SignupTTL = 30 * time.Minute
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -218,7 +241,7 @@ func (b *Bot) Handle(ctx context.Context, m Message) (r Reply) {
 	if strings.HasPrefix(text, "/") {
 		return b.command(ctx, m, prefs, st, text)
 	}
-	if st.Flow != nil {
+	if st.Flow != nil || b.adoptFlow(m, st) {
 		return b.continueFlow(ctx, m, prefs, st, text)
 	}
 	if text == "" {
@@ -307,6 +330,11 @@ func (b *Bot) langFor(m Message, prefs Prefs, q *Query) string {
 		for _, t := range q.Towns {
 			if has(t.DefaultLang) {
 				return t.DefaultLang
+			}
+		}
+		for _, p := range q.Partners {
+			if has(p.Town.DefaultLang) {
+				return p.Town.DefaultLang
 			}
 		}
 	}

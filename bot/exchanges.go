@@ -69,10 +69,20 @@ func signupOpen(e *knowledge.Exchange, now time.Time) (bool, string) {
 	if e.Signup.Deadline != nil && !now.Before(e.Signup.Deadline.End(loc)) {
 		return false, "closed"
 	}
-	if e.Start != nil && !now.Before(e.Start.Time(loc)) {
+	if e.Start != nil && !now.Before(startsBy(e.Start, loc)) {
 		return false, "closed"
 	}
 	return true, ""
+}
+
+// startsBy is when an exchange has surely started: its first day, or for a
+// start known only to the month or year, the end of that month or year
+// (sign-up for "2027" with no deadline stays open through 2027).
+func startsBy(d *knowledge.Date, loc *time.Location) time.Time {
+	if d.Day != 0 {
+		return d.Time(loc)
+	}
+	return d.End(loc)
 }
 
 func (c *composer) exchanges(q *Query, st *state) {
@@ -89,7 +99,7 @@ func (c *composer) exchanges(q *Query, st *state) {
 	for _, e := range list {
 		c.r.Cards = append(c.r.Cards, c.exchangeCard(e))
 		if ok, _ := signupOpen(e, c.now); ok {
-			c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.signup", "Title", shorten(c.txt(e.Title, c.town(e)), 40)), Data: "/signup " + e.ID})
+			c.r.Choices = append(c.r.Choices, c.signupChoice(e))
 		}
 	}
 }
@@ -172,7 +182,7 @@ func (c *composer) signupInfo(q *Query, st *state) {
 		c.r.Cards = append(c.r.Cards, c.exchangeCard(e))
 		ok, why := signupOpen(e, c.now)
 		if ok {
-			c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.signup", "Title", shorten(c.txt(e.Title, c.town(e)), 40)), Data: "/signup " + e.ID})
+			c.r.Choices = append(c.r.Choices, c.signupChoice(e))
 		} else {
 			c.r.Cards[len(c.r.Cards)-1].Text = append(c.r.Cards[len(c.r.Cards)-1].Text, c.t.S("signup."+why))
 		}

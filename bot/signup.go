@@ -2,46 +2,644 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/twinbot/twinbot/knowledge"
 )
 
-// flow is a sign-up conversation in progress.
+// Sign-up statuses.
+const (
+	StatusConfirmed = "confirmed"
+	StatusWaitlist  = "waitlist"
+	StatusWithdrawn = "withdrawn"
+)
+
+// Keys of Signup.Answers beyond the knowledge.Field* names.
+const (
+	// AnswerGuardianContact is the parent's or guardian's e-mail or phone.
+	AnswerGuardianContact = "guardian_contact"
+	// AnswerConsent holds when consent was given (RFC 3339); AnswerPrivacyURL
+	// the privacy notice shown with the question.
+	AnswerConsent    = knowledge.FieldConsent
+	AnswerPrivacyURL = "privacy_url"
+)
+
+// Errors of a SignupStore that callers branch on.
+var (
+	// ErrSignupExists: the person already has an active sign-up for the
+	// exchange (AddSignup returns it with the error).
+	ErrSignupExists = errors.New("already signed up for this exchange")
+	// ErrFull: every place is taken and the waiting list was not asked for.
+	ErrFull = errors.New("the exchange is full")
+)
+
+// Signup is one person's sign-up for an exchange.
+type Signup struct {
+	// Code is the short reference the person and the organizers quote.
+	Code     string `json:"code"`
+	Exchange string `json:"exchange"`
+	// User is "<platform>:<user id>"; empty once withdrawn (the data are
+	// erased, only the code and status remain).
+	User string `json:"user,omitempty"`
+	// To is where to tell the person about changes (a freed place).
+	To       Address `json:"to"`
+	Lang     string  `json:"lang,omitempty"`
+	Status   string  `json:"status"`
+	Position int     `json:"position,omitempty"` // on the waiting list, from 1
+	// Answers are what the person told, keyed by knowledge.Field* and the
+	// Answer* names.
+	Answers map[string]string `json:"answers,omitempty"`
+	Created time.Time         `json:"created"`
+	Updated time.Time         `json:"updated"`
+}
+
+// Subscription asks for a message when an exchange opens for sign-up: of
+// any town (Town ""), of one town, or with one partner of it.
+type Subscription struct {
+	User    string  `json:"user"`
+	To      Address `json:"to"`
+	Lang    string  `json:"lang"`
+	Town    string  `json:"town,omitempty"`
+	Partner string  `json:"partner,omitempty"`
+}
+
+// Matches reports whether s asks for news of e.
+func (s Subscription) Matches(e *knowledge.Exchange) bool {
+	if s.Town == "" {
+		return true
+	}
+	if s.Town != e.Town {
+		return false
+	}
+	if s.Partner == "" {
+		return true
+	}
+	for _, p := range e.Partners {
+		if p == s.Partner {
+			return true
+		}
+	}
+	return false
+}
+
+// SignupStore keeps sign-ups and subscriptions. Every method is atomic: in
+// particular AddSignup never gives more than capacity confirmed places,
+// whatever runs at the same time, and a sign-up it returned survives a
+// crash. The store package implements it on SQLite; MemSignups in memory.
+type SignupStore interface {
+	// AddSignup stores s with a fresh Code: confirmed while fewer than
+	// capacity (0: unlimited) are confirmed, else on the waiting list when
+	// waitlist is true, else ErrFull. A person with an active sign-up for
+	// the exchange gets that one and ErrSignupExists.
+	AddSignup(ctx context.Context, s Signup, capacity int, waitlist bool) (Signup, error)
+	// FindSignup returns the person's active (confirmed or waiting) sign-up.
+	FindSignup(ctx context.Context, exchange, user string) (Signup, bool, error)
+	// Taken counts an exchange's confirmed sign-ups.
+	Taken(ctx context.Context, exchange string) (int, error)
+	// Signups lists an exchange's sign-ups in order of arrival, withdrawn
+	// ones (without data) included.
+	Signups(ctx context.Context, exchange string) ([]Signup, error)
+	// UserSignups lists a person's active sign-ups.
+	UserSignups(ctx context.Context, user string) ([]Signup, error)
+	// Forget withdraws the person's sign-ups erasing their data, deletes
+	// their subscriptions and queued announcements, and gives each freed
+	// place to the first on the waiting list (capacity: places by
+	// exchange). It returns the withdrawn and the promoted sign-ups.
+	Forget(ctx context.Context, user string, capacity map[string]int) (withdrawn, promoted []Signup, err error)
+	// Subscribe adds or refreshes a subscription.
+	Subscribe(ctx context.Context, s Subscription) error
+	// Unsubscribe deletes every subscription of the person.
+	Unsubscribe(ctx context.Context, user string) error
+	// Subscriptions lists the person's subscriptions.
+	Subscriptions(ctx context.Context, user string) ([]Subscription, error)
+}
+
+// flow is a sign-up conversation in progress. It lives in memory only: a
+// restart forgets half-finished sign-ups.
 type flow struct {
 	Exchange string
-	Step     int
+	Lang     string
+	Step     string // the field asked, stepWaitlist or stepConfirm
 	Answers  map[string]string
+	Waitlist bool // the person agreed to the waiting list
+	Expires  time.Time
+	// Pinned is set once an answer came: the sign-up then stays in that
+	// conversation (see adoptFlow).
+	Pinned bool
+}
+
+const (
+	stepWaitlist = "waitlist"
+	stepConfirm  = "confirm"
+)
+
+// fieldOrder is the order questions are asked in.
+var fieldOrder = []string{
+	knowledge.FieldName, knowledge.FieldBirthDate, knowledge.FieldEmail, knowledge.FieldPhone,
+	knowledge.FieldContact, knowledge.FieldGuardian, AnswerGuardianContact, knowledge.FieldNotes,
+	knowledge.FieldConsent,
+}
+
+// defaultFields are asked when an exchange names none.
+var defaultFields = []string{knowledge.FieldName, knowledge.FieldBirthDate, knowledge.FieldContact, knowledge.FieldGuardian, knowledge.FieldConsent}
+
+// signupFields is the set of fields an exchange asks for. A guardian
+// (name and contact) is asked for only when the participant is under the
+// age of digital consent: see needsGuardian.
+func signupFields(e *knowledge.Exchange) map[string]bool {
+	fields := defaultFields
+	if e.Signup != nil && len(e.Signup.Fields) > 0 {
+		fields = e.Signup.Fields
+	}
+	set := map[string]bool{}
+	for _, f := range fields {
+		set[f] = true
+	}
+	if set[knowledge.FieldBirthDate] && set[knowledge.FieldConsent] {
+		// Consent of a child under the age of digital consent is given by
+		// a parent (GDPR art. 8).
+		set[knowledge.FieldGuardian] = true
+	}
+	if set[knowledge.FieldGuardian] {
+		set[AnswerGuardianContact] = true
+	}
+	return set
 }
 
 // taken is the number of confirmed sign-ups of an exchange.
-func (b *Bot) taken(exchange string) int { return 0 }
+func (b *Bot) taken(exchange string) int {
+	if b.cfg.Signups == nil {
+		return 0
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	n, err := b.cfg.Signups.Taken(ctx, exchange)
+	if err != nil {
+		b.log.Warn("counting sign-ups", "exchange", exchange, "err", err)
+		return 0
+	}
+	return n
+}
 
+// openExchanges are the exchanges of list open for sign-up now.
+func (b *Bot) openExchanges(list []*knowledge.Exchange) []*knowledge.Exchange {
+	var out []*knowledge.Exchange
+	for _, e := range list {
+		if ok, _ := signupOpen(e, b.now()); ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// startSignup answers "I want to sign up": with exactly one exchange open
+// among those the question is about, the sign-up starts; otherwise the
+// open exchanges are listed with a button each.
 func (b *Bot) startSignup(ctx context.Context, m Message, prefs Prefs, st *state, q *Query, lang string) Reply {
+	if b.cfg.Signups != nil {
+		if open := b.openExchanges(b.upcoming(q, st)); len(open) == 1 {
+			return b.begin(ctx, m, st, open[0], lang)
+		}
+	}
 	return b.answer(q, lang, st)
 }
 
+// signupCommand handles "/signup [id]" and the deep link "/start signup-<id>".
 func (b *Bot) signupCommand(ctx context.Context, m Message, prefs Prefs, st *state, id, lang string) Reply {
-	q := &Query{Intent: IntentSignup}
-	return b.answer(q, lang, st)
+	id = strings.TrimSpace(id)
+	if id == "" {
+		open := b.openExchanges(b.upcoming(&Query{}, st))
+		if len(open) == 0 {
+			open = b.openExchanges(b.upcoming(&Query{}, nil))
+		}
+		if len(open) == 1 && b.cfg.Signups != nil {
+			return b.begin(ctx, m, st, open[0], lang)
+		}
+		c := b.compose(lang, IntentSignup)
+		if len(open) == 0 {
+			c.exchanges(&Query{}, st)
+			return c.done()
+		}
+		c.r.Text = append(c.r.Text, c.t.S("signup.which"))
+		for _, e := range open {
+			c.r.Cards = append(c.r.Cards, c.exchangeCard(e))
+			c.r.Choices = append(c.r.Choices, c.signupChoice(e))
+		}
+		return c.done()
+	}
+	e, ok := b.kb.Exchange(id)
+	if !ok {
+		c := b.compose(lang, IntentSignup)
+		c.r.Text = append(c.r.Text, c.t.S("signup.unknown_exchange"))
+		c.exchanges(&Query{}, nil)
+		return c.done()
+	}
+	return b.begin(ctx, m, st, e, lang)
 }
 
-func (b *Bot) continueFlow(ctx context.Context, m Message, prefs Prefs, st *state, text string) Reply {
+// begin starts the sign-up for e, or says why it cannot.
+func (b *Bot) begin(ctx context.Context, m Message, st *state, e *knowledge.Exchange, lang string) Reply {
+	c := b.compose(lang, IntentSignup)
+	b.dropFlows(m, st)
+	if ok, why := signupOpen(e, c.now); !ok {
+		c.r.Text = append(c.r.Text, c.t.S("signup."+why))
+		c.r.Cards = append(c.r.Cards, c.exchangeCard(e))
+		c.exchangeContact(e)
+		return c.done()
+	}
+	if b.cfg.Signups == nil {
+		c.r.Text = append(c.r.Text, c.t.S("signup.unavailable"))
+		c.r.Cards = append(c.r.Cards, c.exchangeCard(e))
+		c.exchangeContact(e)
+		return c.done()
+	}
+	c.r.Private = true
+	if s, ok, err := b.cfg.Signups.FindSignup(ctx, e.ID, userKey(m)); err != nil {
+		b.log.Warn("finding a sign-up", "exchange", e.ID, "err", err)
+		return c.simple("error.internal")
+	} else if ok {
+		return c.exists(e, s)
+	}
+	f := &flow{Exchange: e.ID, Lang: c.t.Lang, Answers: map[string]string{}, Expires: c.now.Add(b.cfg.SignupTTL)}
+	b.setFlow(m, st, f)
+	if e.Capacity > 0 && b.taken(e.ID) >= e.Capacity {
+		f.Step = stepWaitlist
+		c.r.Text = append(c.r.Text, c.t.S("signup.waitlist_offer"))
+		c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.waitlist"), Data: "yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+		return c.done()
+	}
+	c.r.Text = append(c.r.Text, c.t.S("signup.start", "Title", c.txt(e.Title, c.town(e))))
+	if e.Demo {
+		c.r.Notes = append(c.r.Notes, c.t.S("exchange.demo"))
+	}
+	b.next(c, f, e)
+	return c.done()
+}
+
+// exists tells the person about their sign-up.
+func (c *composer) exists(e *knowledge.Exchange, s Signup) Reply {
+	status := c.t.S("signup.status." + s.Status)
+	if s.Status == StatusWaitlist && s.Position > 0 {
+		status += " #" + c.t.Num(s.Position)
+	}
+	c.r.Text = append(c.r.Text, c.t.S("signup.exists", "Title", c.txt(e.Title, c.town(e)), "Code", s.Code, "Status", status))
+	return c.done()
+}
+
+// A person has at most one sign-up in progress, kept in the state of the
+// conversation it is answered in, which b.flowHome records. Sign-up
+// questions are private: asked in a group, adapters send them to the
+// person's private chat (Telegram) or direct messages (Discord), so the
+// first answer comes from another conversation, which then adopts the
+// sign-up for good.
+
+// setFlow starts f in st, dropping a sign-up the person had in progress
+// elsewhere.
+func (b *Bot) setFlow(m Message, st *state, f *flow) {
+	b.dropFlows(m, st)
+	st.Flow = f
+	b.mu.Lock()
+	if b.flowHome == nil {
+		b.flowHome = map[string]*state{}
+	}
+	now := b.now()
+	for k, home := range b.flowHome {
+		if now.After(home.expires) {
+			delete(b.flowHome, k) // abandoned: its state is swept too
+		}
+	}
+	b.flowHome[userKey(m)] = st
+	b.mu.Unlock()
+	b.keep(st)
+}
+
+// endFlow ends the sign-up in progress in st.
+func (b *Bot) endFlow(m Message, st *state) {
 	st.Flow = nil
-	return b.compose(b.langFor(m, prefs, nil), IntentSignup).simple("signup.cancelled")
+	b.mu.Lock()
+	if b.flowHome[userKey(m)] == st {
+		delete(b.flowHome, userKey(m))
+	}
+	b.mu.Unlock()
+}
+
+// dropFlows ends the person's sign-up in progress, wherever it is.
+func (b *Bot) dropFlows(m Message, st *state) {
+	b.mu.Lock()
+	home := b.flowHome[userKey(m)]
+	b.mu.Unlock()
+	// The other conversation may be busy with a message of the same
+	// person: then it keeps its sign-up rather than wait (no lock order
+	// between conversations).
+	if home != nil && home != st && home.mu.TryLock() {
+		home.Flow = nil
+		home.mu.Unlock()
+	}
+	b.endFlow(m, st)
+}
+
+// adoptFlow moves into st the person's sign-up in progress in another
+// conversation, unless it was answered there already, and reports whether
+// it did.
+func (b *Bot) adoptFlow(m Message, st *state) bool {
+	b.mu.Lock()
+	home := b.flowHome[userKey(m)]
+	b.mu.Unlock()
+	if home == nil || home == st || !home.mu.TryLock() {
+		return false
+	}
+	f := home.Flow
+	if f == nil || f.Pinned {
+		home.mu.Unlock()
+		return false
+	}
+	home.Flow = nil
+	home.mu.Unlock()
+	st.Flow = f
+	b.mu.Lock()
+	b.flowHome[userKey(m)] = st
+	b.mu.Unlock()
+	b.keep(st)
+	return true
+}
+
+// keep makes a conversation with a sign-up in progress outlive the
+// sign-up by one more SignupTTL, so that a late answer is told the
+// sign-up expired rather than taken for a question.
+func (b *Bot) keep(st *state) {
+	if st.Flow == nil {
+		return
+	}
+	until := st.Flow.Expires.Add(b.cfg.SignupTTL)
+	b.mu.Lock()
+	if st.expires.Before(until) {
+		st.expires = until
+	}
+	b.mu.Unlock()
+}
+
+// flowLang is the language of a sign-up in progress: one forced for the
+// message or chosen with /lang, else the one it started in.
+func (b *Bot) flowLang(m Message, prefs Prefs, f *flow) string {
+	if l := base(m.Lang); l != "" && b.cat.Has(l) {
+		return l
+	}
+	if prefs.Lang != "" && b.cat.Has(prefs.Lang) {
+		return prefs.Lang
+	}
+	return f.Lang
+}
+
+// next asks the next question of f, or shows the summary to confirm.
+func (b *Bot) next(c *composer, f *flow, e *knowledge.Exchange) {
+	fields := signupFields(e)
+	for _, name := range fieldOrder {
+		if !fields[name] {
+			continue
+		}
+		if _, done := f.Answers[name]; done {
+			continue
+		}
+		if (name == knowledge.FieldGuardian || name == AnswerGuardianContact) && !b.needsGuardian(f, e) {
+			continue
+		}
+		f.Step = name
+		c.ask(f, e, name)
+		return
+	}
+	f.Step = stepConfirm
+	c.r.Text = append(c.r.Text, c.t.S("signup.summary"))
+	card := c.summary(e, f.Answers)
+	card.Text = append(card.Text, c.t.S("signup.confirm"))
+	c.r.Cards = append(c.r.Cards, card)
+	c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.confirm"), Data: "yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+}
+
+// needsGuardian tells whether the participant is under the age of digital
+// consent of the exchange's town. An exchange that asks for a guardian
+// but no birth date always gets one.
+func (b *Bot) needsGuardian(f *flow, e *knowledge.Exchange) bool {
+	bd, ok := f.Answers[knowledge.FieldBirthDate]
+	if !ok {
+		return !signupFields(e)[knowledge.FieldBirthDate]
+	}
+	d, err := knowledge.ParseDate(bd)
+	if err != nil {
+		return true
+	}
+	town, _ := b.kb.Town(e.Town)
+	return ageOn(d, b.now()) < DigitalConsentAge(town)
+}
+
+// ask adds the question for one field.
+func (c *composer) ask(f *flow, e *knowledge.Exchange, name string) {
+	town := c.town(e)
+	switch name {
+	case knowledge.FieldGuardian:
+		c.r.Text = append(c.r.Text, c.t.S("signup.ask.guardian", "Age", DigitalConsentAge(town)))
+	case knowledge.FieldConsent:
+		who := e.Town
+		url := ""
+		if town != nil {
+			who = c.townName(town)
+			url = town.PrivacyURL
+		}
+		if url != "" {
+			c.r.Text = append(c.r.Text, c.t.S("signup.ask.consent", "Town", who, "URL", url))
+		} else {
+			c.r.Text = append(c.r.Text, c.t.S("signup.ask.consent_nolink", "Town", who))
+		}
+		c.yesNo()
+	case knowledge.FieldNotes:
+		c.r.Text = append(c.r.Text, c.t.S("signup.ask.notes"))
+		c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.no"), Data: "no"})
+	default:
+		c.r.Text = append(c.r.Text, c.t.S("signup.ask."+name))
+	}
+}
+
+func (c *composer) yesNo() {
+	c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.yes"), Data: "yes"}, Choice{Label: c.t.S("choice.no"), Data: "no"})
+}
+
+// summary is the card of a sign-up's answers.
+func (c *composer) summary(e *knowledge.Exchange, answers map[string]string) Card {
+	card := Card{Title: c.txt(e.Title, c.town(e))}
+	for _, name := range fieldOrder {
+		v, ok := answers[name]
+		if !ok {
+			continue
+		}
+		switch name {
+		case knowledge.FieldConsent:
+			if t, err := time.Parse(time.RFC3339, v); err == nil {
+				d := knowledge.Date{Year: t.Year(), Month: int(t.Month()), Day: t.Day()}
+				card.Fields = append(card.Fields, Field{Name: c.t.S("signup.field.consent"), Value: c.t.S("signup.consent_given", "Date", c.t.Date(&d))})
+			}
+			continue
+		case knowledge.FieldBirthDate:
+			if d, err := knowledge.ParseDate(v); err == nil {
+				v = c.t.Date(&d)
+			}
+		case knowledge.FieldNotes:
+			if v == "" {
+				continue
+			}
+		}
+		card.Fields = append(card.Fields, Field{Name: c.t.S("signup.field." + name), Value: v})
+	}
+	return card
+}
+
+// continueFlow takes the answer to the question asked last.
+func (b *Bot) continueFlow(ctx context.Context, m Message, prefs Prefs, st *state, text string) Reply {
+	f := st.Flow
+	c := b.compose(b.flowLang(m, prefs, f), IntentSignup)
+	c.r.Private = true
+	if c.now.After(f.Expires) {
+		b.endFlow(m, st)
+		return c.simple("signup.expired")
+	}
+	e, ok := b.kb.Exchange(f.Exchange)
+	if !ok {
+		b.endFlow(m, st)
+		return c.simple("signup.unknown_exchange")
+	}
+	if ok, why := signupOpen(e, c.now); !ok {
+		b.endFlow(m, st)
+		return c.simple("signup." + why)
+	}
+	f.Expires = c.now.Add(b.cfg.SignupTTL)
+	f.Pinned = true
+	defer b.keep(st)
+	switch f.Step {
+	case stepWaitlist, stepConfirm, knowledge.FieldConsent:
+		yes, ok := b.yesNo(text, c.t.Lang)
+		if !ok {
+			c.r.Text = append(c.r.Text, c.t.S("signup.bad.yesno"))
+			if f.Step == stepConfirm {
+				c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.confirm"), Data: "yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+			} else {
+				c.yesNo()
+			}
+			return c.done()
+		}
+		switch {
+		case !yes && f.Step == knowledge.FieldConsent:
+			b.endFlow(m, st)
+			return c.simple("signup.no_consent")
+		case !yes:
+			b.endFlow(m, st)
+			return c.simple("signup.cancelled")
+		case f.Step == stepConfirm:
+			return b.submit(ctx, m, st, c, e)
+		case f.Step == stepWaitlist:
+			f.Waitlist = true
+			if len(f.Answers) > 0 {
+				return b.submit(ctx, m, st, c, e) // full at confirmation: the answers are known
+			}
+			c.r.Text = append(c.r.Text, c.t.S("signup.start", "Title", c.txt(e.Title, c.town(e))))
+		default: // consent
+			f.Answers[AnswerConsent] = c.now.UTC().Format(time.RFC3339)
+			if town := c.town(e); town != nil && town.PrivacyURL != "" {
+				f.Answers[AnswerPrivacyURL] = town.PrivacyURL
+			}
+		}
+	case knowledge.FieldNotes:
+		if len([]rune(text)) > maxAnswer {
+			return c.simple("signup.bad.text")
+		}
+		if yes, ok := b.yesNo(text, c.t.Lang); ok && !yes {
+			text = ""
+		}
+		f.Answers[knowledge.FieldNotes] = text
+	default:
+		v, bad := checkAnswer(f.Step, text, c.now)
+		if bad != "" {
+			c.r.Text = append(c.r.Text, c.t.S(bad))
+			return c.done()
+		}
+		f.Answers[f.Step] = v
+		if f.Step == knowledge.FieldBirthDate {
+			if msg, kv := ageProblem(e, v, c.now); msg != "" {
+				b.endFlow(m, st)
+				return c.simple(msg, kv...)
+			}
+		}
+	}
+	b.next(c, f, e)
+	return c.done()
+}
+
+// submit stores the sign-up and tells the person and the organizers.
+func (b *Bot) submit(ctx context.Context, m Message, st *state, c *composer, e *knowledge.Exchange) Reply {
+	f := st.Flow
+	s := Signup{
+		Exchange: e.ID, User: userKey(m), To: Address{Platform: m.Platform, Chat: m.Chat, User: m.User},
+		Lang: c.t.Lang, Answers: f.Answers, Created: c.now,
+	}
+	saved, err := b.cfg.Signups.AddSignup(ctx, s, e.Capacity, f.Waitlist)
+	switch {
+	case errors.Is(err, ErrSignupExists):
+		b.endFlow(m, st)
+		return c.exists(e, saved)
+	case errors.Is(err, ErrFull):
+		f.Step = stepWaitlist
+		c.r.Text = append(c.r.Text, c.t.S("signup.waitlist_offer"))
+		c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.waitlist"), Data: "yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+		return c.done()
+	case err != nil:
+		// The flow stays: confirming again retries.
+		b.log.Error("saving a sign-up", "exchange", e.ID, "err", err)
+		return c.simple("error.internal")
+	}
+	b.endFlow(m, st)
+	title := c.txt(e.Title, c.town(e))
+	if saved.Status == StatusWaitlist {
+		c.r.Text = append(c.r.Text, c.t.S("signup.done_waitlist", "Title", title, "Code", saved.Code, "Position", saved.Position))
+	} else {
+		c.r.Text = append(c.r.Text, c.t.S("signup.done", "Title", title, "Code", saved.Code))
+	}
+	b.log.Info("sign-up saved", "exchange", e.ID, "status", saved.Status)
+	b.tellOrganizers(e, "org.signup", saved)
+	return c.done()
 }
 
 func (b *Bot) cancel(ctx context.Context, m Message, st *state, lang string) Reply {
-	st.Flow = nil
+	if st.Flow != nil {
+		lang = st.Flow.Lang
+	}
+	b.dropFlows(m, st)
 	st.Pending = ""
 	return b.compose(lang, IntentHelp).simple("signup.cancelled")
 }
 
-func (b *Bot) myData(ctx context.Context, m Message, prefs Prefs, lang string) Reply {
-	return b.compose(lang, IntentHelp).simple("mydata.none")
+// exchangeContact adds whom to ask about an exchange.
+func (c *composer) exchangeContact(e *knowledge.Exchange) {
+	town := c.town(e)
+	if e.Contact == nil {
+		if town != nil {
+			c.contact(town)
+		}
+		return
+	}
+	var who []string
+	if n := c.txt(e.Contact.Name, town); n != "" {
+		who = append(who, n)
+	}
+	for _, s := range []string{e.Contact.Email, e.Contact.Phone, e.Contact.URL} {
+		if s != "" {
+			who = append(who, s)
+		}
+	}
+	if len(who) > 0 && town != nil {
+		c.r.Text = append(c.r.Text, c.t.S("contact", "Town", c.townName(town), "Contact", strings.Join(who, ", ")))
+	}
 }
 
-func (b *Bot) forget(ctx context.Context, m Message, st *state, lang string) Reply {
-	return b.compose(lang, IntentHelp).simple("forget.done")
-}
-
-func (b *Bot) subscribe(ctx context.Context, m Message, on bool, args, lang string) Reply {
-	return b.compose(lang, IntentHelp).simple("subscribe.unavailable")
+// signupChoice is the button that starts the sign-up for e.
+func (c *composer) signupChoice(e *knowledge.Exchange) Choice {
+	return Choice{Label: c.t.S("choice.signup", "Title", shorten(c.txt(e.Title, c.town(e)), 40)), Data: "/signup " + e.ID}
 }

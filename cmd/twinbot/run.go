@@ -59,6 +59,8 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 	for _, p := range platforms {
 		p.register(fs)
 	}
+	var sf signupFlags
+	sf.register(fs)
 	if err := parseFlags(fs, args, env); err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 2
@@ -77,7 +79,18 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		}
 	}
 	if len(active) == 0 {
-		b, err := o.bot(log)
+		// In the terminal sign-ups are kept in memory only: one can try the
+		// whole conversation, and nothing is written. There is no one to
+		// send organizers' notes to.
+		var sfErr error
+		b, err := o.bot(log, func(c *bot.Config) {
+			c.Signups = bot.NewMemSignups(nil)
+			sfErr = sf.apply(c)
+			c.Organizers = nil
+		})
+		if err == nil {
+			err = sfErr
+		}
 		if err != nil {
 			fmt.Fprintln(stderr, "twinbot:", err)
 			return 1
@@ -97,7 +110,16 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		return 1
 	}
 	defer st.Close()
-	b, err := o.bot(log, func(c *bot.Config) { c.Prefs = st })
+	out := bot.NewOutbox() // the adapters' Senders, registered below
+	var sfErr error
+	b, err := o.bot(log, func(c *bot.Config) {
+		c.Prefs = st
+		c.Signups, c.Sender = st, out
+		sfErr = sf.apply(c)
+	})
+	if err == nil {
+		err = sfErr
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
@@ -111,7 +133,16 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 			return 1
 		}
 		services = append(services, s)
+		if s.Sender != nil {
+			out.Register(s.Name, retryAfterSender{s.Sender})
+		}
 	}
+	an, err := announcerService(d, out)
+	if err != nil {
+		fmt.Fprintln(stderr, "twinbot:", err)
+		return 1
+	}
+	services = append(services, an)
 	if err := serve(ctx, log, *httpAddr, services); err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1

@@ -1,0 +1,529 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/twinbot/twinbot/bot"
+)
+
+// signupsMigration holds sign-ups, subscriptions and announcements. A
+// withdrawn sign-up keeps only its code, exchange, status and dates: the
+// person's data are erased, so that "withdrawn" can be shown to the
+// organizers without keeping anything about the person.
+const signupsMigration = `
+CREATE TABLE signups (
+	id INTEGER PRIMARY KEY AUTOINCREMENT, -- order of arrival
+	code TEXT NOT NULL UNIQUE,
+	exchange TEXT NOT NULL,
+	user TEXT NOT NULL DEFAULT '',
+	platform TEXT NOT NULL DEFAULT '',
+	chat TEXT NOT NULL DEFAULT '',
+	chat_user TEXT NOT NULL DEFAULT '',
+	lang TEXT NOT NULL DEFAULT '',
+	status TEXT NOT NULL CHECK (status IN ('confirmed', 'waitlist', 'withdrawn')),
+	answers TEXT NOT NULL DEFAULT '{}',
+	created_at TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX signups_one_per_person ON signups (exchange, user) WHERE status IN ('confirmed', 'waitlist');
+CREATE INDEX signups_by_exchange ON signups (exchange, status, id);
+CREATE INDEX signups_by_user ON signups (user);
+CREATE TABLE subscriptions (
+	user TEXT NOT NULL,
+	town TEXT NOT NULL DEFAULT '',
+	partner TEXT NOT NULL DEFAULT '',
+	platform TEXT NOT NULL,
+	chat TEXT NOT NULL,
+	chat_user TEXT NOT NULL DEFAULT '',
+	lang TEXT NOT NULL DEFAULT '',
+	created_at TEXT NOT NULL,
+	PRIMARY KEY (user, town, partner)
+);
+CREATE TABLE announcements (
+	exchange TEXT PRIMARY KEY,
+	queued_at TEXT NOT NULL,
+	recipients INTEGER NOT NULL
+);
+CREATE TABLE deliveries (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	exchange TEXT NOT NULL REFERENCES announcements (exchange),
+	user TEXT NOT NULL,
+	platform TEXT NOT NULL,
+	chat TEXT NOT NULL,
+	chat_user TEXT NOT NULL DEFAULT '',
+	lang TEXT NOT NULL DEFAULT '',
+	state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'unknown')),
+	updated_at TEXT NOT NULL,
+	UNIQUE (exchange, user)
+);
+CREATE INDEX deliveries_by_state ON deliveries (state, id);
+CREATE INDEX deliveries_by_user ON deliveries (user);
+`
+
+// durable runs f in a write transaction committed with synchronous=FULL,
+// on a connection of its own: the database runs with NORMAL, which
+// survives the process being killed but may lose the last commits to a
+// power cut. A sign-up whose code was shown, an erasure, and the mark
+// "sending" of an announcement (whose loss could send it twice) are worth
+// the fsync.
+func (s *Store) durable(ctx context.Context, f func(*sql.Tx) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var level int
+	if err := conn.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&level); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = FULL`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA synchronous = %d`, level))
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := f(tx); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
+	return tx.Commit()
+}
+
+const signupCols = `id, code, exchange, user, platform, chat, chat_user, lang, status, answers, created_at, updated_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanSignup(r scanner) (bot.Signup, int64, error) {
+	var (
+		s                bot.Signup
+		id               int64
+		answers          string
+		created, updated string
+	)
+	err := r.Scan(&id, &s.Code, &s.Exchange, &s.User, &s.To.Platform, &s.To.Chat, &s.To.User, &s.Lang, &s.Status, &answers, &created, &updated)
+	if err != nil {
+		return s, 0, err
+	}
+	if err := json.Unmarshal([]byte(answers), &s.Answers); err != nil {
+		return s, 0, fmt.Errorf("sign-up %s: answers: %w", s.Code, err)
+	}
+	if len(s.Answers) == 0 {
+		s.Answers = nil
+	}
+	s.Created, _ = time.Parse(time.RFC3339Nano, created)
+	s.Updated, _ = time.Parse(time.RFC3339Nano, updated)
+	return s, id, nil
+}
+
+// q runs a query on a transaction or the database.
+type q interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// position fills in a waiting sign-up's place on the list.
+func position(ctx context.Context, db q, s *bot.Signup, id int64) error {
+	if s.Status != bot.StatusWaitlist {
+		return nil
+	}
+	return db.QueryRowContext(ctx, `SELECT COUNT(*) FROM signups WHERE exchange = ? AND status = 'waitlist' AND id <= ?`, s.Exchange, id).Scan(&s.Position)
+}
+
+func querySignups(ctx context.Context, db q, query string, args ...any) ([]bot.Signup, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		out []bot.Signup
+		ids []int64
+	)
+	for rows.Next() {
+		s, id, err := scanSignup(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, s)
+		ids = append(ids, id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if err := position(ctx, db, &out[i], ids[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func signupErr(err error) error {
+	if err == nil || errors.Is(err, bot.ErrFull) || errors.Is(err, bot.ErrSignupExists) {
+		return err
+	}
+	return fmt.Errorf("store: sign-ups: %w", err)
+}
+
+// AddSignup implements bot.SignupStore. The transaction begins IMMEDIATE
+// (the DSN's _txlock), so counting the places and taking one cannot
+// interleave with another sign-up: no overbooking. It is committed
+// durably before the code is returned.
+func (s *Store) AddSignup(ctx context.Context, su bot.Signup, capacity int, waitlist bool) (bot.Signup, error) {
+	var out bot.Signup
+	err := s.durable(ctx, func(tx *sql.Tx) error {
+		list, err := querySignups(ctx, tx, `SELECT `+signupCols+` FROM signups WHERE exchange = ? AND user = ? AND status IN ('confirmed', 'waitlist')`, su.Exchange, su.User)
+		if err != nil {
+			return err
+		}
+		if len(list) > 0 {
+			out = list[0]
+			return bot.ErrSignupExists
+		}
+		var taken int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM signups WHERE exchange = ? AND status = 'confirmed'`, su.Exchange).Scan(&taken); err != nil {
+			return err
+		}
+		switch {
+		case capacity <= 0 || taken < capacity:
+			su.Status = bot.StatusConfirmed
+		case waitlist:
+			su.Status = bot.StatusWaitlist
+		default:
+			return bot.ErrFull
+		}
+		answers, err := json.Marshal(su.Answers)
+		if err != nil {
+			return err
+		}
+		if su.Answers == nil {
+			answers = []byte("{}")
+		}
+		now := s.stamp()
+		for range 10 {
+			code, err := bot.NewCode(rand.Read)
+			if err != nil {
+				return err
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM signups WHERE code = ?`, code).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				su.Code = code
+				break
+			}
+		}
+		if su.Code == "" {
+			return errors.New("no free reference code")
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO signups (code, exchange, user, platform, chat, chat_user, lang, status, answers, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			su.Code, su.Exchange, su.User, su.To.Platform, su.To.Chat, su.To.User, su.Lang, su.Status, string(answers), now, now)
+		if err != nil {
+			return err
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		row := tx.QueryRowContext(ctx, `SELECT `+signupCols+` FROM signups WHERE id = ?`, id)
+		if out, _, err = scanSignup(row); err != nil {
+			return err
+		}
+		return position(ctx, tx, &out, id)
+	})
+	return out, signupErr(err)
+}
+
+// FindSignup implements bot.SignupStore.
+func (s *Store) FindSignup(ctx context.Context, exchange, user string) (bot.Signup, bool, error) {
+	list, err := querySignups(ctx, s.db, `SELECT `+signupCols+` FROM signups WHERE exchange = ? AND user = ? AND status IN ('confirmed', 'waitlist')`, exchange, user)
+	if err != nil || len(list) == 0 {
+		return bot.Signup{}, false, signupErr(err)
+	}
+	return list[0], true, nil
+}
+
+// Taken implements bot.SignupStore.
+func (s *Store) Taken(ctx context.Context, exchange string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM signups WHERE exchange = ? AND status = 'confirmed'`, exchange).Scan(&n)
+	return n, signupErr(err)
+}
+
+// Signups implements bot.SignupStore.
+func (s *Store) Signups(ctx context.Context, exchange string) ([]bot.Signup, error) {
+	list, err := querySignups(ctx, s.db, `SELECT `+signupCols+` FROM signups WHERE exchange = ? ORDER BY id`, exchange)
+	return list, signupErr(err)
+}
+
+// UserSignups implements bot.SignupStore.
+func (s *Store) UserSignups(ctx context.Context, user string) ([]bot.Signup, error) {
+	list, err := querySignups(ctx, s.db, `SELECT `+signupCols+` FROM signups WHERE user = ? AND status IN ('confirmed', 'waitlist') ORDER BY id`, user)
+	return list, signupErr(err)
+}
+
+// SignupByCode returns the sign-up with a reference code.
+func (s *Store) SignupByCode(ctx context.Context, code string) (bot.Signup, bool, error) {
+	list, err := querySignups(ctx, s.db, `SELECT `+signupCols+` FROM signups WHERE code = ?`, strings.ToUpper(strings.TrimSpace(code)))
+	if err != nil || len(list) == 0 {
+		return bot.Signup{}, false, signupErr(err)
+	}
+	return list[0], true, nil
+}
+
+// Forget implements bot.SignupStore, in one transaction. secure_delete
+// makes SQLite overwrite the erased data in the file instead of leaving
+// them in free pages.
+func (s *Store) Forget(ctx context.Context, user string, capacity map[string]int) (withdrawn, promoted []bot.Signup, err error) {
+	err = s.durable(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+			return err
+		}
+		mine, err := querySignups(ctx, tx, `SELECT `+signupCols+` FROM signups WHERE user = ? AND status IN ('confirmed', 'waitlist') ORDER BY id`, user)
+		if err != nil {
+			return err
+		}
+		now := s.stamp()
+		for _, m := range mine {
+			if _, err := tx.ExecContext(ctx, `UPDATE signups SET status = 'withdrawn', user = '', platform = '', chat = '', chat_user = '', lang = '', answers = '{}', updated_at = ? WHERE code = ?`, now, m.Code); err != nil {
+				return err
+			}
+			w := bot.Signup{Code: m.Code, Exchange: m.Exchange, Status: bot.StatusWithdrawn, Created: m.Created}
+			w.Updated, _ = time.Parse(time.RFC3339Nano, now)
+			withdrawn = append(withdrawn, w)
+			if m.Status != bot.StatusConfirmed || capacity[m.Exchange] <= 0 {
+				continue
+			}
+			var taken int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM signups WHERE exchange = ? AND status = 'confirmed'`, m.Exchange).Scan(&taken); err != nil {
+				return err
+			}
+			if taken >= capacity[m.Exchange] {
+				continue
+			}
+			next, err := querySignups(ctx, tx, `SELECT `+signupCols+` FROM signups WHERE exchange = ? AND status = 'waitlist' ORDER BY id LIMIT 1`, m.Exchange)
+			if err != nil {
+				return err
+			}
+			if len(next) == 0 {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE signups SET status = 'confirmed', updated_at = ? WHERE code = ?`, now, next[0].Code); err != nil {
+				return err
+			}
+			p := next[0]
+			p.Status, p.Position, p.Updated = bot.StatusConfirmed, 0, w.Updated
+			promoted = append(promoted, p)
+		}
+		for _, stmt := range []string{`DELETE FROM subscriptions WHERE user = ?`, `DELETE FROM deliveries WHERE user = ?`, `DELETE FROM prefs WHERE user = ?`} {
+			if _, err := tx.ExecContext(ctx, stmt, user); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, signupErr(err)
+	}
+	// Best effort: move the erased pages out of the write-ahead log too.
+	s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return withdrawn, promoted, nil
+}
+
+// DeleteSignups deletes every sign-up of an exchange (once it is over:
+// people were told their data would be deleted), overwriting them in the
+// file, and returns how many there were.
+func (s *Store) DeleteSignups(ctx context.Context, exchange string) (int, error) {
+	var n int64
+	err := s.durable(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM signups WHERE exchange = ?`, exchange)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, signupErr(err)
+	}
+	s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return int(n), nil
+}
+
+// Subscribe implements bot.SignupStore.
+func (s *Store) Subscribe(ctx context.Context, sub bot.Subscription) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO subscriptions (user, town, partner, platform, chat, chat_user, lang, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (user, town, partner) DO UPDATE SET platform = excluded.platform, chat = excluded.chat, chat_user = excluded.chat_user, lang = excluded.lang`,
+		sub.User, sub.Town, sub.Partner, sub.To.Platform, sub.To.Chat, sub.To.User, sub.Lang, s.stamp())
+	return signupErr(err)
+}
+
+// Unsubscribe implements bot.SignupStore.
+func (s *Store) Unsubscribe(ctx context.Context, user string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM subscriptions WHERE user = ?`, user)
+	return signupErr(err)
+}
+
+func querySubs(ctx context.Context, db q, where string, args ...any) ([]bot.Subscription, error) {
+	rows, err := db.QueryContext(ctx, `SELECT user, town, partner, platform, chat, chat_user, lang FROM subscriptions `+where+` ORDER BY user, created_at, town, partner`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []bot.Subscription
+	for rows.Next() {
+		var sub bot.Subscription
+		if err := rows.Scan(&sub.User, &sub.Town, &sub.Partner, &sub.To.Platform, &sub.To.Chat, &sub.To.User, &sub.Lang); err != nil {
+			return nil, err
+		}
+		out = append(out, sub)
+	}
+	return out, rows.Err()
+}
+
+// Subscriptions implements bot.SignupStore.
+func (s *Store) Subscriptions(ctx context.Context, user string) ([]bot.Subscription, error) {
+	subs, err := querySubs(ctx, s.db, `WHERE user = ?`, user)
+	return subs, signupErr(err)
+}
+
+// QueueAnnouncement implements bot.AnnounceStore.
+func (s *Store) QueueAnnouncement(ctx context.Context, exchange string, match func(bot.Subscription) bool) (bool, error) {
+	queued := false
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM announcements WHERE exchange = ?`, exchange).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		subs, err := querySubs(ctx, tx, ``)
+		if err != nil {
+			return err
+		}
+		now := s.stamp()
+		recipients := 0
+		if _, err := tx.ExecContext(ctx, `INSERT INTO announcements (exchange, queued_at, recipients) VALUES (?, ?, 0)`, exchange, now); err != nil {
+			return err
+		}
+		for _, sub := range subs {
+			if !match(sub) {
+				continue
+			}
+			res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO deliveries (exchange, user, platform, chat, chat_user, lang, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
+				exchange, sub.User, sub.To.Platform, sub.To.Chat, sub.To.User, sub.Lang, now)
+			if err != nil {
+				return err
+			}
+			if k, _ := res.RowsAffected(); k > 0 {
+				recipients++
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE announcements SET recipients = ? WHERE exchange = ?`, recipients, exchange); err != nil {
+			return err
+		}
+		queued = true
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: announcements: %w", err)
+	}
+	return queued, nil
+}
+
+// PendingDeliveries implements bot.AnnounceStore.
+func (s *Store) PendingDeliveries(ctx context.Context, after int64, limit int) ([]bot.Delivery, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, exchange, user, platform, chat, chat_user, lang, state FROM deliveries WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []bot.Delivery
+	for rows.Next() {
+		var d bot.Delivery
+		if err := rows.Scan(&d.ID, &d.Exchange, &d.Sub.User, &d.Sub.To.Platform, &d.Sub.To.Chat, &d.Sub.To.User, &d.Sub.Lang, &d.State); err != nil {
+			return nil, fmt.Errorf("store: deliveries: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// MoveDelivery implements bot.AnnounceStore. Each move is its own
+// committed transaction: "sending" is on disk (fsynced: see durable)
+// before the message leaves, "sent" right after. A "sent" lost to a power
+// cut leaves "sending", which is never resent.
+func (s *Store) MoveDelivery(ctx context.Context, id int64, from, to string) (bool, error) {
+	const move = `UPDATE deliveries SET state = ?, updated_at = ? WHERE id = ? AND state = ?`
+	var (
+		res sql.Result
+		err error
+	)
+	if to == bot.DeliverySending {
+		err = s.durable(ctx, func(tx *sql.Tx) error {
+			res, err = tx.ExecContext(ctx, move, to, s.stamp(), id, from)
+			return err
+		})
+	} else {
+		res, err = s.db.ExecContext(ctx, move, to, s.stamp(), id, from)
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: deliveries: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// AbandonSending implements bot.AnnounceStore.
+func (s *Store) AbandonSending(ctx context.Context) (int, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE deliveries SET state = 'unknown', updated_at = ? WHERE state = 'sending'`, s.stamp())
+	if err != nil {
+		return 0, fmt.Errorf("store: deliveries: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// DeliveryCounts counts an announcement's deliveries by state.
+func (s *Store) DeliveryCounts(ctx context.Context, exchange string) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM deliveries WHERE exchange = ? GROUP BY state`, exchange)
+	if err != nil {
+		return nil, fmt.Errorf("store: deliveries: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var (
+			state string
+			n     int
+		)
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, err
+		}
+		out[state] = n
+	}
+	return out, rows.Err()
+}
+
+var (
+	_ bot.SignupStore   = (*Store)(nil)
+	_ bot.AnnounceStore = (*Store)(nil)
+)
