@@ -187,11 +187,34 @@ func keys(w, sk string) []string {
 // when it does not. strict allows only exact and inflected forms (for words
 // that are also ordinary words of a language).
 func WordScore(q, w string, strict bool) float64 {
-	return wordScore(q, fold.Skeleton(q), w, fold.Skeleton(w), strict)
+	mode := modeFull
+	if strict {
+		mode = modeStrict
+	}
+	return wordScore(q, fold.Skeleton(q), w, fold.Skeleton(w), mode)
+}
+
+// Matching modes of wordScore.
+const (
+	modeStrict = iota // exact or inflected
+	modeNoTypo        // also the same skeleton
+	modeFull          // also one or two typos
+)
+
+// exactKeys are the keys of the names starting like w (or its skeleton),
+// without the one-deletion variants.
+func exactKeys(w, sk string) []string {
+	k := func(tag byte, s string) string {
+		if len(s) > 3 {
+			s = s[:3]
+		}
+		return string(tag) + s
+	}
+	return []string{k('f', w), k('s', sk)}
 }
 
 // wordScore is WordScore with the words' skeletons computed beforehand.
-func wordScore(q, qs, w, ws string, strict bool) float64 {
+func wordScore(q, qs, w, ws string, mode int) float64 {
 	if q == w {
 		return 1
 	}
@@ -201,7 +224,7 @@ func wordScore(q, qs, w, ws string, strict bool) float64 {
 	if s := inflected(q, w); s > 0 {
 		return 0.9 * s
 	}
-	if strict {
+	if mode == modeStrict {
 		return 0
 	}
 	if qs == ws {
@@ -209,6 +232,9 @@ func wordScore(q, qs, w, ws string, strict bool) float64 {
 	}
 	if s := inflected(qs, ws); s > 0 {
 		return 0.8 * s
+	}
+	if mode == modeNoTypo {
+		return 0
 	}
 	max := 1
 	if len(w) >= 8 {
@@ -253,13 +279,11 @@ func (ix *Index) Find(tokens []string, cyr, strict []bool) []Mention {
 		skels[i] = fold.Skeleton(q)
 	}
 	seen := map[int32]bool{}
-	for i, q := range tokens {
-		if len(q) < 2 {
-			continue
-		}
+	// match scores the aliases filed under keys at token i; typos says
+	// whether near misses count.
+	match := func(i int, keys []string, typos bool) (best float64) {
 		buf = buf[:0]
-		clear(seen)
-		for _, key := range keys(q, skels[i]) {
+		for _, key := range keys {
 			for _, ai := range ix.byKey[key] {
 				if !seen[ai] {
 					seen[ai] = true
@@ -275,8 +299,14 @@ func (ix *Index) Find(tokens []string, cyr, strict []bool) []Mention {
 			total := 0.0
 			ok := true
 			for j, w := range a.words {
-				st := strict != nil && strict[i+j]
-				s := wordScore(tokens[i+j], skels[i+j], w, a.skel[j], st)
+				mode := modeFull
+				switch {
+				case strict != nil && strict[i+j]:
+					mode = modeStrict
+				case !typos:
+					mode = modeNoTypo
+				}
+				s := wordScore(tokens[i+j], skels[i+j], w, a.skel[j], mode)
 				if s == 0 {
 					ok = false
 					break
@@ -292,8 +322,23 @@ func (ix *Index) Find(tokens []string, cyr, strict []bool) []Mention {
 			score := total / float64(len(a.words))
 			// Longer names are stronger evidence.
 			score += 0.01 * float64(len(a.words)-1)
+			best = max(best, score)
 			cands = append(cands, Mention{Entity: &ix.ents[a.ent], Start: i, End: i + len(a.words), Score: score})
 		}
+		return best
+	}
+	for i, q := range tokens {
+		if len(q) < 2 {
+			continue
+		}
+		clear(seen)
+		// First the names that start like the word (or sound like it);
+		// near misses only when none of those fits well, and never for
+		// ordinary words of the language.
+		if match(i, exactKeys(q, skels[i]), false) >= 0.75 || (strict != nil && strict[i]) {
+			continue
+		}
+		match(i, keys(q, skels[i]), true)
 	}
 	sort.SliceStable(cands, func(a, b int) bool {
 		if cands[a].Score != cands[b].Score {
