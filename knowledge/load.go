@@ -9,9 +9,11 @@ import (
 	"path"
 	"reflect"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
@@ -46,10 +48,45 @@ const (
 // nil KB and Problems listing every problem of every file.
 func Load(fsys fs.FS) (*KB, error) {
 	l := &loader{fsys: fsys, kb: &KB{}}
+	// Reading is sequential (it enforces the total size limit); parsing
+	// and decoding, most of the work, run on every core, each file with a
+	// loader of its own; the results are merged in file order, so problems
+	// and the KB do not depend on scheduling.
+	type job struct {
+		name string
+		b    []byte
+		fl   *loader
+	}
+	var jobs []*job
 	for _, f := range l.list() {
-		if !l.read(f) {
+		b, ok, more := l.readFile(f)
+		if ok {
+			jobs = append(jobs, &job{name: f.name, b: b})
+		}
+		if !more {
 			break
 		}
+	}
+	next := make(chan *job)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(jobs), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				j.fl = &loader{fsys: fsys, kb: &KB{}}
+				j.fl.loadBytes(j.name, j.b)
+				j.b = nil
+			}
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	for _, j := range jobs {
+		l.merge(j.fl)
 	}
 	l.validate()
 	if len(l.probs) > 0 {
@@ -152,30 +189,31 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// read reads and loads one file. It returns false once the total limit is
-// reached: later files are not read.
-func (l *loader) read(f fileEntry) bool {
+// readFile reads one file within the limits. ok says the content is to be
+// loaded; more is false once the total limit is reached: later files are
+// not read.
+func (l *loader) readFile(f fileEntry) (b []byte, ok, more bool) {
 	limit := map[string]any{"Size": f.size, "Limit": MaxFileSize}
 	if f.size > MaxFileSize {
 		l.fileProblem(f.name, "check.file_too_large", limit)
-		return true
+		return nil, false, true
 	}
 	if l.total+f.size > MaxTotalSize {
 		l.fileProblem(f.name, "check.total_too_large", map[string]any{"Limit": MaxTotalSize})
-		return false
+		return nil, false, false
 	}
 	r, err := l.fsys.Open(f.name)
 	if err != nil {
 		l.fileProblem(f.name, "check.read_error", map[string]any{"Err": errText(err)})
-		return true
+		return nil, false, true
 	}
 	defer r.Close()
 	// The size from Stat may be stale or a lie (a growing file, a special
 	// file system): never read more than the limit.
-	b, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	b, err = io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
 		l.fileProblem(f.name, "check.read_error", map[string]any{"Err": errText(err)})
-		return true
+		return nil, false, true
 	}
 	if len(b) > MaxFileSize {
 		limit["Size"] = f.size
@@ -183,17 +221,27 @@ func (l *loader) read(f fileEntry) bool {
 			limit["Size"] = int64(len(b))
 		}
 		l.fileProblem(f.name, "check.file_too_large", limit)
-		return true
+		return nil, false, true
 	}
 	// A file counts for its size or what was read of it, whichever is more.
 	n := max(f.size, int64(len(b)))
 	if l.total+n > MaxTotalSize {
 		l.fileProblem(f.name, "check.total_too_large", map[string]any{"Limit": MaxTotalSize})
-		return false
+		return nil, false, false
 	}
 	l.total += n
-	l.loadBytes(f.name, b)
-	return true
+	return b, true, true
+}
+
+// merge takes over what a file's own loader found.
+func (l *loader) merge(fl *loader) {
+	l.probs = append(l.probs, fl.probs...)
+	l.towns = append(l.towns, fl.towns...)
+	l.exchanges = append(l.exchanges, fl.exchanges...)
+	l.news = append(l.news, fl.news...)
+	l.kb.Towns = append(l.kb.Towns, fl.kb.Towns...)
+	l.kb.Exchanges = append(l.kb.Exchanges, fl.kb.Exchanges...)
+	l.kb.News = append(l.kb.News, fl.kb.News...)
 }
 
 // loadBytes checks, parses and decodes one file's content.
