@@ -1,18 +1,41 @@
 // Command twinbot is the twin-cities chat bot: it answers residents'
 // questions about their town's partner cities, exchanges and news on
 // Telegram, Discord and in the terminal.
+//
+//	twinbot [run]      start every adapter whose settings are present (the terminal chat without any)
+//	twinbot ask        answer one question, or one per JSON line with --jsonl
+//	twinbot check      validate a knowledge base
+//	twinbot signups    list, export and link the sign-ups of an exchange
+//	twinbot genkb      write a large synthetic knowledge base (for measurements)
 package main
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
 )
 
+const usage = `usage: twinbot [command] [flags]
+
+commands:
+  run       start every adapter whose settings are present; the terminal chat without any (default)
+  ask       answer one question: twinbot ask [--kb DIR] [--lang CODE] [--json] "question"; --jsonl for batches
+  check     validate a knowledge base: twinbot check [--kb DIR]
+  signups   organizers: twinbot signups list|export|link|delete --exchange ID
+  genkb     write a synthetic knowledge base: twinbot genkb --partners 30000 --out DIR
+
+Every flag also reads the environment variable TWINBOT_<FLAG> (--data ↔ TWINBOT_DATA).
+"twinbot <command> -h" lists a command's flags.
+`
+
 func main() {
-	args := os.Args[1:]
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
 	cmd := "run"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
@@ -21,15 +44,20 @@ func main() {
 	defer stop()
 	switch cmd {
 	case "check":
-		os.Exit(runCheck(args, os.Getenv, os.Stdout, os.Stderr))
+		return runCheck(args, os.Getenv, os.Stdout, os.Stderr)
 	case "ask":
-		os.Exit(runAsk(ctx, args, os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+		return runAsk(ctx, args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	case "run":
-		os.Exit(runRun(ctx, args, os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+		return runRun(ctx, args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	case "signups":
-		os.Exit(runSignups(ctx, args, os.Getenv, os.Stdout, os.Stderr))
-	default:
-		fmt.Fprintf(os.Stderr, "twinbot: unknown command %q\n", cmd)
-		os.Exit(2)
+		return runSignups(ctx, args, os.Getenv, os.Stdout, os.Stderr)
+	case "genkb":
+		return runGenKB(args, os.Getenv, os.Stdout, os.Stderr)
+	case "help":
+		fmt.Fprint(os.Stdout, usage)
+		return 0
 	}
+	fmt.Fprintf(os.Stderr, "twinbot: unknown command %q\n\n", cmd)
+	io.WriteString(os.Stderr, usage)
+	return 2
 }
