@@ -178,46 +178,33 @@ func (t *T) List(items []string) string {
 // town's default, else English, else any. It reports the language used so
 // the caller can add a note when it is not t's.
 func (t *T) Text(x knowledge.Text, fallback ...string) (string, string) {
-	if s, ok := x[t.Lang]; ok && s != "" {
-		return s, t.Lang
-	}
-	for _, l := range append(fallback, "en", "pl") {
-		if s, ok := x[l]; ok && s != "" {
-			return s, l
-		}
-	}
-	keys := make([]string, 0, len(x))
-	for k := range x {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if x[k] != "" {
-			return x[k], k
-		}
-	}
-	return "", ""
+	return pick(x, t.Lang, fallback, func(s string) bool { return s != "" })
 }
 
-// List picks the best language of a KB list like Text does.
+// TextList picks the best language of a KB list like Text does.
 func (t *T) TextList(x knowledge.TextList, fallback ...string) ([]string, string) {
-	if s, ok := x[t.Lang]; ok && len(s) > 0 {
-		return s, t.Lang
-	}
-	for _, l := range append(fallback, "en", "pl") {
-		if s, ok := x[l]; ok && len(s) > 0 {
-			return s, l
+	return pick(x, t.Lang, fallback, func(s []string) bool { return len(s) > 0 })
+}
+
+// pick returns the value of m in lang, else in the first fallback
+// language, English, Polish, else in any language (in a stable order),
+// with the language it took.
+func pick[V any](m map[string]V, lang string, fallback []string, ok func(V) bool) (V, string) {
+	for _, l := range append(append([]string{lang}, fallback...), "en", "pl") {
+		if v, has := m[l]; has && ok(v) {
+			return v, l
 		}
 	}
-	keys := make([]string, 0, len(x))
-	for k := range x {
+	keys := make([]string, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if len(x[k]) > 0 {
-			return x[k], k
+		if ok(m[k]) {
+			return m[k], k
 		}
 	}
-	return nil, ""
+	var zero V
+	return zero, ""
 }

@@ -174,11 +174,22 @@ func isASCII(s string) bool {
 
 // distanceBytes is Distance for short ASCII strings, without allocating.
 func distanceBytes(a, b string, max int) int {
+	var r0, r1, r2 [64]int
+	return osa([]byte(a), []byte(b), max, r0[:], r1[:], r2[:])
+}
+
+func distance(ra, rb []rune, max int) int {
+	n := len(rb) + 1
+	return osa(ra, rb, max, make([]int, n), make([]int, n), make([]int, n))
+}
+
+// osa computes the optimal string alignment distance of a and b with three
+// rows of at least len(b)+1 cells, giving up once it exceeds max.
+func osa[E byte | rune](a, b []E, max int, r0, r1, r2 []int) int {
 	n, m := len(a), len(b)
 	if d := n - m; d > max || -d > max {
 		return max + 1
 	}
-	var r0, r1, r2 [64]int
 	prev2, prev, cur := r0[:m+1], r1[:m+1], r2[:m+1]
 	for j := 0; j <= m; j++ {
 		prev[j] = j
@@ -193,40 +204,6 @@ func distanceBytes(a, b string, max int) int {
 			}
 			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-			best = min(best, v)
-		}
-		if best > max {
-			return max + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[m]
-}
-
-func distance(ra, rb []rune, max int) int {
-	if d := len(ra) - len(rb); d > max || -d > max {
-		return max + 1
-	}
-	n, m := len(ra), len(rb)
-	prev2 := make([]int, m+1)
-	prev := make([]int, m+1)
-	cur := make([]int, m+1)
-	for j := 0; j <= m; j++ {
-		prev[j] = j
-	}
-	for i := 1; i <= n; i++ {
-		cur[0] = i
-		best := cur[0]
-		for j := 1; j <= m; j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
 				v = min(v, prev2[j-2]+1)
 			}
 			cur[j] = v

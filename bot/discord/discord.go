@@ -264,7 +264,6 @@ func (a *Adapter) Run(ctx context.Context) error {
 			// mentions and direct messages.
 			a.log.Error("registering the slash commands failed", "err", err)
 		}
-		go a.pruneSeen(ctx)
 	}
 	<-ctx.Done()
 	if a.token {
@@ -304,28 +303,6 @@ func (a *Adapter) register(ctx context.Context) error {
 	}
 	a.log.Info("registered slash commands", "count", len(cmds))
 	return nil
-}
-
-// pruneSeen forgets old event ids now and then, when the store can.
-func (a *Adapter) pruneSeen(ctx context.Context) {
-	p, ok := a.seen.(interface {
-		PruneSeen(ctx context.Context, age time.Duration) error
-	})
-	if !ok {
-		return
-	}
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if err := p.PruneSeen(ctx, 48*time.Hour); err != nil && ctx.Err() == nil {
-			a.log.Warn("pruning seen events", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 func (a *Adapter) onReady(_ *discordgo.Session, r *discordgo.Ready) {

@@ -333,33 +333,10 @@ func (a *Adapter) Run(ctx context.Context) error {
 		}
 		a.log.Warn("registering the command menu failed", errAttr(err))
 	}
-	go a.pruneSeen(ctx)
 	if a.cfg.WebhookURL != "" {
 		return a.runWebhook(ctx)
 	}
 	return a.poll(ctx)
-}
-
-// pruneSeen forgets old update ids now and then, when the store can.
-func (a *Adapter) pruneSeen(ctx context.Context) {
-	p, ok := a.cfg.Seen.(interface {
-		PruneSeen(ctx context.Context, age time.Duration) error
-	})
-	if !ok {
-		return
-	}
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if err := p.PruneSeen(ctx, 48*time.Hour); err != nil && ctx.Err() == nil {
-			a.log.Warn("pruning seen updates", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // RegisterCommands sets the command menu: one per catalog language and a

@@ -142,7 +142,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
 	}
-	services = append(services, an)
+	services = append(services, an, maintenanceService(st, log))
 	if err := serve(ctx, log, *httpAddr, services); err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
@@ -227,4 +227,23 @@ func isTerminal(r io.Reader) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// maintenanceService keeps the database small: the ids of platform updates
+// already answered are only needed while a platform may redeliver them.
+func maintenanceService(st *store.Store, log *slog.Logger) *service {
+	return &service{Name: "maintenance", Run: func(ctx context.Context) error {
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			if err := st.PruneSeen(ctx, 48*time.Hour); err != nil && ctx.Err() == nil {
+				log.Warn("pruning handled update ids", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+			}
+		}
+	}}
 }
