@@ -53,6 +53,13 @@ func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, te
 		return b.setTown(ctx, m, prefs, st, args, lang)
 	case "signup":
 		return b.signupCommand(ctx, m, prefs, st, args, lang)
+	case "yes", "no":
+		// The yes/no buttons of a sign-up: language-neutral, so a press is
+		// never read as an English question.
+		if st.Flow != nil {
+			return b.continueFlow(ctx, m, prefs, st, name)
+		}
+		return b.compose(lang, IntentSignup).simple("signup.expired")
 	case "cancel":
 		return b.cancel(ctx, m, st, lang)
 	case "mydata":

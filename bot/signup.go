@@ -267,7 +267,7 @@ func (b *Bot) begin(ctx context.Context, m Message, st *state, e *knowledge.Exch
 	if e.Capacity > 0 && b.taken(e.ID) >= e.Capacity {
 		f.Step = stepWaitlist
 		c.r.Text = append(c.r.Text, c.t.S("signup.waitlist_offer"))
-		c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.waitlist"), Data: "yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+		c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.waitlist"), Data: "/yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
 		return c.done()
 	}
 	c.r.Text = append(c.r.Text, c.t.S("signup.start", "Title", c.txt(e.Title, c.town(e))))
@@ -414,7 +414,7 @@ func (b *Bot) next(c *composer, f *flow, e *knowledge.Exchange) {
 	card := c.summary(e, f.Answers)
 	card.Text = append(card.Text, c.t.S("signup.confirm"))
 	c.r.Cards = append(c.r.Cards, card)
-	c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.confirm"), Data: "yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+	c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.confirm"), Data: "/yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
 }
 
 // needsGuardian tells whether the participant is under the age of digital
@@ -454,14 +454,14 @@ func (c *composer) ask(f *flow, e *knowledge.Exchange, name string) {
 		c.yesNo()
 	case knowledge.FieldNotes:
 		c.r.Text = append(c.r.Text, c.t.S("signup.ask.notes"))
-		c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.no"), Data: "no"})
+		c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.no"), Data: "/no"})
 	default:
 		c.r.Text = append(c.r.Text, c.t.S("signup.ask."+name))
 	}
 }
 
 func (c *composer) yesNo() {
-	c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.yes"), Data: "yes"}, Choice{Label: c.t.S("choice.no"), Data: "no"})
+	c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.yes"), Data: "/yes"}, Choice{Label: c.t.S("choice.no"), Data: "/no"})
 }
 
 // summary is the card of a sign-up's answers.
@@ -520,7 +520,7 @@ func (b *Bot) continueFlow(ctx context.Context, m Message, prefs Prefs, st *stat
 		if !ok {
 			c.r.Text = append(c.r.Text, c.t.S("signup.bad.yesno"))
 			if f.Step == stepConfirm {
-				c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.confirm"), Data: "yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+				c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.confirm"), Data: "/yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
 			} else {
 				c.yesNo()
 			}
@@ -588,7 +588,7 @@ func (b *Bot) submit(ctx context.Context, m Message, st *state, c *composer, e *
 	case errors.Is(err, ErrFull):
 		f.Step = stepWaitlist
 		c.r.Text = append(c.r.Text, c.t.S("signup.waitlist_offer"))
-		c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.waitlist"), Data: "yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+		c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.waitlist"), Data: "/yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
 		return c.done()
 	case err != nil:
 		// The flow stays: confirming again retries.
