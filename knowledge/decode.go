@@ -8,269 +8,298 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/token"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/twinbot/twinbot/fold"
 )
 
-// The decoder walks goccy/go-yaml's syntax tree of a file alongside the Go
-// types of the format, so that it can report every problem of the file (a
-// decoder that stops at the first error cannot) with the position of the
-// offending key or value, and record each value's position by path for the
-// checks that need the whole knowledge base.
+// The decoder walks yaml.v3's node tree of a file alongside the Go types of
+// the format, so that it can report every problem of the file (a decoder
+// that stops at the first error cannot) with the position of the offending
+// key or value, and record each value's position by path for the checks
+// that need the whole knowledge base.
 
 type decoder struct {
 	l   *loader
 	src *src
-	// anchors maps each alias of the file to the value of its anchor.
-	anchors map[*ast.AliasNode]ast.Node
+	txt *source
 }
 
-func (d *decoder) problem(p token.Position, id string, data map[string]any) {
+func newDecoder(l *loader, name string, b []byte) *decoder {
+	return &decoder{l: l, src: &src{name: name}, txt: newSource(b)}
+}
+
+func (d *decoder) problem(p position, id string, data map[string]any) {
 	if data == nil {
 		data = map[string]any{}
 	}
-	d.l.add(newProblem(d.src.name, p.Line, p.Column, id, data))
+	d.l.add(newProblem(d.src.name, int(p.line), int(p.col), id, data))
 }
 
 func reflectValue(ptr any) reflect.Value { return reflect.ValueOf(ptr).Elem() }
 
-// nodePos is where n starts in its file: a block mapping at its first key, a
-// sequence at its first "-" or "[".
-func nodePos(n ast.Node) token.Position {
-	var tk *token.Token
-	switch n := n.(type) {
-	case nil:
-		return token.Position{}
-	case *ast.MappingNode:
-		if len(n.Values) > 0 && !n.IsFlowStyle {
-			return nodePos(n.Values[0])
-		}
-		tk = n.Start
-	case *ast.MappingValueNode:
-		if n.Key != nil {
-			return nodePos(n.Key)
-		}
-		tk = n.Start
-	case *ast.DocumentNode:
-		return nodePos(n.Body)
-	case *ast.MappingKeyNode:
-		tk = n.Start
-	case *ast.SequenceNode:
-		tk = n.Start
-	case *ast.AnchorNode:
-		tk = n.Start
-	case *ast.AliasNode:
-		tk = n.Start
-	case *ast.TagNode:
-		tk = n.Start
-	case *ast.LiteralNode:
-		tk = n.Start
-	default:
-		tk = n.GetToken()
+// pos is where n starts: at its anchor or tag if it has one, a block
+// mapping at its first key, a block sequence at its first "-".
+func (d *decoder) pos(n *yaml.Node) position { return d.txt.pos(n.Line, n.Column) }
+
+// valuePos is where n's value starts, after its anchor and tag.
+func (d *decoder) valuePos(n *yaml.Node) position {
+	if n.Kind == yaml.MappingNode && n.Style&yaml.FlowStyle == 0 && len(n.Content) > 0 {
+		return d.pos(n.Content[0])
 	}
-	if tk == nil || tk.Position == nil {
-		return token.Position{}
-	}
-	return *tk.Position
+	return d.txt.afterProps(n.Line, n.Column)
 }
 
-// nilNode reports whether n is nil, including a nil pointer in the interface.
-func nilNode(n ast.Node) bool {
-	if n == nil {
+// checkDocs checks what goccy/go-yaml refused before or while parsing: deep
+// flow collections, block mappings with very many keys, a key written twice
+// (the first one, as a syntax error), extra documents. It returns the body of the file's document (nil for an
+// empty file).
+func (d *decoder) checkDocs(docs []*yaml.Node) (*yaml.Node, bool) {
+	c := &shapeCheck{d: d}
+	for _, doc := range docs {
+		if !c.walk(doc, 0) {
+			d.l.add(c.limit)
+			return nil, false
+		}
+	}
+	d.src.at = make(map[string]position, c.values)
+	if c.dup.ID != "" {
+		d.l.add(c.dup)
+		return nil, false
+	}
+	var body *yaml.Node
+	for _, doc := range docs {
+		if len(doc.Content) == 0 || emptyScalar(doc.Content[0]) {
+			continue // "---" with nothing after it
+		}
+		if body != nil {
+			d.problem(d.pos(doc), "check.multiple_documents", nil)
+			continue
+		}
+		body = doc.Content[0]
+	}
+	return body, true
+}
+
+// emptyScalar reports whether n is a value left out: nothing written, not
+// even an anchor or tag.
+func emptyScalar(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Value == "" && n.Style == 0 && n.Anchor == "" && n.Tag == "!!null"
+}
+
+// shapeCheck walks the nodes of a file as written (not following aliases).
+type shapeCheck struct {
+	d      *decoder
+	limit  Problem // the first limit passed, in the file's order
+	dup    Problem // the first key written twice
+	values int     // nodes that are not keys
+}
+
+func (c *shapeCheck) walk(n *yaml.Node, flow int) bool {
+	c.values++
+	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		if n.Style&yaml.FlowStyle != 0 {
+			flow++
+			if flow > MaxDepth {
+				c.limit = c.d.limitProblem(c.d.valuePos(n), "check.too_deep", MaxDepth)
+				return false
+			}
+		}
+	}
+	if n.Kind != yaml.MappingNode {
+		for _, m := range n.Content {
+			if !c.walk(m, flow) {
+				return false
+			}
+		}
 		return true
 	}
-	v := reflect.ValueOf(n)
-	return v.Kind() == reflect.Pointer && v.IsNil()
+	block := n.Style&yaml.FlowStyle == 0
+	var seen map[string]*yaml.Node // for large mappings; small ones are searched
+	if len(n.Content) > 128 {
+		seen = make(map[string]*yaml.Node, len(n.Content)/2)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if block && i/2 == MaxKeys {
+			c.limit = c.d.limitProblem(c.d.pos(k), "check.too_many_keys", MaxKeys)
+			return false
+		}
+		if k.Kind == yaml.ScalarNode && c.dup.ID == "" {
+			var first *yaml.Node
+			if seen != nil {
+				if first = seen[k.Value]; first == nil {
+					seen[k.Value] = k
+				}
+			} else {
+				for j := 0; j < i && first == nil; j += 2 {
+					if o := n.Content[j]; o.Kind == yaml.ScalarNode && o.Value == k.Value {
+						first = o
+					}
+				}
+			}
+			if first != nil {
+				p := c.d.pos(k)
+				c.dup = newProblem(c.d.src.name, int(p.line), int(p.col), "check.duplicate_key",
+					map[string]any{"Key": k.Value, "Line": int(c.d.pos(first).line)})
+			}
+		}
+		if !c.walk(k, flow) || !c.walk(n.Content[i+1], flow) {
+			return false
+		}
+		c.values--
+	}
+	return true
 }
 
-// nodeName is the text of an anchor's or alias's name node.
-func nodeName(n ast.Node) string {
-	if nilNode(n) {
-		return ""
-	}
-	if tk := n.GetToken(); tk != nil {
-		return tk.Value
-	}
-	return n.String()
+func (d *decoder) limitProblem(p position, id string, max int) Problem {
+	return newProblem(d.src.name, int(p.line), int(p.col), id, map[string]any{"Max": max})
 }
 
-// checkAliases resolves the file's aliases to their anchors and measures the
-// file as if they were expanded, refusing a file that would expand to more
-// than MaxNodes values or nest deeper than MaxDepth, before anything is
-// decoded.
-func (d *decoder) checkAliases(root ast.Node) bool {
+// checkAliases measures the file as if its aliases were expanded, refusing
+// a file that would expand to more than MaxNodes values or nest deeper
+// than MaxDepth, and an alias inside its own anchor (yaml.v3 lets it refer
+// to the anchor it is part of, a cycle), before anything is decoded.
+func (d *decoder) checkAliases(root *yaml.Node) bool {
 	type size struct{ n, h int } // values, levels
-	anchors := map[string]*ast.AnchorNode{}
-	measured := map[*ast.AnchorNode]size{}
+	var measured map[*yaml.Node]size
 	expanded := 0
 	ok, stop := true, false
 	sat := func(n int) int { return min(n, MaxNodes+1) }
-	var walk func(n ast.Node, level int) size
-	walk = func(n ast.Node, level int) size {
-		if stop || nilNode(n) {
+	var walk func(n *yaml.Node, level int) size
+	walk = func(n *yaml.Node, level int) size {
+		if stop {
 			return size{}
 		}
-		switch m := n.(type) {
-		case *ast.AliasNode:
-			a, found := anchors[nodeName(m.Value)]
+		if n.Kind == yaml.AliasNode {
+			// Anchors are measured after their value: an alias inside its
+			// own anchor finds none.
+			s, found := measured[n.Alias]
 			if !found {
-				d.problem(nodePos(m), "check.alias_unknown", map[string]any{"Name": nodeName(m.Value)})
+				d.problem(d.pos(n), "check.alias_unknown", map[string]any{"Name": n.Value})
 				ok = false
 				return size{n: 1}
 			}
-			d.anchors[m] = a.Value
-			s := measured[a]
 			expanded = sat(expanded + s.n)
 			switch {
 			case expanded > MaxNodes:
-				d.problem(nodePos(m), "check.alias_expansion", map[string]any{"Max": MaxNodes})
+				d.problem(d.pos(n), "check.alias_expansion", map[string]any{"Max": MaxNodes})
 				ok, stop = false, true
 			case level+s.h > MaxDepth:
-				d.problem(nodePos(m), "check.too_deep", map[string]any{"Max": MaxDepth})
+				d.problem(d.pos(n), "check.too_deep", map[string]any{"Max": MaxDepth})
 				ok, stop = false, true
 			}
 			return s
-		case *ast.AnchorNode:
-			s := walk(m.Value, level)
-			// Registered after its value: an alias inside its own anchor
-			// (a cycle) finds no anchor.
-			measured[m] = s
-			anchors[nodeName(m.Name)] = m
-			return s
 		}
 		deeper := 0
-		switch n.(type) {
-		case *ast.MappingNode, *ast.SequenceNode, *ast.MappingValueNode:
+		if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
 			deeper = 1
 		}
 		if level+deeper > MaxDepth {
-			d.problem(nodePos(n), "check.too_deep", map[string]any{"Max": MaxDepth})
+			d.problem(d.valuePos(n), "check.too_deep", map[string]any{"Max": MaxDepth})
 			ok, stop = false, true
 			return size{}
 		}
 		total := size{n: 1}
-		for _, c := range astChildren(n) {
+		for _, c := range n.Content {
 			s := walk(c, level+deeper)
 			total.n = sat(total.n + s.n)
 			total.h = max(total.h, s.h)
 		}
 		total.h += deeper
+		if n.Anchor != "" {
+			if measured == nil {
+				measured = map[*yaml.Node]size{}
+			}
+			measured[n] = total
+		}
 		return total
 	}
 	walk(root, 0)
 	return ok
 }
 
-// astChildren lists the nodes directly under n, in the file's order. The
-// entries of a mapping are listed as their keys and values, so that a
-// mapping counts as one level.
-func astChildren(n ast.Node) []ast.Node {
-	switch n := n.(type) {
-	case *ast.DocumentNode:
-		return []ast.Node{n.Body}
-	case *ast.MappingNode:
-		out := make([]ast.Node, 0, 2*len(n.Values))
-		for _, kv := range n.Values {
-			if kv != nil {
-				out = append(out, kv.Key, kv.Value)
-			}
-		}
-		return out
-	case *ast.MappingValueNode:
-		return []ast.Node{n.Key, n.Value}
-	case *ast.MappingKeyNode:
-		return []ast.Node{n.Value}
-	case *ast.SequenceNode:
-		return n.Values
-	case *ast.TagNode:
-		return []ast.Node{n.Value}
-	case *ast.LiteralNode:
-		if n.Value != nil {
-			return []ast.Node{n.Value}
-		}
+// resolve follows an alias to its anchor's value (checkAliases has made
+// sure there is one, and no cycle).
+func resolve(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
 	}
-	return nil
+	return n
 }
 
-// unwrap follows anchors, aliases, tags and explicit keys ("? key") to the
-// node that holds the value. It returns nil for a missing value (decoded
-// as null) and ok false for an alias that resolves to nothing (already
-// reported).
-func (d *decoder) unwrap(n ast.Node) (out ast.Node, ok bool) {
-	for range MaxNodes { // aliases resolve to earlier anchors, so this ends
-		if nilNode(n) {
-			return nil, true
-		}
-		switch m := n.(type) {
-		case *ast.AnchorNode:
-			n = m.Value
-		case *ast.TagNode:
-			n = m.Value
-		case *ast.MappingKeyNode:
-			n = m.Value
-		case *ast.AliasNode:
-			t, found := d.anchors[m]
-			if !found {
-				return nil, false
-			}
-			n = t
-		default:
-			return n, true
-		}
+// What a scalar is, by how it is written.
+type scalarKind uint8
+
+const (
+	notScalar scalarKind = iota
+	nullScalar
+	boolScalar
+	intScalar
+	floatScalar
+	textScalar
+)
+
+const quotedStyles = yaml.DoubleQuotedStyle | yaml.SingleQuotedStyle | yaml.LiteralStyle | yaml.FoldedStyle
+
+// kindOf is what n is. Explicit tags do not count, as in goccy/go-yaml:
+// "!!str 5" is a number, `!!int "5"` a text.
+func kindOf(n *yaml.Node) scalarKind {
+	if n.Kind != yaml.ScalarNode {
+		return notScalar
 	}
-	return nil, false
+	if n.Style&quotedStyles != 0 {
+		return textScalar
+	}
+	tag := n.Tag
+	if n.Style&yaml.TaggedStyle != 0 {
+		tag = (&yaml.Node{Kind: yaml.ScalarNode, Value: n.Value}).ShortTag()
+	}
+	switch tag {
+	case "!!null":
+		return nullScalar
+	case "!!bool":
+		return boolScalar
+	case "!!int":
+		return intScalar
+	case "!!float":
+		return floatScalar
+	}
+	return textScalar
 }
 
 // scalarText is the text of a scalar as written (a number keeps its
-// spelling: "0048", "1.10"), and false for a list or mapping.
-func scalarText(n ast.Node) (string, bool) {
-	switch n := n.(type) {
-	case nil, *ast.NullNode:
+// spelling: "0048", "1.10"; null is ""), and false for a list or mapping.
+func scalarText(n *yaml.Node) (string, bool) {
+	switch kindOf(n) {
+	case notScalar:
+		return "", false
+	case nullScalar:
 		return "", true
-	case *ast.StringNode:
-		return n.Value, true
-	case *ast.LiteralNode:
-		if n.Value == nil {
-			return "", true
-		}
-		return n.Value.Value, true
-	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
-		if tk := n.GetToken(); tk != nil {
-			return tk.Value, true
-		}
 	}
-	return "", false
+	return n.Value, true
 }
 
 var dateType = reflect.TypeFor[Date]()
 
 // decode decodes n into v, which is at path; r is the rule of the field v
-// belongs to. It reports every problem it finds and returns false if it
-// found any.
-func (d *decoder) decode(n ast.Node, v reflect.Value, path string, r rule) bool {
-	before := len(d.l.probs)
-	at := nodePos(n)
-	n, ok := d.unwrap(n)
-	if !ok {
-		return false
-	}
-	if n != nil && at.Line == 0 {
-		at = nodePos(n)
-	}
-	if p, seen := d.src.at[path]; seen {
-		at = p
-	} else {
-		d.src.at[path] = at
-	}
-	d.value(n, at, v, path, r)
-	return len(d.l.probs) == before
+// belongs to. It reports every problem it finds and returns the position
+// of the value and false if it found any.
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, r rule) (position, bool) {
+	return d.decodeAt(n, d.pos(n), v, path, r)
 }
 
-func (d *decoder) value(n ast.Node, at token.Position, v reflect.Value, path string, r rule) {
-	_, null := n.(*ast.NullNode)
-	null = null || n == nil
+// decodeAt is decode with the position to record and report at.
+func (d *decoder) decodeAt(n *yaml.Node, at position, v reflect.Value, path string, r rule) (position, bool) {
+	before := len(d.l.probs)
+	d.src.at[path] = at
+	d.value(resolve(n), at, v, path, r)
+	return at, len(d.l.probs) == before
+}
+
+func (d *decoder) value(n *yaml.Node, at position, v reflect.Value, path string, r rule) {
+	kind := kindOf(n)
+	null := kind == nullScalar
 	t := v.Type()
 	switch {
 	case t == dateType:
@@ -315,8 +344,8 @@ func (d *decoder) value(n ast.Node, at token.Position, v reflect.Value, path str
 		if null {
 			return
 		}
-		x, ok := intValue(n)
-		if !ok {
+		x, ok := intValue(n, kind)
+		if !ok || x != int64(int(x)) {
 			d.problem(at, "check.want_integer", map[string]any{"Value": shortText(n)})
 			return
 		}
@@ -328,18 +357,8 @@ func (d *decoder) value(n ast.Node, at token.Position, v reflect.Value, path str
 		if null {
 			return
 		}
-		var x float64
-		switch n := n.(type) {
-		case *ast.IntegerNode:
-			switch iv := n.Value.(type) {
-			case int64:
-				x = float64(iv)
-			case uint64:
-				x = float64(iv)
-			}
-		case *ast.FloatNode:
-			x = n.Value
-		default:
+		x, ok := floatValue(n, kind)
+		if !ok {
 			d.problem(at, "check.want_number", map[string]any{"Value": shortText(n)})
 			return
 		}
@@ -351,12 +370,11 @@ func (d *decoder) value(n ast.Node, at token.Position, v reflect.Value, path str
 		if null {
 			return
 		}
-		b, ok := n.(*ast.BoolNode)
-		if !ok {
+		if kind != boolScalar {
 			d.problem(at, "check.want_bool", map[string]any{"Value": shortText(n)})
 			return
 		}
-		v.SetBool(b.Value)
+		v.SetBool(n.Value == "true" || n.Value == "True" || n.Value == "TRUE")
 	default:
 		// Only the types of types.go are decoded; a new kind of field
 		// needs code here.
@@ -364,38 +382,125 @@ func (d *decoder) value(n ast.Node, at token.Position, v reflect.Value, path str
 	}
 }
 
-// intValue is the value of an integer scalar that fits an int.
-func intValue(n ast.Node) (int64, bool) {
-	i, ok := n.(*ast.IntegerNode)
-	if !ok {
+// intValue is the value of an integer scalar (1_000, 0x1F, 0o17 and 017
+// are integers, as yaml.v3 reads them).
+func intValue(n *yaml.Node, kind scalarKind) (int64, bool) {
+	if kind != intScalar {
 		return 0, false
 	}
-	switch v := i.Value.(type) {
-	case int64:
-		return v, v == int64(int(v))
-	case uint64:
-		return int64(v), v <= math.MaxInt64 && int64(v) == int64(int(v))
+	x, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
+	return x, err == nil
+}
+
+// floatValue is the value of a number scalar; infinity and NaN are not
+// numbers here.
+func floatValue(n *yaml.Node, kind scalarKind) (float64, bool) {
+	switch kind {
+	case intScalar:
+		if x, ok := intValue(n, kind); ok {
+			return float64(x), true
+		}
+		u, err := strconv.ParseUint(strings.ReplaceAll(n.Value, "_", ""), 0, 64)
+		return float64(u), err == nil
+	case floatScalar:
+		x, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+		return x, err == nil && !math.IsInf(x, 0) && !math.IsNaN(x)
 	}
 	return 0, false
 }
 
-// shortText is a scalar's text, or the start of a collection's, for a message.
-func shortText(n ast.Node) string {
+// shortText is a scalar's text, or the start of a collection's, for a
+// message.
+func shortText(n *yaml.Node) string {
 	if s, ok := scalarText(n); ok {
 		return s
 	}
-	if nilNode(n) {
-		return ""
+	var b strings.Builder
+	if writeShort(&b, n) {
+		b.WriteString(" …")
 	}
-	s := n.String()
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i] + " …"
+	return b.String()
+}
+
+// writeShort writes n as one line of YAML, the first line of a block
+// collection, and reports whether there is more.
+func writeShort(b *strings.Builder, n *yaml.Node) (more bool) {
+	const enough = 100 // shown cuts messages' values shorter
+	if b.Len() > enough {
+		return true
 	}
-	return s
+	flow := n.Style&yaml.FlowStyle != 0
+	switch n.Kind {
+	case yaml.AliasNode:
+		b.WriteString("*" + n.Value)
+	case yaml.ScalarNode:
+		s := n.Value
+		if i := strings.IndexByte(s, '\n'); i >= 0 || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			more = true
+			if i >= 0 {
+				s = s[:i]
+			}
+		}
+		switch {
+		case n.Style&yaml.LiteralStyle != 0:
+			s = "|"
+		case n.Style&yaml.FoldedStyle != 0:
+			s = ">"
+		case n.Style&yaml.DoubleQuotedStyle != 0:
+			s = `"` + s + `"`
+		case n.Style&yaml.SingleQuotedStyle != 0:
+			s = "'" + s + "'"
+		}
+		b.WriteString(s)
+	case yaml.SequenceNode:
+		if !flow {
+			b.WriteString("- ")
+			return writeShort(b, n.Content[0]) || len(n.Content) > 1
+		}
+		b.WriteByte('[')
+		for i, c := range n.Content {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if writeShort(b, c) {
+				return true
+			}
+		}
+		b.WriteByte(']')
+	case yaml.MappingNode:
+		if !flow {
+			more = len(n.Content) > 2
+			writeShort(b, n.Content[0])
+			b.WriteByte(':')
+			switch v := n.Content[1]; {
+			case emptyScalar(v):
+				return more
+			case v.Kind == yaml.ScalarNode || v.Kind == yaml.AliasNode || v.Style&yaml.FlowStyle != 0:
+				b.WriteByte(' ')
+				return writeShort(b, v) || more
+			}
+			return true
+		}
+		b.WriteByte('{')
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if writeShort(b, n.Content[i]) {
+				return true
+			}
+			b.WriteString(": ")
+			if writeShort(b, n.Content[i+1]) {
+				return true
+			}
+		}
+		b.WriteByte('}')
+	}
+	return more
 }
 
 // checkRule checks a non-empty string value against its field's rule.
-func (d *decoder) checkRule(s string, at token.Position, r rule) {
+func (d *decoder) checkRule(s string, at position, r rule) {
 	var id string
 	var data map[string]any
 	switch r.kind {
@@ -404,7 +509,7 @@ func (d *decoder) checkRule(s string, at token.Position, r rule) {
 			id, data = "check.bad_id", map[string]any{"Value": s}
 		}
 	case ruleCountry:
-		id, data = checkCountry(s)
+		id, data = d.l.checkCountry(s)
 	case ruleLang:
 		id, data = d.l.checkLang(s)
 	case ruleURL:
@@ -429,62 +534,61 @@ func (d *decoder) checkRule(s string, at token.Position, r rule) {
 	}
 }
 
-// pairs lists the entries of a mapping with those merged in by "<<" keys
-// first (an entry of the mapping itself wins over a merged one, and an
-// earlier merged mapping over a later one, as YAML says). It returns false
-// if n is not a mapping.
-func (d *decoder) pairs(n ast.Node) ([]*ast.MappingValueNode, bool) {
-	var vals []*ast.MappingValueNode
-	switch n := n.(type) {
-	case nil, *ast.NullNode:
+// isMerge reports whether k is a "<<" key, which merges mappings into the
+// one it is in.
+func isMerge(k *yaml.Node) bool { return k.Kind == yaml.ScalarNode && k.Tag == "!!merge" }
+
+// pairs lists the keys and values of a mapping, one after the other, with
+// those merged in by "<<" keys first (an entry of the mapping itself wins
+// over a merged one, and an earlier merged mapping over a later one, as
+// YAML says). It returns false if n is not a mapping.
+func (d *decoder) pairs(n *yaml.Node) ([]*yaml.Node, bool) {
+	switch {
+	case kindOf(n) == nullScalar:
 		return nil, true
-	case *ast.MappingNode:
-		vals = n.Values
-	case *ast.MappingValueNode:
-		vals = []*ast.MappingValueNode{n}
-	default:
+	case n.Kind != yaml.MappingNode:
 		return nil, false
 	}
-	var own, merged []*ast.MappingValueNode
+	vals := n.Content
+	merges := false
+	for i := 0; i+1 < len(vals); i += 2 {
+		merges = merges || isMerge(vals[i])
+	}
+	if !merges {
+		return vals, true
+	}
+	var own, merged []*yaml.Node
 	has := map[string]bool{}
-	for _, kv := range vals {
-		if kv == nil || nilNode(kv.Key) {
-			continue
-		}
-		if !kv.Key.IsMergeKey() {
-			own = append(own, kv)
-			k, _ := d.keyText(kv.Key)
+	for i := 0; i+1 < len(vals); i += 2 {
+		if !isMerge(vals[i]) {
+			own = append(own, vals[i], vals[i+1])
+			k, _ := d.keyText(vals[i])
 			has[k] = true
 		}
 	}
-	for _, kv := range vals {
-		if kv == nil || nilNode(kv.Key) || !kv.Key.IsMergeKey() {
+	for i := 0; i+1 < len(vals); i += 2 {
+		if !isMerge(vals[i]) {
 			continue
 		}
-		v, ok := d.unwrap(kv.Value)
-		if !ok {
-			continue
-		}
-		sources := []ast.Node{v}
-		if seq, isSeq := v.(*ast.SequenceNode); isSeq {
+		v := resolve(vals[i+1])
+		sources := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
 			sources = sources[:0]
-			for _, item := range seq.Values {
-				if item, ok := d.unwrap(item); ok {
-					sources = append(sources, item)
-				}
+			for _, item := range v.Content {
+				sources = append(sources, resolve(item))
 			}
 		}
 		for _, s := range sources {
 			sub, ok := d.pairs(s)
 			if !ok {
-				d.problem(nodePos(s), "check.want_mapping", nil)
+				d.problem(d.valuePos(s), "check.want_mapping", nil)
 				continue
 			}
-			for _, p := range sub {
-				k, _ := d.keyText(p.Key)
+			for j := 0; j+1 < len(sub); j += 2 {
+				k, _ := d.keyText(sub[j])
 				if !has[k] {
 					has[k] = true
-					merged = append(merged, p)
+					merged = append(merged, sub[j], sub[j+1])
 				}
 			}
 		}
@@ -494,11 +598,8 @@ func (d *decoder) pairs(n ast.Node) ([]*ast.MappingValueNode, bool) {
 
 // keyText is the text of a mapping key, and false for a key that is a list
 // or a mapping.
-func (d *decoder) keyText(k ast.Node) (string, bool) {
-	n, ok := d.unwrap(k)
-	if !ok {
-		return "", false
-	}
+func (d *decoder) keyText(k *yaml.Node) (string, bool) {
+	n := resolve(k)
 	if s, ok := scalarText(n); ok {
 		return s, true
 	}
@@ -519,6 +620,9 @@ func (l *loader) structFields(t reflect.Type) []fieldInfo {
 		return fs
 	}
 	fs := yamlFields(t)
+	if len(fs) > 64 {
+		panic("knowledge: " + t.String() + " has more than 64 fields") // decodeStruct keeps them in a uint64
+	}
 	if l.fields == nil {
 		l.fields = map[reflect.Type][]fieldInfo{}
 	}
@@ -542,44 +646,44 @@ func yamlFields(t reflect.Type) []fieldInfo {
 	return fs
 }
 
-func (d *decoder) decodeStruct(n ast.Node, at token.Position, v reflect.Value, path string) {
+func (d *decoder) decodeStruct(n *yaml.Node, at position, v reflect.Value, path string) {
 	pairs, ok := d.pairs(n)
 	if !ok {
 		d.problem(at, "check.want_mapping", nil)
 		return
 	}
 	fields := d.l.structFields(v.Type())
-	present := map[string]bool{}
-	good := map[string]bool{}
-	for _, kv := range pairs {
-		kat := nodePos(kv.Key)
-		key, ok := d.keyText(kv.Key)
-		var f *fieldInfo
-		for i := range fields {
-			if ok && fields[i].name == key {
-				f = &fields[i]
+	var present, good uint64 // by field
+	var at64 [64]position    // where good fields are
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k := pairs[i]
+		key, ok := d.keyText(k)
+		f := -1
+		for j := range fields {
+			if ok && fields[j].name == key {
+				f = j
+				break
 			}
 		}
-		if f == nil {
-			d.unknownField(kat, key, fields)
+		if f < 0 {
+			d.unknownField(d.pos(k), key, fields)
 			continue
 		}
-		present[key] = true
-		fp := path + "." + key
-		if _, seen := d.src.keyAt[fp]; !seen {
-			d.src.keyAt[fp] = kat
+		present |= 1 << f
+		if fat, ok := d.decode(pairs[i+1], v.Field(fields[f].index), path+"."+key, fields[f].rule); ok {
+			good |= 1 << f
+			at64[f] = fat
 		}
-		good[key] = d.decode(kv.Value, v.Field(f.index), fp, f.rule)
 	}
-	for _, f := range fields {
+	for i, f := range fields {
 		if !f.required {
 			continue
 		}
 		switch {
-		case !present[f.name]:
+		case present&(1<<i) == 0:
 			d.problem(at, "check.missing_field", map[string]any{"Field": f.name})
-		case good[f.name] && isEmpty(v.Field(f.index)):
-			d.problem(d.src.at[path+"."+f.name], "check.empty_field", map[string]any{"Field": f.name})
+		case good&(1<<i) != 0 && isEmpty(v.Field(f.index)):
+			d.problem(at64[i], "check.empty_field", map[string]any{"Field": f.name})
 		}
 	}
 }
@@ -598,7 +702,7 @@ func isEmpty(v reflect.Value) bool {
 
 // unknownField reports a key the format does not have, suggesting the
 // field meant when it is a near miss ("nmae", "Country").
-func (d *decoder) unknownField(at token.Position, key string, fields []fieldInfo) {
+func (d *decoder) unknownField(at position, key string, fields []fieldInfo) {
 	best, bestD := "", 3
 	fk := fold.Fold(strings.ReplaceAll(key, "-", "_"))
 	for _, f := range fields {
@@ -621,31 +725,42 @@ func (d *decoder) unknownField(at token.Position, key string, fields []fieldInfo
 	d.problem(at, "check.unknown_field", map[string]any{"Field": key, "Allowed": strings.Join(names, ", ")})
 }
 
-func (d *decoder) decodeSlice(n ast.Node, at token.Position, v reflect.Value, path string, r rule, null bool) {
+func (d *decoder) decodeSlice(n *yaml.Node, at position, v reflect.Value, path string, r rule, null bool) {
 	if null {
 		return
 	}
-	seq, ok := n.(*ast.SequenceNode)
-	if !ok {
+	if n.Kind != yaml.SequenceNode {
 		d.problem(at, "check.want_list", nil)
 		return
 	}
-	out := reflect.MakeSlice(v.Type(), len(seq.Values), len(seq.Values))
-	for i, item := range seq.Values {
-		ip := path + "[" + strconv.Itoa(i) + "]"
-		if _, null := item.(*ast.NullNode); null && i < len(seq.Entries) && seq.Entries[i] != nil && seq.Entries[i].Start != nil {
+	block := n.Style&yaml.FlowStyle == 0
+	out := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	for i, item := range n.Content {
+		iat := d.pos(item)
+		if block && kindOf(item) == nullScalar && item.Anchor == "" && item.Style == 0 {
 			// An empty item ("-" alone): point at its dash.
-			d.src.at[ip] = *seq.Entries[i].Start.Position
+			iat = d.dash(item)
 		}
-		if d.decode(item, out.Index(i), ip, r) && out.Index(i).Kind() == reflect.String && out.Index(i).Len() == 0 {
-			d.problem(d.src.at[ip], "check.empty_value", nil)
+		ev := out.Index(i)
+		at, ok := d.decodeAt(item, iat, ev, path+"["+strconv.Itoa(i)+"]", r)
+		if ok && ev.Kind() == reflect.String && ev.Len() == 0 {
+			d.problem(at, "check.empty_value", nil)
 		}
 	}
 	v.Set(out)
 }
 
+// dash is the position of the "-" of a list item that is null.
+func (d *decoder) dash(item *yaml.Node) position {
+	if item.Value == "" && item.Column > 1 {
+		// yaml.v3 puts a value left out just after the "-".
+		return d.txt.pos(item.Line, item.Column-1)
+	}
+	return d.txt.dashBefore(item.Line, item.Column)
+}
+
 // decodeMap decodes a Text or a TextList: its keys are language codes.
-func (d *decoder) decodeMap(n ast.Node, at token.Position, v reflect.Value, path string, null bool) {
+func (d *decoder) decodeMap(n *yaml.Node, at position, v reflect.Value, path string, null bool) {
 	if null {
 		return
 	}
@@ -655,35 +770,37 @@ func (d *decoder) decodeMap(n ast.Node, at token.Position, v reflect.Value, path
 		return
 	}
 	t := v.Type()
-	m := reflect.MakeMapWithSize(t, len(pairs))
-	for _, kv := range pairs {
-		kat := nodePos(kv.Key)
-		key, ok := d.keyText(kv.Key)
+	m := reflect.MakeMapWithSize(t, len(pairs)/2)
+	kv, ev := reflect.New(t.Key()).Elem(), reflect.New(t.Elem()).Elem()
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k := pairs[i]
+		key, ok := d.keyText(k)
 		if !ok {
-			d.problem(kat, "check.bad_lang", map[string]any{"Value": key})
+			d.problem(d.pos(k), "check.bad_lang", map[string]any{"Value": key})
 			continue
 		}
 		if id, data := d.l.checkLang(key); id != "" {
-			d.problem(kat, id, data)
+			d.problem(d.pos(k), id, data)
 		}
-		kp := path + "." + pathKey(key)
-		if _, seen := d.src.keyAt[kp]; !seen {
-			d.src.keyAt[kp] = kat
+		ev.SetZero()
+		if at, ok := d.decode(pairs[i+1], ev, path+"."+pathKey(key), rule{}); ok && isEmpty(ev) {
+			d.problem(at, "check.empty_value", nil)
 		}
-		ev := reflect.New(t.Elem()).Elem()
-		if d.decode(kv.Value, ev, kp, rule{}) && isEmpty(ev) {
-			d.problem(d.src.at[kp], "check.empty_value", nil)
-		}
-		m.SetMapIndex(reflect.ValueOf(key).Convert(t.Key()), ev)
+		kv.SetString(key)
+		m.SetMapIndex(kv, ev)
 	}
 	v.Set(m)
 }
 
-var plainKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
-
-// pathKey writes a mapping key into a path, quoting it when needed.
+// pathKey writes a mapping key into a path, quoting it unless it is made of
+// letters, digits, "_" and "-".
 func pathKey(k string) string {
-	if plainKey.MatchString(k) {
+	plain := k != ""
+	for i := 0; i < len(k) && plain; i++ {
+		c := k[i]
+		plain = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
+	}
+	if plain {
 		return k
 	}
 	return "'" + strings.ReplaceAll(k, "'", "''") + "'"
@@ -698,16 +815,20 @@ func parseDateDetail(s string) (Date, string, map[string]any) {
 	if !dateRE.MatchString(s) {
 		return Date{}, "check.want_date", map[string]any{"Value": s}
 	}
-	date, err := ParseDate(s)
-	if err == nil {
-		return date, "", nil
+	num := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	date := Date{Year: num(s[:4])}
+	if len(s) >= 7 {
+		date.Month = num(s[5:7])
+		if date.Month < 1 || date.Month > 12 {
+			return Date{}, "check.bad_month", map[string]any{"Value": s, "Month": s[5:7]}
+		}
 	}
-	parts := strings.Split(s, "-")
-	if m, _ := strconv.Atoi(parts[1]); m < 1 || m > 12 {
-		return Date{}, "check.bad_month", map[string]any{"Value": s, "Month": parts[1]}
+	if len(s) == 10 {
+		date.Day = num(s[8:10])
+		days := time.Date(date.Year, time.Month(date.Month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+		if date.Day < 1 || date.Day > days {
+			return Date{}, "check.bad_day", map[string]any{"Value": s, "YearMonth": s[:7], "Days": days}
+		}
 	}
-	y, _ := strconv.Atoi(parts[0])
-	m, _ := strconv.Atoi(parts[1])
-	days := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	return Date{}, "check.bad_day", map[string]any{"Value": s, "YearMonth": parts[0] + "-" + parts[1], "Days": days}
+	return date, "", nil
 }

@@ -23,11 +23,13 @@
 //     MaxFileSize, a knowledge base over MaxTotalSize, nesting deeper than
 //     MaxDepth, and anchors and aliases that would expand past MaxNodes
 //     values (a "billion laughs" file);
-//   - decodes strictly, walking goccy/go-yaml's syntax tree rather than
-//     stopping at the first error: unknown fields (with a suggestion for a
-//     near miss), wrong types, impossible dates, unknown language and
-//     country codes, values outside the vocabularies of types.go, ids that
-//     are not lowercase-and-dashes, URLs that are not http(s);
+//   - parses with yaml.v3, which is fast, and decodes strictly, walking
+//     its node tree rather than stopping at the first error: unknown
+//     fields (with a suggestion for a near miss), wrong types, impossible
+//     dates, unknown language and country codes, values outside the
+//     vocabularies of types.go, ids that are not lowercase-and-dashes, URLs
+//     that are not http(s); a file yaml.v3 cannot parse is parsed again
+//     with goccy/go-yaml, whose messages point at the broken place;
 //   - checks the whole: unique ids, references to towns and partners that
 //     exist, date and age ranges, and names shared by two places, which
 //     would make a question naming them ambiguous.

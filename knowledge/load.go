@@ -8,19 +8,13 @@ import (
 	"io/fs"
 	"path"
 	"reflect"
-	"regexp"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/lexer"
-	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
+	"go.yaml.in/yaml/v3"
 )
 
 // Limits on what Load reads, so that a huge or hostile knowledge base is
@@ -36,9 +30,9 @@ const (
 	MaxNodes = 100_000
 	// MaxDepth is the deepest nesting of lists and fields a file may have.
 	MaxDepth = 64
-	// MaxKeys is the most entries one mapping may have (a town has a dozen
-	// fields, a text a few languages). The parser's time grows with the
-	// square of it.
+	// MaxKeys is the most entries one block mapping may have (a town has a
+	// dozen fields, a text a few languages). The time goccy/go-yaml's
+	// parser takes to point at a syntax error grows with its square.
 	MaxKeys = 1000
 )
 
@@ -103,8 +97,9 @@ type loader struct {
 	probs Problems
 	total int64
 
-	fields map[reflect.Type][]fieldInfo
-	langs  map[string]bool // language codes checkLang found good
+	fields    map[reflect.Type][]fieldInfo
+	langs     map[string]bool // language codes checkLang found good
+	countries map[string]bool // country codes checkCountry found good
 
 	towns     []townSrc
 	exchanges []itemSrc[*Exchange]
@@ -114,9 +109,8 @@ type loader struct {
 // src is a decoded file with the positions of its values by path
 // ("$.town.partners[2].country").
 type src struct {
-	name  string
-	at    map[string]token.Position // value positions
-	keyAt map[string]token.Position // key positions (of mapping entries)
+	name string
+	at   map[string]position
 }
 
 // itemSrc is a loaded item with where it came from.
@@ -210,7 +204,9 @@ func (l *loader) readFile(f fileEntry) (b []byte, ok, more bool) {
 	defer r.Close()
 	// The size from Stat may be stale or a lie (a growing file, a special
 	// file system): never read more than the limit.
-	b, err = io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	buf := bytes.NewBuffer(make([]byte, 0, f.size+bytes.MinRead))
+	_, err = buf.ReadFrom(io.LimitReader(r, MaxFileSize+1))
+	b = buf.Bytes()
 	if err != nil {
 		l.fileProblem(f.name, "check.read_error", map[string]any{"Err": errText(err)})
 		return nil, false, true
@@ -252,176 +248,43 @@ func (l *loader) loadBytes(name string, b []byte) {
 		l.add(newProblem(name, line, col, "check.not_utf8", map[string]any{}))
 		return
 	}
-	doc, ok := l.parse(name, b)
-	if !ok || doc == nil {
+	docs, err := parse(b)
+	if err != nil {
+		l.syntaxProblems(name, b, err)
 		return
 	}
-	s := &src{name: name, at: map[string]token.Position{}, keyAt: map[string]token.Position{}}
-	d := &decoder{l: l, src: s, anchors: map[*ast.AliasNode]ast.Node{}}
-	if !d.checkAliases(doc) {
+	d := newDecoder(l, name, b)
+	body, ok := d.checkDocs(docs)
+	if !ok || body == nil || !d.checkAliases(body) {
 		return
 	}
 	var f File
-	d.decode(doc, reflectValue(&f), "$", rule{})
-	l.register(s, &f)
+	d.decode(body, reflectValue(&f), "$", rule{})
+	l.register(d.src, &f)
 }
 
-// parse tokenizes and parses b, reporting syntax errors, nesting that is
-// too deep and extra documents. It returns the body of the file's document
-// (nil for an empty file).
-func (l *loader) parse(name string, b []byte) (body ast.Node, ok bool) {
+// parse parses b's documents with yaml.v3, which is fast; what it refuses
+// goes to syntaxProblems.
+func parse(b []byte) (docs []*yaml.Node, err error) {
 	defer func() {
-		// goccy/go-yaml is not meant to panic on any input; if it does, the
+		// yaml.v3 is not meant to panic on any input; if it does, the
 		// file is still bad YAML, not a reason to stop the program.
 		if r := recover(); r != nil {
-			l.add(newProblem(name, 0, 0, "check.yaml_syntax", map[string]any{"Detail": fmt.Sprint(r)}))
-			body, ok = nil, false
+			docs, err = nil, fmt.Errorf("yaml: %v", r)
 		}
 	}()
-	tokens := lexer.Tokenize(string(b))
-	if tk := tokens.InvalidToken(); tk != nil {
-		l.add(syntaxProblem(name, tk.Error, tk))
-		return nil, false
-	}
-	if p, ok := checkTokens(name, tokens); !ok {
-		l.add(p)
-		return nil, false
-	}
-	f, err := parser.Parse(tokens, 0)
-	if err != nil {
-		var se *yaml.SyntaxError
-		if errors.As(err, &se) {
-			p := syntaxProblem(name, se.Message, se.Token)
-			if p.ID == "check.yaml_bracket" {
-				// Point at the bracket that is not closed, not where the
-				// parser gave up.
-				if tk := unclosed(tokens, se.Token); tk != nil {
-					p.Line, p.Col = tk.Position.Line, tk.Position.Column
-				}
-			}
-			l.add(p)
-		} else {
-			l.add(newProblem(name, 0, 0, "check.yaml_syntax", map[string]any{"Detail": err.Error()}))
-		}
-		return nil, false
-	}
-	var docs []ast.Node
-	for _, doc := range f.Docs {
-		if doc != nil && doc.Body != nil {
-			docs = append(docs, doc.Body)
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	for {
+		doc := new(yaml.Node)
+		switch err := dec.Decode(doc); err {
+		case nil:
+			docs = append(docs, doc)
+		case io.EOF:
+			return docs, nil
+		default:
+			return nil, err
 		}
 	}
-	if len(docs) == 0 {
-		return nil, true
-	}
-	for _, extra := range docs[1:] {
-		p := nodePos(extra)
-		for _, doc := range f.Docs {
-			if doc.Body == extra && doc.Start != nil {
-				p = *doc.Start.Position
-			}
-		}
-		l.add(newProblem(name, p.Line, p.Column, "check.multiple_documents", map[string]any{}))
-	}
-	return docs[0], true
-}
-
-// checkTokens refuses, before parsing, what would make the parser's time or
-// memory grow with the square of the input: deep flow collections
-// ([ [ [ ...) and block mappings with very many keys.
-func checkTokens(name string, tokens token.Tokens) (Problem, bool) {
-	depth := 0
-	type mapping struct{ col, keys int }
-	var open []mapping // block mappings by the column of their keys
-	for i, tk := range tokens {
-		switch tk.Type {
-		case token.SequenceStartType, token.MappingStartType:
-			depth++
-			if depth > MaxDepth {
-				return newProblem(name, tk.Position.Line, tk.Position.Column, "check.too_deep", map[string]any{"Max": MaxDepth}), false
-			}
-		case token.SequenceEndType, token.MappingEndType:
-			depth--
-		case token.SequenceEntryType:
-			if depth == 0 {
-				// "- " ends the mappings of the item before it.
-				for len(open) > 0 && open[len(open)-1].col > tk.Position.Column {
-					open = open[:len(open)-1]
-				}
-			}
-		case token.MappingValueType:
-			if depth > 0 {
-				continue // flow mappings parse in linear time
-			}
-			key := tk
-			if i > 0 {
-				key = tokens[i-1]
-			}
-			col := key.Position.Column
-			for len(open) > 0 && open[len(open)-1].col > col {
-				open = open[:len(open)-1]
-			}
-			if len(open) == 0 || open[len(open)-1].col < col {
-				open = append(open, mapping{col: col})
-			}
-			top := &open[len(open)-1]
-			top.keys++
-			if top.keys > MaxKeys {
-				return newProblem(name, key.Position.Line, key.Position.Column, "check.too_many_keys", map[string]any{"Max": MaxKeys}), false
-			}
-		}
-	}
-	return Problem{}, true
-}
-
-var alreadyDefined = regexp.MustCompile(`^mapping key "(.*)" already defined at \[(\d+):\d+\]`)
-
-// syntaxProblem turns a parser message into a problem an editor can act on.
-func syntaxProblem(name, msg string, tk *token.Token) Problem {
-	line, col := 0, 0
-	if tk != nil && tk.Position != nil {
-		line, col = tk.Position.Line, tk.Position.Column
-	}
-	id, data := "check.yaml_syntax", map[string]any{"Detail": msg}
-	switch m := alreadyDefined.FindStringSubmatch(msg); {
-	case m != nil:
-		n, _ := strconv.Atoi(m[2])
-		id, data = "check.duplicate_key", map[string]any{"Key": m[1], "Line": n}
-	case strings.Contains(msg, "tab character") || strings.Contains(msg, "'\t'"):
-		id, data = "check.yaml_tab", map[string]any{}
-	case strings.Contains(msg, "could not find end character of"):
-		id, data = "check.yaml_unclosed_quote", map[string]any{}
-	case strings.Contains(msg, "']'") || strings.Contains(msg, "'}'") ||
-		strings.Contains(msg, "'['") || strings.Contains(msg, "'{'"):
-		id, data = "check.yaml_bracket", map[string]any{}
-	case strings.Contains(msg, "not allowed in this context") || strings.Contains(msg, "non-map value") ||
-		strings.Contains(msg, "could not find value for mapping key") || strings.Contains(msg, "unexpected key name") ||
-		strings.Contains(msg, "implicit line break"):
-		id, data = "check.yaml_structure", map[string]any{}
-	}
-	return newProblem(name, line, col, id, data)
-}
-
-// unclosed is the innermost "[" or "{" still open at the token at.
-func unclosed(tokens token.Tokens, at *token.Token) *token.Token {
-	var open []*token.Token
-	for _, tk := range tokens {
-		if tk == at {
-			break
-		}
-		switch tk.Type {
-		case token.SequenceStartType, token.MappingStartType:
-			open = append(open, tk)
-		case token.SequenceEndType, token.MappingEndType:
-			if len(open) > 0 {
-				open = open[:len(open)-1]
-			}
-		}
-	}
-	if len(open) == 0 || open[len(open)-1].Position == nil {
-		return nil
-	}
-	return open[len(open)-1]
 }
 
 // badUTF8 is the line and column of the first byte of b that is not UTF-8.
@@ -454,6 +317,22 @@ func (l *loader) checkLang(s string) (string, map[string]any) {
 			l.langs = map[string]bool{}
 		}
 		l.langs[s] = true
+	}
+	return id, data
+}
+
+// checkCountry is the function checkCountry, remembering the codes that
+// are good.
+func (l *loader) checkCountry(s string) (string, map[string]any) {
+	if l.countries[s] {
+		return "", nil
+	}
+	id, data := checkCountry(s)
+	if id == "" {
+		if l.countries == nil {
+			l.countries = map[string]bool{}
+		}
+		l.countries[s] = true
 	}
 	return id, data
 }

@@ -86,15 +86,14 @@ var fieldRules = map[string]rule{
 // are ISO 639 base languages as golang.org/x/text/language knows them,
 // written in lowercase and in their shortest form ("pl", not "PL" or "pol").
 func checkLang(s string) (string, map[string]any) {
-	bad := map[string]any{"Value": s}
 	if len(s) < 2 || len(s) > 3 || strings.ContainsFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
 	}) {
-		return "check.bad_lang", bad
+		return "check.bad_lang", map[string]any{"Value": s}
 	}
 	b, err := language.ParseBase(s)
 	if err != nil || b.String() == "und" {
-		return "check.bad_lang", bad
+		return "check.bad_lang", map[string]any{"Value": s}
 	}
 	if want := b.String(); want != s {
 		return "check.lang_spelling", map[string]any{"Value": s, "Want": want}
@@ -106,13 +105,12 @@ func checkLang(s string) (string, map[string]any) {
 // 3166-1 alpha-2 code of a country, in capitals ("PL", "SK"; "GB", not
 // "UK").
 func checkCountry(s string) (string, map[string]any) {
-	bad := map[string]any{"Value": s}
 	if len(s) != 2 {
-		return "check.bad_country", bad
+		return "check.bad_country", map[string]any{"Value": s}
 	}
 	r, err := language.ParseRegion(s)
 	if err != nil || !r.IsCountry() {
-		return "check.bad_country", bad
+		return "check.bad_country", map[string]any{"Value": s}
 	}
 	if want := r.Canonicalize().String(); want != s {
 		return "check.country_spelling", map[string]any{"Value": s, "Want": want}

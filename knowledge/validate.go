@@ -7,10 +7,9 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
-
-	"github.com/goccy/go-yaml/token"
 
 	"github.com/twinbot/twinbot/fold"
 )
@@ -21,14 +20,14 @@ import (
 
 // pos is the position of the value at path in s, or of the nearest value
 // above it that has one (a missing field is reported at its mapping).
-func (s *src) pos(path string) token.Position {
+func (s *src) pos(path string) position {
 	for {
 		if p, ok := s.at[path]; ok {
 			return p
 		}
 		i := strings.LastIndexAny(path, ".[")
 		if i <= 0 {
-			return token.Position{}
+			return position{}
 		}
 		path = path[:i]
 	}
@@ -37,12 +36,12 @@ func (s *src) pos(path string) token.Position {
 // where formats the position of path in s for a message ("a.yaml:3:7").
 func (s *src) where(path string) string {
 	p := s.pos(path)
-	return fmt.Sprintf("%s:%d:%d", s.name, p.Line, p.Column)
+	return fmt.Sprintf("%s:%d:%d", s.name, p.line, p.col)
 }
 
 func (l *loader) report(s *src, path, id string, data map[string]any) {
 	p := s.pos(path)
-	l.add(newProblem(s.name, p.Line, p.Column, id, data))
+	l.add(newProblem(s.name, int(p.line), int(p.col), id, data))
 }
 
 // validate runs the checks of the whole knowledge base.
@@ -196,14 +195,49 @@ type place struct {
 	label   string // how messages name it: "zywiec", "zywiec/riom", "news/x/places[0]"
 	country string
 	src     *src
-	seen    map[string]bool // its names' keys
+	seen    []string        // its names' keys, while they are few
+	seenSet map[string]bool // and then
 }
 
-// nameUse is one name of a place, where it is written.
+// see records a key of one of the place's names, reporting whether the
+// place had it already.
+func (pl *place) see(k string) bool {
+	if pl.seenSet != nil {
+		seen := pl.seenSet[k]
+		pl.seenSet[k] = true
+		return seen
+	}
+	if slices.Contains(pl.seen, k) {
+		return true
+	}
+	pl.seen = append(pl.seen, k)
+	if len(pl.seen) > 16 {
+		pl.seenSet = make(map[string]bool, 2*len(pl.seen))
+		for _, s := range pl.seen {
+			pl.seenSet[s] = true
+		}
+		pl.seen = nil
+	}
+	return false
+}
+
+// nameUse is one name of a place, where it is written: at
+// path.name.<lang>, or at path.aliases[alias] when alias is not -1.
 type nameUse struct {
 	place *place
 	name  string
 	path  string
+	lang  string
+	alias int
+}
+
+// where is the path of the name (built only for messages: most names are
+// fine).
+func (u nameUse) where() string {
+	if u.alias < 0 {
+		return u.path + ".name." + pathKey(u.lang)
+	}
+	return fmt.Sprintf("%s.aliases[%d]", u.path, u.alias)
 }
 
 // checkNames reports a name (in any language, or an alias) that two
@@ -213,32 +247,35 @@ type nameUse struct {
 // about is the town or partner that has its name, unless their countries
 // differ.
 func (l *loader) checkNames() {
-	byName := map[string]nameUse{}
-	use := func(pl *place, name, path string) {
-		k := nameKey(name)
-		if k == "" || pl.seen[k] {
+	n := 0
+	for _, t := range l.towns {
+		n += len(t.v.Name) + len(t.v.Aliases)
+		for i := range t.v.Partners {
+			n += len(t.v.Partners[i].Name) + len(t.v.Partners[i].Aliases)
+		}
+	}
+	byName := make(map[string]nameUse, n)
+	use := func(u nameUse) {
+		k := nameKey(u.name)
+		if k == "" || u.place.see(k) {
 			return
 		}
-		if pl.seen == nil {
-			pl.seen = map[string]bool{}
-		}
-		pl.seen[k] = true
 		first, ok := byName[k]
 		switch {
 		case !ok:
-			byName[k] = nameUse{place: pl, name: name, path: path}
-		case first.place.key != pl.key:
-			l.report(pl.src, path, "check.ambiguous_name", map[string]any{
-				"Name": name, "Other": first.place.label, "At": first.place.src.where(first.path),
+			byName[k] = u
+		case first.place.key != u.place.key:
+			l.report(u.place.src, u.where(), "check.ambiguous_name", map[string]any{
+				"Name": u.name, "Other": first.place.label, "At": first.place.src.where(first.where()),
 			})
 		}
 	}
 	names := func(pl *place, path string, name Text, aliases []string) {
 		for _, lang := range sortedKeys(name) {
-			use(pl, name[lang], path+".name."+pathKey(lang))
+			use(nameUse{place: pl, name: name[lang], path: path, lang: lang, alias: -1})
 		}
 		for i, a := range aliases {
-			use(pl, a, fmt.Sprintf("%s.aliases[%d]", path, i))
+			use(nameUse{place: pl, name: a, path: path, alias: i})
 		}
 	}
 	for _, t := range l.towns {
@@ -289,6 +326,13 @@ func sortedKeys(t Text) []string { return slices.Sorted(maps.Keys(t)) }
 // "lodz"). Unlike fold.Fold it keeps Cyrillic as it is: the index tells
 // "Опочно" (Opoczno in Ukrainian) from Czech "Opočno" by their script.
 func nameKey(s string) string {
+	if k, ok := asciiNameKey(s); ok {
+		return k
+	}
+	return unicodeNameKey(s)
+}
+
+func unicodeNameKey(s string) string {
 	words := fold.Words(s)
 	for i, w := range words {
 		var b strings.Builder
@@ -305,6 +349,41 @@ func nameKey(s string) string {
 		words[i] = b.String()
 	}
 	return strings.Join(words, " ")
+}
+
+// asciiNameKey is nameKey of an ASCII name, which Unicode has nothing to
+// decompose in, without the cost of Unicode; false for another name.
+func asciiNameKey(s string) (string, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return "", false
+		}
+	}
+	alnum := func(i int) bool {
+		if i < 0 || i >= len(s) {
+			return false
+		}
+		c := s[i]
+		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	b := make([]byte, 0, len(s))
+	word := false
+	for i := 0; i < len(s); i++ {
+		// As fold.Words: letters and digits, and an apostrophe between two.
+		in := alnum(i) || s[i] == '\'' && alnum(i-1) && alnum(i+1)
+		if in {
+			if !word && len(b) > 0 {
+				b = append(b, ' ')
+			}
+			c := s[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+		}
+		word = in
+	}
+	return string(b), true
 }
 
 // nameLetters are the Latin letters Unicode does not decompose.

@@ -62,7 +62,7 @@ func newBot(t testing.TB, s *store.Store, now func() time.Time, opts ...func(*bo
 func signUp(t testing.TB, b *bot.Bot, user, name string) bot.Reply {
 	c := bottest.NewChat(t, b, "telegram", user, "en")
 	r := c.Say("/signup demo-jesenice-nagold-2027")
-	if len(r.Choices) > 0 && r.Choices[0].Data == "yes" {
+	if len(r.Choices) > 0 && r.Choices[0].Data == "/yes" {
 		c.Say("yes") // the waiting list
 	}
 	for _, s := range []string{name, "2010-01-01", user + "@example.org", "yes", "yes"} {
