@@ -392,8 +392,8 @@ func (u *Understander) inDescription(p *knowledge.PartnerRef, words []string) bo
 	return allIn(text, words)
 }
 
-// allIn reports whether every word (of four letters or more) occurs in
-// text, comparing the first five letters so that inflected forms meet.
+// allIn reports whether every word of four letters or more (and at least
+// one) occurs in text, comparing the first five letters so that inflected forms meet.
 func allIn(text, words []string) bool {
 	stem := func(w string) string {
 		r := []rune(w)
@@ -406,12 +406,17 @@ func allIn(text, words []string) bool {
 	for _, t := range text {
 		have[stem(t)] = true
 	}
+	found := false
 	for _, w := range words {
-		if len([]rune(w)) < 4 || !have[stem(w)] {
+		if len([]rune(w)) < 4 {
+			continue // too short to tell
+		}
+		if !have[stem(w)] {
 			return false
 		}
+		found = true
 	}
-	return true
+	return found
 }
 
 // countriesIn lists the countries named exactly in tokens, in any language.
