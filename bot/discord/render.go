@@ -49,25 +49,9 @@ func render(r bot.Reply) []message {
 	var content []string
 	var embeds []*discordgo.MessageEmbed
 	if r.Title != "" || len(r.Items) > 0 || len(r.Links) > 0 {
-		var desc []string
-		for _, t := range r.Text {
-			if t != "" {
-				desc = append(desc, Escape(t))
-			}
-		}
-		if len(r.Items) > 0 {
-			desc = append(desc, bulletList(r.Items))
-		}
-		if len(r.Links) > 0 {
-			desc = append(desc, linkList(r.Links))
-		}
-		embeds = append(embeds, buildEmbeds(r.Title, strings.Join(desc, "\n\n"), nil)...)
+		embeds = append(embeds, buildEmbeds(r.Title, description(r.Text, r.Items, r.Links), nil)...)
 	} else {
-		for _, t := range r.Text {
-			if t != "" {
-				content = append(content, Escape(t))
-			}
-		}
+		content = escapeAll(r.Text)
 	}
 	for _, c := range r.Cards {
 		embeds = append(embeds, cardEmbeds(c)...)
@@ -98,6 +82,30 @@ func render(r bot.Reply) []message {
 	return msgs
 }
 
+// escapeAll escapes the non-empty paragraphs of text.
+func escapeAll(text []string) []string {
+	var out []string
+	for _, t := range text {
+		if t != "" {
+			out = append(out, Escape(t))
+		}
+	}
+	return out
+}
+
+// description is an embed's description: the paragraphs, then the bullet
+// list, then the links.
+func description(text, items []string, links []bot.Link) string {
+	desc := escapeAll(text)
+	if len(items) > 0 {
+		desc = append(desc, bulletList(items))
+	}
+	if len(links) > 0 {
+		desc = append(desc, linkList(links))
+	}
+	return strings.Join(desc, "\n\n")
+}
+
 // cardEmbeds renders a card: its title (and subtitle) as the embed's
 // title, fields as fields, text, items and links as the description.
 func cardEmbeds(c bot.Card) []*discordgo.MessageEmbed {
@@ -105,19 +113,7 @@ func cardEmbeds(c bot.Card) []*discordgo.MessageEmbed {
 	if c.Subtitle != "" {
 		title += " — " + c.Subtitle
 	}
-	var desc []string
-	for _, t := range c.Text {
-		if t != "" {
-			desc = append(desc, Escape(t))
-		}
-	}
-	if len(c.Items) > 0 {
-		desc = append(desc, bulletList(c.Items))
-	}
-	if len(c.Links) > 0 {
-		desc = append(desc, linkList(c.Links))
-	}
-	return buildEmbeds(title, strings.Join(desc, "\n\n"), c.Fields)
+	return buildEmbeds(title, description(c.Text, c.Items, c.Links), c.Fields)
 }
 
 // buildEmbeds makes one embed, or more when the description or the fields
