@@ -238,6 +238,9 @@ func (b *Bot) Handle(ctx context.Context, m Message) (r Reply) {
 	b.mu.Unlock()
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if st.Town == "" && prefs.Town != "" {
+		st.Town = prefs.Town
+	}
 	if strings.HasPrefix(text, "/") {
 		return b.command(ctx, m, prefs, st, text)
 	}
@@ -257,9 +260,6 @@ func (b *Bot) Handle(ctx context.Context, m Message) (r Reply) {
 		st.Town = q.Towns[0].ID
 		q = b.und.Understand(pending, firstNonEmpty(m.Lang, prefs.Lang))
 		q.text = pending
-	}
-	if st.Town == "" && prefs.Town != "" {
-		st.Town = prefs.Town
 	}
 	if q.Intent == IntentSignup {
 		return b.startSignup(ctx, m, prefs, st, q, lang)

@@ -25,9 +25,6 @@ func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, te
 		q.text = args
 	}
 	lang := b.langFor(m, prefs, nil)
-	if st.Town == "" && prefs.Town != "" {
-		st.Town = prefs.Town
-	}
 	switch name {
 	case "start":
 		if id, ok := strings.CutPrefix(args, "signup-"); ok {

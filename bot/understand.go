@@ -113,7 +113,7 @@ func (u *Understander) Understand(text, forced string) *Query {
 	}
 	mentions := u.index.Find(tokens, cyr, strict)
 	skip := make([]bool, len(tokens))
-	if countries := u.countriesIn(tokens, cyr, all); len(countries) > 0 {
+	if countries := countriesIn(all); len(countries) > 0 {
 		// "Опочно в Чехії": the country chooses among places of one name.
 		for i, m := range mentions {
 			if countries[entityCountry(m.Entity)] {
@@ -419,8 +419,9 @@ func allIn(text, words []string) bool {
 	return found
 }
 
-// countriesIn lists the countries named exactly in tokens, in any language.
-func (u *Understander) countriesIn(tokens []string, cyr []bool, all map[string][]Cue) map[string]bool {
+// countriesIn lists the countries named exactly among the cues of every
+// language.
+func countriesIn(all map[string][]Cue) map[string]bool {
 	out := map[string]bool{}
 	for _, cs := range all {
 		for _, c := range cs {
