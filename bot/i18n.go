@@ -74,9 +74,6 @@ func (c *Catalogs) Has(lang string) bool { _, ok := c.locs[lang]; return ok }
 // IDs lists the message ids lang's catalog defines.
 func (c *Catalogs) IDs(lang string) []string { return c.ids[lang] }
 
-// Bundle is the go-i18n bundle behind c.
-func (c *Catalogs) Bundle() *i18n.Bundle { return c.bundle }
-
 // T is a localizer for one language, with the formatting helpers answers
 // need (dates, countries, numbers, plurals).
 type T struct {

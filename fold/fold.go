@@ -8,7 +8,6 @@ package fold
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -216,6 +215,3 @@ func osa[E byte | rune](a, b []E, max int, r0, r1, r2 []int) int {
 	}
 	return prev[m]
 }
-
-// RuneLen is the number of runes in s.
-func RuneLen(s string) int { return utf8.RuneCountInString(s) }

@@ -28,35 +28,6 @@ type Entity struct {
 	Place   *Place   // KindPlace only
 }
 
-// Key identifies the entity ("zywiec", "zywiec/riom", "news/<id>/<n>").
-func (e *Entity) Key() string {
-	switch e.Kind {
-	case KindPartner:
-		return e.Town.ID + "/" + e.Partner.ID
-	case KindPlace:
-		return "news/" + e.News.ID + "/" + Fold1(e.Place.Name)
-	}
-	return e.Town.ID
-}
-
-// Fold1 is the folded first name of t in a stable language order, a key.
-func Fold1(t Text) string {
-	for _, l := range []string{"en", "pl"} {
-		if s, ok := t[l]; ok {
-			return fold.Fold(s)
-		}
-	}
-	keys := make([]string, 0, len(t))
-	for k := range t {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	if len(keys) == 0 {
-		return ""
-	}
-	return fold.Fold(t[keys[0]])
-}
-
 // Mention is an entity found in a question: tokens [Start, End) name it.
 type Mention struct {
 	Entity     *Entity
@@ -109,9 +80,9 @@ func NewIndex(kb *KB) *Index {
 	return ix
 }
 
-// Names lists every spelling of a place: its names in each language and its
+// names lists every spelling of a place: its names in each language and its
 // aliases.
-func Names(name Text, aliases []string) []string {
+func names(name Text, aliases []string) []string {
 	out := make([]string, 0, len(name)+len(aliases))
 	for _, s := range name {
 		out = append(out, s)
@@ -123,7 +94,7 @@ func (ix *Index) add(e Entity, name Text, aliases []string) {
 	ix.ents = append(ix.ents, e)
 	id := len(ix.ents) - 1
 	seen := map[string]bool{}
-	for _, s := range Names(name, aliases) {
+	for _, s := range names(name, aliases) {
 		words := fold.Tokens(s)
 		if len(words) == 0 {
 			continue
@@ -182,18 +153,6 @@ func keys(w, sk string) []string {
 	return out[:j]
 }
 
-// WordScore says how well a typed (folded) word q stands for a name's word
-// w: 1 when equal, less for an inflected, transliterated or mistyped form, 0
-// when it does not. strict allows only exact and inflected forms (for words
-// that are also ordinary words of a language).
-func WordScore(q, w string, strict bool) float64 {
-	mode := modeFull
-	if strict {
-		mode = modeStrict
-	}
-	return wordScore(q, fold.Skeleton(q), w, fold.Skeleton(w), mode)
-}
-
 // Matching modes of wordScore.
 const (
 	modeStrict = iota // exact or inflected
@@ -213,7 +172,10 @@ func exactKeys(w, sk string) []string {
 	return []string{k('f', w), k('s', sk)}
 }
 
-// wordScore is WordScore with the words' skeletons computed beforehand.
+// wordScore says how well a typed (folded) word q stands for a name's word
+// w: 1 when equal, less for an inflected, transliterated or mistyped form, 0
+// when it does not. qs and ws are their skeletons; mode says which forms
+// count (modeStrict for words that are also ordinary words of a language).
 func wordScore(q, qs, w, ws string, mode int) float64 {
 	if q == w {
 		return 1
@@ -384,6 +346,3 @@ func isCyrillic(s string) bool {
 	}
 	return false
 }
-
-// Entities lists every entity of the index.
-func (ix *Index) Entities() []Entity { return ix.ents }
