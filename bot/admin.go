@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/twinbot/twinbot/bot/understand"
 )
 
 // validateSignups checks the sign-up part of the configuration.
@@ -48,7 +50,7 @@ func (b *Bot) isAdmin(m Message) bool {
 // exchange, or the sign-ups of one. To anyone else it is an unknown
 // command.
 func (b *Bot) adminSignups(ctx context.Context, m Message, name, args, lang string) Reply {
-	c := b.compose(lang, IntentHelp)
+	c := b.compose(lang, understand.IntentHelp)
 	if !b.isAdmin(m) {
 		return c.simple("error.unknown_command", "Command", "/"+name)
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/twinbot/twinbot/bot/understand"
 	"github.com/twinbot/twinbot/knowledge"
 )
 
@@ -327,7 +328,7 @@ func (c *replyCache) get(exchange, lang string) (Reply, bool) {
 // Announcement is the message telling a subscriber that e is open for
 // sign-up, with its card and a sign-up button.
 func (b *Bot) Announcement(e *knowledge.Exchange, lang string) Reply {
-	c := b.compose(lang, IntentExchangesUpcoming)
+	c := b.compose(lang, understand.IntentExchangesUpcoming)
 	c.r.Text = append(c.r.Text, c.t.S("announce.new", "Title", c.txt(e.Title, c.town(e))))
 	c.r.Cards = append(c.r.Cards, c.exchangeCard(e))
 	c.r.Choices = append(c.r.Choices, c.signupChoice(e))

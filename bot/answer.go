@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/twinbot/twinbot/bot/understand"
 	"github.com/twinbot/twinbot/knowledge"
 )
 
@@ -85,42 +86,42 @@ func (c *composer) relation(p *knowledge.PartnerRef) string {
 }
 
 // answer builds the reply to an understood query.
-func (b *Bot) answer(q *Query, lang string, st *state) Reply {
+func (b *Bot) answer(q *understand.Frame, lang string, st *state) Reply {
 	c := b.compose(lang, q.Intent)
 	switch q.Intent {
-	case IntentGreeting:
+	case understand.IntentGreeting:
 		c.greeting()
-	case IntentHelp:
+	case understand.IntentHelp:
 		c.help()
-	case IntentPartnersList:
+	case understand.IntentPartnersList:
 		if !c.partnersList(q, st) {
 			return c.whichTown(q, st)
 		}
-	case IntentPartnerCount:
+	case understand.IntentPartnerCount:
 		if !c.partnerCount(q, st) {
 			return c.whichTown(q, st)
 		}
-	case IntentPartnersByCountry:
+	case understand.IntentPartnersByCountry:
 		c.byCountry(q, st)
-	case IntentPartnerInfo:
+	case understand.IntentPartnerInfo:
 		if !c.partnerInfo(q) {
 			return c.unknown(q, st)
 		}
-	case IntentAgreementDate:
+	case understand.IntentAgreementDate:
 		if !c.agreements(q, st) {
 			return c.whichTown(q, st)
 		}
-	case IntentCooperationScope:
+	case understand.IntentCooperationScope:
 		c.cooperation(q)
-	case IntentNews:
+	case understand.IntentNews:
 		c.news(q, st)
-	case IntentTwinningAbout:
+	case understand.IntentTwinningAbout:
 		c.pages(q, st, knowledge.PageAbout, knowledge.PageHistory)
-	case IntentCommitments:
+	case understand.IntentCommitments:
 		c.pages(q, st, knowledge.PageCommitments, knowledge.PageMethods)
-	case IntentExchangesUpcoming:
+	case understand.IntentExchangesUpcoming:
 		c.exchanges(q, st)
-	case IntentSignup:
+	case understand.IntentSignup:
 		c.signupInfo(q, st)
 	default:
 		return c.unknown(q, st)
@@ -131,7 +132,7 @@ func (b *Bot) answer(q *Query, lang string, st *state) Reply {
 // towns resolves which towns a query is about: the towns it names, else
 // the towns of the partners it names, else the user's chosen town, else
 // the configured default; nil means all.
-func (b *Bot) towns(q *Query, st *state) []*knowledge.Town {
+func (b *Bot) towns(q *understand.Frame, st *state) []*knowledge.Town {
 	if len(q.Towns) > 0 {
 		return q.Towns
 	}
@@ -167,14 +168,14 @@ func (b *Bot) towns(q *Query, st *state) []*knowledge.Town {
 }
 
 // whichTown asks the user to pick a town, remembering the question.
-func (c *composer) whichTown(q *Query, st *state) Reply {
+func (c *composer) whichTown(q *understand.Frame, st *state) Reply {
 	c.r.Intent = q.Intent
 	c.r.Text = append(c.r.Text, c.t.S("which_town"))
 	for _, t := range c.b.kb.Towns {
 		c.r.Choices = append(c.r.Choices, Choice{Label: c.townName(t), Data: "/town " + t.ID})
 	}
 	if st != nil {
-		st.Pending = q.text
+		st.Pending = q.Text
 	}
 	return c.done()
 }
@@ -226,8 +227,8 @@ func (c *composer) helpChoices() {
 
 // unknown is the honest "I don't know", with what the bot can answer and
 // whom to ask.
-func (c *composer) unknown(q *Query, st *state) Reply {
-	c.r.Intent = IntentUnknown
+func (c *composer) unknown(q *understand.Frame, st *state) Reply {
+	c.r.Intent = understand.IntentUnknown
 	switch {
 	case q != nil && q.Fact != "" && len(q.Partners) > 0:
 		c.r.Text = append(c.r.Text, c.t.S("unknown.fact", "Fact", c.t.S("factname."+q.Fact), "Place", c.partnerName(q.Partners[0])))
@@ -269,7 +270,7 @@ func (c *composer) contact(t *knowledge.Town) {
 
 // relFilter returns the relations a query restricts to; generic words for
 // partner towns do not restrict.
-func relFilter(q *Query) map[string]bool {
+func relFilter(q *understand.Frame) map[string]bool {
 	f := map[string]bool{}
 	for _, r := range q.Relations {
 		if r == knowledge.RelTwin {
@@ -325,7 +326,7 @@ func refs(t *knowledge.Town) []*knowledge.PartnerRef {
 	return out
 }
 
-func (c *composer) partnersList(q *Query, st *state) bool {
+func (c *composer) partnersList(q *understand.Frame, st *state) bool {
 	towns := c.b.towns(q, st)
 	if towns == nil {
 		return false
@@ -361,7 +362,7 @@ func (c *composer) partnersList(q *Query, st *state) bool {
 	return true
 }
 
-func (c *composer) partnerCount(q *Query, st *state) bool {
+func (c *composer) partnerCount(q *understand.Frame, st *state) bool {
 	towns := c.b.towns(q, st)
 	if towns == nil && len(q.Countries) > 0 {
 		towns = c.b.kb.Towns // "How many partner towns are in Germany?"
@@ -399,7 +400,7 @@ func (c *composer) partnerCount(q *Query, st *state) bool {
 	return true
 }
 
-func (c *composer) byCountry(q *Query, st *state) {
+func (c *composer) byCountry(q *understand.Frame, st *state) {
 	towns := c.b.towns(q, st)
 	if towns == nil {
 		towns = c.b.kb.Towns
@@ -426,7 +427,7 @@ func (c *composer) byCountry(q *Query, st *state) {
 
 // partnerInfo answers about one or more partners: the fact asked for, or
 // the partner's card. It returns false when the fact asked is not known.
-func (c *composer) partnerInfo(q *Query) bool {
+func (c *composer) partnerInfo(q *understand.Frame) bool {
 	ps := q.Partners
 	if len(ps) > 3 {
 		ps = ps[:3]
@@ -448,7 +449,7 @@ func (c *composer) partnerInfo(q *Query) bool {
 
 // notPartnerOf says so when a question pairs a partner with a town it is not
 // a partner of.
-func (c *composer) notPartnerOf(q *Query, p *knowledge.PartnerRef) {
+func (c *composer) notPartnerOf(q *understand.Frame, p *knowledge.PartnerRef) {
 	for _, t := range q.Towns {
 		if t == p.Town {
 			return
@@ -633,7 +634,7 @@ func (c *composer) firstContact(p *knowledge.PartnerRef) string {
 	return s
 }
 
-func (c *composer) agreements(q *Query, st *state) bool {
+func (c *composer) agreements(q *understand.Frame, st *state) bool {
 	if len(q.Partners) == 0 {
 		towns := c.b.towns(q, st)
 		if towns == nil {
@@ -668,7 +669,7 @@ func (c *composer) agreements(q *Query, st *state) bool {
 	return true
 }
 
-func (c *composer) cooperation(q *Query) {
+func (c *composer) cooperation(q *understand.Frame) {
 	for _, p := range q.Partners {
 		c.notPartnerOf(q, p)
 		card := Card{Title: c.t.S("cooperation.title", "Town", c.townName(p.Town), "Partner", c.partnerName(p))}
@@ -686,7 +687,7 @@ func (c *composer) cooperation(q *Query) {
 	}
 }
 
-func (c *composer) news(q *Query, st *state) {
+func (c *composer) news(q *understand.Frame, st *state) {
 	var picked []*knowledge.News
 	seen := map[*knowledge.News]bool{}
 	pick := func(n *knowledge.News) {
@@ -750,7 +751,7 @@ func containsTown(ts []*knowledge.Town, id string) bool {
 }
 
 // pages shows the towns' general pages of the given kinds.
-func (c *composer) pages(q *Query, st *state, kinds ...string) {
+func (c *composer) pages(q *understand.Frame, st *state, kinds ...string) {
 	towns := c.b.towns(q, st)
 	if towns == nil {
 		towns = c.b.kb.Towns

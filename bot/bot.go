@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/twinbot/twinbot/bot/understand"
 	"github.com/twinbot/twinbot/knowledge"
 )
 
@@ -115,7 +116,7 @@ type Bot struct {
 	cfg  Config
 	kb   *knowledge.KB
 	cat  *Catalogs
-	und  *Understander
+	und  *understand.Understander
 	log  *slog.Logger
 	now  func() time.Time
 	news []*knowledge.News // newest first
@@ -167,12 +168,12 @@ func New(cfg Config) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	lex, err := LoadLexicons(cfg.Locales)
+	lex, err := understand.LoadLexicons(cfg.Locales)
 	if err != nil {
 		return nil, err
 	}
 	b := &Bot{
-		cfg: cfg, kb: cfg.KB, cat: cat, und: NewUnderstander(cfg.KB, lex), log: cfg.Logger,
+		cfg: cfg, kb: cfg.KB, cat: cat, und: understand.New(cfg.KB, lex), log: cfg.Logger,
 		now: cfg.Now, states: map[string]*state{},
 	}
 	b.news = append(b.news, cfg.KB.News...)
@@ -188,7 +189,7 @@ func (b *Bot) Catalogs() *Catalogs { return b.cat }
 func (b *Bot) KB() *knowledge.KB { return b.kb }
 
 // Understand exposes the understanding of a question (for tools and tests).
-func (b *Bot) Understand(text, lang string) *Query { return b.und.Understand(text, lang) }
+func (b *Bot) Understand(text, lang string) *understand.Frame { return b.und.Understand(text, lang) }
 
 func convKey(m Message) string { return m.Platform + "\x00" + m.Chat + "\x00" + m.User }
 func userKey(m Message) string { return m.Platform + ":" + m.User }
@@ -225,12 +226,12 @@ func (b *Bot) Handle(ctx context.Context, m Message) (r Reply) {
 	defer func() {
 		if p := recover(); p != nil {
 			b.log.Error("panic while answering", "panic", fmt.Sprint(p), "platform", m.Platform)
-			r = b.compose(b.langFor(m, prefs, nil), IntentUnknown).simple("error.internal")
+			r = b.compose(b.langFor(m, prefs, nil), understand.IntentUnknown).simple("error.internal")
 		}
 	}()
 	if len(m.Text) > b.cfg.MaxMessage {
 		q := b.und.Understand(truncate(m.Text, 512), m.Lang)
-		return b.compose(b.langFor(m, prefs, q), IntentUnknown).simple("error.too_long", "Max", b.cfg.MaxMessage)
+		return b.compose(b.langFor(m, prefs, q), understand.IntentUnknown).simple("error.too_long", "Max", b.cfg.MaxMessage)
 	}
 	text := strings.TrimSpace(strings.ToValidUTF8(m.Text, ""))
 	b.mu.Lock()
@@ -248,20 +249,20 @@ func (b *Bot) Handle(ctx context.Context, m Message) (r Reply) {
 		return b.continueFlow(ctx, m, prefs, st, text)
 	}
 	if text == "" {
-		return b.compose(b.langFor(m, prefs, nil), IntentHelp).helpReply()
+		return b.compose(b.langFor(m, prefs, nil), understand.IntentHelp).helpReply()
 	}
 	q := b.und.Understand(text, firstNonEmpty(m.Lang, prefs.Lang))
-	q.text = text
+	q.Text = text
 	lang := b.langFor(m, prefs, q)
-	if st.Pending != "" && q.Intent == IntentPartnersList && len(q.Towns) == 1 && q.Unexplained == 0 && len(q.Partners) == 0 {
+	if st.Pending != "" && q.Intent == understand.IntentPartnersList && len(q.Towns) == 1 && q.Unexplained == 0 && len(q.Partners) == 0 {
 		// The answer to "which town?" typed instead of pressed.
 		pending := st.Pending
 		st.Pending = ""
 		st.Town = q.Towns[0].ID
 		q = b.und.Understand(pending, firstNonEmpty(m.Lang, prefs.Lang))
-		q.text = pending
+		q.Text = pending
 	}
-	if q.Intent == IntentSignup {
+	if q.Intent == understand.IntentSignup {
 		return b.startSignup(ctx, m, prefs, st, q, lang)
 	}
 	r = b.answer(q, lang, st)
@@ -292,7 +293,7 @@ func truncate(s string, n int) string {
 // message, else the user's saved choice, else the question's language when
 // it can be told reliably, else the app's locale, else a weaker guess from
 // the question, else the town's language, else the default.
-func (b *Bot) langFor(m Message, prefs Prefs, q *Query) string {
+func (b *Bot) langFor(m Message, prefs Prefs, q *understand.Frame) string {
 	has := func(l string) bool { return l != "" && b.cat.Has(l) }
 	if has(base(m.Lang)) {
 		return base(m.Lang)

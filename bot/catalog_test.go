@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/twinbot/twinbot/bot"
+	"github.com/twinbot/twinbot/bot/understand"
 	"github.com/twinbot/twinbot/locales"
 )
 
@@ -135,7 +136,7 @@ func TestCatalogsComplete(t *testing.T) {
 // TestEveryLanguageHasLexicon checks that each catalog language has a
 // lexicon and that the lexicons load.
 func TestEveryLanguageHasLexicon(t *testing.T) {
-	lex, err := bot.LoadLexicons(locales.FS())
+	lex, err := understand.LoadLexicons(locales.FS())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +168,7 @@ func TestLexiconKeys(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var lf bot.LexiconFile
+		var lf understand.LexiconFile
 		if err := yaml.Unmarshal(b, &lf); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}

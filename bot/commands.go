@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/twinbot/twinbot/bot/understand"
 	"github.com/twinbot/twinbot/knowledge"
 )
 
@@ -19,10 +20,10 @@ func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, te
 	}
 	name = strings.ToLower(name)
 	args = strings.TrimSpace(args)
-	q := &Query{}
+	q := &understand.Frame{}
 	if args != "" {
 		q = b.und.Understand(args, firstNonEmpty(m.Lang, prefs.Lang))
-		q.text = args
+		q.Text = args
 	}
 	lang := b.langFor(m, prefs, nil)
 	switch name {
@@ -30,19 +31,19 @@ func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, te
 		if id, ok := strings.CutPrefix(args, "signup-"); ok {
 			return b.signupCommand(ctx, m, prefs, st, id, lang)
 		}
-		c := b.compose(lang, IntentGreeting)
+		c := b.compose(lang, understand.IntentGreeting)
 		c.greeting()
 		return c.done()
 	case "help":
-		return b.compose(lang, IntentHelp).helpReply()
+		return b.compose(lang, understand.IntentHelp).helpReply()
 	case "partners":
-		q.Intent = IntentPartnersList
+		q.Intent = understand.IntentPartnersList
 		return b.answer(q, lang, st)
 	case "exchanges":
-		q.Intent = IntentExchangesUpcoming
+		q.Intent = understand.IntentExchangesUpcoming
 		return b.answer(q, lang, st)
 	case "news":
-		q.Intent = IntentNews
+		q.Intent = understand.IntentNews
 		return b.answer(q, lang, st)
 	case "lang":
 		return b.setLang(ctx, m, prefs, args, lang)
@@ -56,7 +57,7 @@ func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, te
 		if st.Flow != nil {
 			return b.continueFlow(ctx, m, prefs, st, name)
 		}
-		return b.compose(lang, IntentSignup).simple("signup.expired")
+		return b.compose(lang, understand.IntentSignup).simple("signup.expired")
 	case "cancel":
 		return b.cancel(ctx, m, st, lang)
 	case "mydata":
@@ -68,13 +69,13 @@ func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, te
 	case "signups":
 		return b.adminSignups(ctx, m, name, args, lang)
 	}
-	return b.compose(lang, IntentHelp).simple("error.unknown_command", "Command", "/"+name)
+	return b.compose(lang, understand.IntentHelp).simple("error.unknown_command", "Command", "/"+name)
 }
 
 func (b *Bot) setLang(ctx context.Context, m Message, prefs Prefs, args, lang string) Reply {
 	want := base(strings.Fields(args + " x")[0])
 	if args == "" || !b.cat.Has(want) {
-		c := b.compose(lang, IntentHelp)
+		c := b.compose(lang, understand.IntentHelp)
 		c.r.Text = append(c.r.Text, c.t.S("lang.choose"))
 		for _, l := range b.cat.Langs() {
 			c.r.Choices = append(c.r.Choices, Choice{Label: LangName(l), Data: "/lang " + l})
@@ -84,9 +85,9 @@ func (b *Bot) setLang(ctx context.Context, m Message, prefs Prefs, args, lang st
 	prefs.Lang = want
 	if err := b.cfg.Prefs.SetPrefs(ctx, userKey(m), prefs); err != nil {
 		b.log.Warn("saving preferences", "err", err)
-		return b.compose(want, IntentHelp).simple("error.internal")
+		return b.compose(want, understand.IntentHelp).simple("error.internal")
 	}
-	return b.compose(want, IntentHelp).simple("lang.set", "Lang", LangName(want))
+	return b.compose(want, understand.IntentHelp).simple("lang.set", "Lang", LangName(want))
 }
 
 func (b *Bot) setTown(ctx context.Context, m Message, prefs Prefs, st *state, args, lang string) Reply {
@@ -99,7 +100,7 @@ func (b *Bot) setTown(ctx context.Context, m Message, prefs Prefs, st *state, ar
 		}
 	}
 	if town == nil {
-		c := b.compose(lang, IntentHelp)
+		c := b.compose(lang, understand.IntentHelp)
 		c.r.Text = append(c.r.Text, c.t.S("which_town"))
 		for _, t := range b.kb.Towns {
 			c.r.Choices = append(c.r.Choices, Choice{Label: c.townName(t), Data: "/town " + t.ID})
@@ -115,9 +116,9 @@ func (b *Bot) setTown(ctx context.Context, m Message, prefs Prefs, st *state, ar
 		pending := st.Pending
 		st.Pending = ""
 		q := b.und.Understand(pending, firstNonEmpty(m.Lang, prefs.Lang))
-		q.text = pending
+		q.Text = pending
 		return b.answer(q, b.langFor(m, prefs, q), st)
 	}
-	c := b.compose(lang, IntentHelp)
+	c := b.compose(lang, understand.IntentHelp)
 	return c.simple("town.set", "Town", c.townName(town))
 }

@@ -4,12 +4,13 @@ import (
 	"sort"
 	"time"
 
+	"github.com/twinbot/twinbot/bot/understand"
 	"github.com/twinbot/twinbot/knowledge"
 )
 
 // upcoming lists the exchanges that have not started yet, soonest first,
 // restricted to the towns and partners of q when it names any.
-func (b *Bot) upcoming(q *Query, st *state) []*knowledge.Exchange {
+func (b *Bot) upcoming(q *understand.Frame, st *state) []*knowledge.Exchange {
 	today := b.now()
 	var out []*knowledge.Exchange
 	towns := b.towns(q, st)
@@ -85,11 +86,11 @@ func startsBy(d *knowledge.Date, loc *time.Location) time.Time {
 	return d.End(loc)
 }
 
-func (c *composer) exchanges(q *Query, st *state) {
+func (c *composer) exchanges(q *understand.Frame, st *state) {
 	list := c.b.upcoming(q, st)
 	if len(list) == 0 && (len(q.Partners) > 0 || len(q.Towns) > 0) {
 		c.r.Text = append(c.r.Text, c.t.S("exchanges.none_for"))
-		list = c.b.upcoming(&Query{}, nil)
+		list = c.b.upcoming(&understand.Frame{}, nil)
 	}
 	if len(list) == 0 {
 		c.r.Text = append(c.r.Text, c.t.S("exchanges.none"))
@@ -168,10 +169,10 @@ func (c *composer) exchangeCard(e *knowledge.Exchange) Card {
 }
 
 // signupInfo explains how to sign up for the exchanges a question is about.
-func (c *composer) signupInfo(q *Query, st *state) {
+func (c *composer) signupInfo(q *understand.Frame, st *state) {
 	list := c.b.upcoming(q, st)
 	if len(list) == 0 {
-		list = c.b.upcoming(&Query{}, nil)
+		list = c.b.upcoming(&understand.Frame{}, nil)
 	}
 	if len(list) == 0 {
 		c.r.Text = append(c.r.Text, c.t.S("exchanges.none"))

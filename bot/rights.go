@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/twinbot/twinbot/bot/understand"
 	"github.com/twinbot/twinbot/knowledge"
 )
 
@@ -24,7 +25,7 @@ func (p *MemPrefs) DeletePrefs(_ context.Context, user string) error {
 // myData shows everything the bot keeps about the user: choices, sign-ups
 // with their answers, subscriptions.
 func (b *Bot) myData(ctx context.Context, m Message, prefs Prefs, lang string) Reply {
-	c := b.compose(lang, IntentHelp)
+	c := b.compose(lang, understand.IntentHelp)
 	c.r.Private = true
 	user := userKey(m)
 	any := false
@@ -116,7 +117,7 @@ func (c *composer) subscriptionName(s Subscription) string {
 // sign-ups (withdrawn, the organizers told, freed places given to the
 // waiting list), subscriptions and the conversation.
 func (b *Bot) forget(ctx context.Context, m Message, st *state, lang string) Reply {
-	c := b.compose(lang, IntentHelp)
+	c := b.compose(lang, understand.IntentHelp)
 	c.r.Private = true
 	user := userKey(m)
 	b.dropFlows(m, st)
@@ -151,7 +152,7 @@ func (b *Bot) forget(ctx context.Context, m Message, st *state, lang string) Rep
 				continue
 			}
 			b.tellOrganizers(e, "org.promoted", p)
-			pc := b.compose(p.Lang, IntentSignup)
+			pc := b.compose(p.Lang, understand.IntentSignup)
 			pc.r.Private = true
 			pc.r.Text = append(pc.r.Text, pc.t.S("signup.promoted", "Title", pc.txt(e.Title, pc.town(e)), "Code", p.Code))
 			b.notify(p.To, pc.done())
@@ -165,7 +166,7 @@ func (b *Bot) forget(ctx context.Context, m Message, st *state, lang string) Rep
 
 // subscribe handles /subscribe [partner or town] and /unsubscribe.
 func (b *Bot) subscribe(ctx context.Context, m Message, on bool, args, lang string) Reply {
-	c := b.compose(lang, IntentHelp)
+	c := b.compose(lang, understand.IntentHelp)
 	s := b.cfg.Signups
 	if s == nil {
 		return c.simple("subscribe.unavailable")
@@ -233,7 +234,7 @@ func (b *Bot) tellOrganizers(e *knowledge.Exchange, id string, s Signup) {
 	if len(b.cfg.Organizers) == 0 || b.cfg.Sender == nil {
 		return
 	}
-	c := b.compose(b.orgLang(e), IntentSignup)
+	c := b.compose(b.orgLang(e), understand.IntentSignup)
 	c.r.Text = append(c.r.Text, c.t.S(id, "Title", c.txt(e.Title, c.town(e)), "Code", s.Code, "Status", c.t.S("signup.status."+s.Status)))
 	r := c.done()
 	for _, to := range b.cfg.Organizers {

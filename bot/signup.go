@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/twinbot/twinbot/bot/understand"
 	"github.com/twinbot/twinbot/knowledge"
 )
 
@@ -197,7 +198,7 @@ func (b *Bot) openExchanges(list []*knowledge.Exchange) []*knowledge.Exchange {
 // startSignup answers "I want to sign up": with exactly one exchange open
 // among those the question is about, the sign-up starts; otherwise the
 // open exchanges are listed with a button each.
-func (b *Bot) startSignup(ctx context.Context, m Message, prefs Prefs, st *state, q *Query, lang string) Reply {
+func (b *Bot) startSignup(ctx context.Context, m Message, prefs Prefs, st *state, q *understand.Frame, lang string) Reply {
 	if b.cfg.Signups != nil {
 		if open := b.openExchanges(b.upcoming(q, st)); len(open) == 1 {
 			return b.begin(ctx, m, st, open[0], lang)
@@ -210,16 +211,16 @@ func (b *Bot) startSignup(ctx context.Context, m Message, prefs Prefs, st *state
 func (b *Bot) signupCommand(ctx context.Context, m Message, prefs Prefs, st *state, id, lang string) Reply {
 	id = strings.TrimSpace(id)
 	if id == "" {
-		open := b.openExchanges(b.upcoming(&Query{}, st))
+		open := b.openExchanges(b.upcoming(&understand.Frame{}, st))
 		if len(open) == 0 {
-			open = b.openExchanges(b.upcoming(&Query{}, nil))
+			open = b.openExchanges(b.upcoming(&understand.Frame{}, nil))
 		}
 		if len(open) == 1 && b.cfg.Signups != nil {
 			return b.begin(ctx, m, st, open[0], lang)
 		}
-		c := b.compose(lang, IntentSignup)
+		c := b.compose(lang, understand.IntentSignup)
 		if len(open) == 0 {
-			c.exchanges(&Query{}, st)
+			c.exchanges(&understand.Frame{}, st)
 			return c.done()
 		}
 		c.r.Text = append(c.r.Text, c.t.S("signup.which"))
@@ -231,9 +232,9 @@ func (b *Bot) signupCommand(ctx context.Context, m Message, prefs Prefs, st *sta
 	}
 	e, ok := b.kb.Exchange(id)
 	if !ok {
-		c := b.compose(lang, IntentSignup)
+		c := b.compose(lang, understand.IntentSignup)
 		c.r.Text = append(c.r.Text, c.t.S("signup.unknown_exchange"))
-		c.exchanges(&Query{}, nil)
+		c.exchanges(&understand.Frame{}, nil)
 		return c.done()
 	}
 	return b.begin(ctx, m, st, e, lang)
@@ -241,7 +242,7 @@ func (b *Bot) signupCommand(ctx context.Context, m Message, prefs Prefs, st *sta
 
 // begin starts the sign-up for e, or says why it cannot.
 func (b *Bot) begin(ctx context.Context, m Message, st *state, e *knowledge.Exchange, lang string) Reply {
-	c := b.compose(lang, IntentSignup)
+	c := b.compose(lang, understand.IntentSignup)
 	b.dropFlows(m, st)
 	if ok, why := signupOpen(e, c.now); !ok {
 		c.r.Text = append(c.r.Text, c.t.S("signup."+why))
@@ -496,7 +497,7 @@ func (c *composer) summary(e *knowledge.Exchange, answers map[string]string) Car
 // continueFlow takes the answer to the question asked last.
 func (b *Bot) continueFlow(ctx context.Context, m Message, prefs Prefs, st *state, text string) Reply {
 	f := st.Flow
-	c := b.compose(b.flowLang(m, prefs, f), IntentSignup)
+	c := b.compose(b.flowLang(m, prefs, f), understand.IntentSignup)
 	c.r.Private = true
 	if c.now.After(f.Expires) {
 		b.endFlow(m, st)
@@ -613,7 +614,7 @@ func (b *Bot) cancel(ctx context.Context, m Message, st *state, lang string) Rep
 	}
 	b.dropFlows(m, st)
 	st.Pending = ""
-	return b.compose(lang, IntentHelp).simple("signup.cancelled")
+	return b.compose(lang, understand.IntentHelp).simple("signup.cancelled")
 }
 
 // exchangeContact adds whom to ask about an exchange.

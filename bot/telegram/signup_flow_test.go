@@ -12,6 +12,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/twinbot/twinbot/bot"
+	"github.com/twinbot/twinbot/bot/understand"
 	"github.com/twinbot/twinbot/knowledge"
 	"github.com/twinbot/twinbot/locales"
 	"github.com/twinbot/twinbot/store"
@@ -318,7 +319,7 @@ func TestSignupFlow(t *testing.T) {
 			if strings.Contains(tr.text(), e.msg("uk", tc.next, "Age", 16)) {
 				t.Errorf("%q was taken: the next question came\n%s", tc.bad, tr.text())
 			}
-			if tr.r.Intent != bot.IntentSignup || !tr.r.Private {
+			if tr.r.Intent != understand.IntentSignup || !tr.r.Private {
 				t.Errorf("%q: intent %q, private %v; want the sign-up going on", tc.bad, tr.r.Intent, tr.r.Private)
 			}
 			e.expect(t, e.say(t, u, tc.good), u, "uk", e.msg("uk", tc.next, "Age", 16))

@@ -1,4 +1,4 @@
-package bot
+package understand
 
 import (
 	"sort"
@@ -27,8 +27,8 @@ const (
 	IntentUnknown           = "unknown"
 )
 
-// Query is what the bot understood of a question.
-type Query struct {
+// Frame is what the bot understood of a question.
+type Frame struct {
 	Intent string
 	// Lang is the language the question is written in, "" when it cannot be
 	// told; Confident says the guess is reliable.
@@ -52,11 +52,12 @@ type Query struct {
 	// the mayor of Opoczno?" when the news names him).
 	InNews bool
 	cues   map[string]float64
-	text   string // the question, kept to answer it later
+	// Text is the question, kept to answer it later (after "which town?").
+	Text string
 }
 
 // has reports whether a cue of category cat ("i:news") was found.
-func (q *Query) has(cat string) bool { return q.cues[cat] > 0 }
+func (q *Frame) has(cat string) bool { return q.cues[cat] > 0 }
 
 // Understander turns questions into queries.
 type Understander struct {
@@ -66,8 +67,8 @@ type Understander struct {
 	langs []string // sorted language codes of lex
 }
 
-// NewUnderstander builds an Understander for kb with the given lexicons.
-func NewUnderstander(kb *knowledge.KB, lex Lexicons) *Understander {
+// New builds an Understander for kb with the given lexicons.
+func New(kb *knowledge.KB, lex Lexicons) *Understander {
 	u := &Understander{kb: kb, index: knowledge.NewIndex(kb), lex: lex}
 	for l := range lex {
 		u.langs = append(u.langs, l)
@@ -82,7 +83,7 @@ const maxTokens = 64
 
 // Understand analyses text. forced, when not empty, is the language the
 // user chose; cues are then looked up in it first.
-func (u *Understander) Understand(text, forced string) *Query {
+func (u *Understander) Understand(text, forced string) *Frame {
 	words := fold.Words(text)
 	if len(words) > maxTokens {
 		words = words[:maxTokens]
@@ -96,7 +97,7 @@ func (u *Understander) Understand(text, forced string) *Query {
 		}
 		tokens[i] = fold.Fold(w)
 	}
-	q := &Query{cues: map[string]float64{}}
+	q := &Frame{cues: map[string]float64{}}
 
 	// Words any language knows are matched as names only exactly or
 	// inflected, never through typos ("ile" is not "Ilemi").
@@ -253,7 +254,7 @@ func anyIntent(cues map[string]float64) bool {
 }
 
 // best returns the name of the strongest cue of a category prefix.
-func (q *Query) best(prefix string) string {
+func (q *Frame) best(prefix string) string {
 	best, bs := "", 0.0
 	keys := make([]string, 0, len(q.cues))
 	for c := range q.cues {
@@ -278,7 +279,7 @@ func isNumber(s string) bool {
 }
 
 // decide picks the intent from what was found, most specific first.
-func (u *Understander) decide(q *Query, ntok int) string {
+func (u *Understander) decide(q *Frame, ntok int) string {
 	partner := len(q.Partners) > 0
 	town := len(q.Towns) > 0
 	place := len(q.Places) > 0
@@ -441,4 +442,13 @@ func entityCountry(e *knowledge.Entity) string {
 		return e.Place.Country
 	}
 	return e.Town.Country
+}
+
+func containsTown(ts []*knowledge.Town, id string) bool {
+	for _, t := range ts {
+		if t.ID == id {
+			return true
+		}
+	}
+	return false
 }
