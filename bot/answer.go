@@ -88,6 +88,10 @@ func (c *composer) relation(p *knowledge.PartnerRef) string {
 // answer builds the reply to an understood query.
 func (b *Bot) answer(q *understand.Frame, lang string, st *state) Reply {
 	c := b.compose(lang, q.Intent)
+	if q.Passage != nil && q.Intent != understand.IntentUnknown {
+		c.passage(q)
+		return c.done()
+	}
 	switch q.Intent {
 	case understand.IntentGreeting:
 		c.greeting()
@@ -112,6 +116,10 @@ func (b *Bot) answer(q *understand.Frame, lang string, st *state) Reply {
 			return c.whichTown(q, st)
 		}
 	case understand.IntentCooperationScope:
+		if len(q.Partners) == 0 {
+			c.pages(q, st, knowledge.PageGoals, knowledge.PageMethods, knowledge.PageCommitments)
+			break
+		}
 		c.cooperation(q)
 	case understand.IntentNews:
 		c.news(q, st)
@@ -135,6 +143,9 @@ func (b *Bot) answer(q *understand.Frame, lang string, st *state) Reply {
 func (b *Bot) towns(q *understand.Frame, st *state) []*knowledge.Town {
 	if len(q.Towns) > 0 {
 		return q.Towns
+	}
+	if q.AllTowns {
+		return b.kb.Towns
 	}
 	var out []*knowledge.Town
 	seen := map[*knowledge.Town]bool{}
@@ -229,22 +240,98 @@ func (c *composer) helpChoices() {
 // whom to ask.
 func (c *composer) unknown(q *understand.Frame, st *state) Reply {
 	c.r.Intent = understand.IntentUnknown
+	var towns []*knowledge.Town
+	if q != nil {
+		towns = c.b.towns(q, st)
+	}
 	switch {
+	case q != nil && len(q.Names) > 0 && len(q.Partners) == 0 && (len(q.Towns) > 0 || q.Cue("i:partners") || len(q.Relations) > 0 || q.Cue("i:agreement")):
+		// "Does Jesenice have a partnership with Graz?"
+		c.notAmong(q.Names, q.Towns)
+		return c.done()
+	case q != nil && len(q.Uncovered) > 0:
+		c.r.Text = append(c.r.Text, c.t.S("unknown.topic", "Words", strings.Join(q.Uncovered, " ")))
+		for _, t := range towns {
+			c.r.Text = append(c.r.Text, c.t.S("unknown.about", "Town", c.townName(t), "N", len(t.Partners)))
+		}
 	case q != nil && q.Fact != "" && len(q.Partners) > 0:
 		c.r.Text = append(c.r.Text, c.t.S("unknown.fact", "Fact", c.t.S("factname."+q.Fact), "Place", c.partnerName(q.Partners[0])))
 	default:
 		c.r.Text = append(c.r.Text, c.t.S("unknown"))
 	}
 	c.r.Text = append(c.r.Text, c.t.S("help.what"))
-	var towns []*knowledge.Town
-	if q != nil {
-		towns = c.b.towns(q, st)
-	}
 	for _, t := range towns {
 		c.contact(t)
 	}
 	c.helpChoices()
 	return c.done()
+}
+
+// notAmong says that places the knowledge base does not know are not
+// partners of the towns, and lists the partners they have.
+func (c *composer) notAmong(names []string, towns []*knowledge.Town) {
+	place := c.t.List(names)
+	if len(towns) == 0 {
+		var all []string
+		for _, t := range c.b.kb.Towns {
+			all = append(all, c.townName(t))
+		}
+		c.r.Text = append(c.r.Text, c.t.S("not_among.any", "Place", place, "Towns", c.t.List(all)))
+		return
+	}
+	for _, t := range towns {
+		c.r.Text = append(c.r.Text, c.t.S("not_among", "Place", place, "Town", c.townName(t)))
+		var ps []string
+		for _, p := range refs(t) {
+			ps = append(ps, c.partnerName(p))
+		}
+		c.r.Cards = append(c.r.Cards, Card{Title: c.t.S("partners.title", "Town", c.townName(t)), Items: ps})
+		c.contact(t)
+	}
+}
+
+// passage answers with the sentences of a knowledge-base text that hold the
+// question's words, and says where they come from.
+func (c *composer) passage(q *understand.Frame) {
+	h := q.Passage
+	src := h.Source
+	sents, ok := h.Sentences(c.t.Lang)
+	switch {
+	case ok:
+	case len(src.Text[c.t.Lang]) > 0 && len(src.Text[c.t.Lang]) <= 900:
+		// Not aligned sentence by sentence: the whole (short) text.
+		sents = []string{src.Text[c.t.Lang]}
+	default:
+		sents, _ = h.Sentences(h.Lang)
+		c.fell[h.Lang] = true
+	}
+	c.r.Text = append(c.r.Text, strings.Join(sents, " "))
+	town := src.Town
+	switch src.Kind {
+	case understand.SourceNews:
+		title := c.txt(src.News.Title, town)
+		if q.Cue("q:when") || src.News.Date == nil {
+			// A second date beside the one asked for would mislead.
+			c.r.Notes = append(c.r.Notes, c.t.S("passage.news_nodate", "Title", title))
+		} else {
+			c.r.Notes = append(c.r.Notes, c.t.S("passage.news", "Title", title, "Date", c.t.Date(src.News.Date)))
+		}
+		// The whole article below the sentences that answer.
+		c.newsCards([]*knowledge.News{src.News})
+	case understand.SourcePage:
+		title := c.txt(src.Page.Title, town)
+		if title == "" {
+			title = c.t.S("page." + src.Page.Kind)
+		}
+		c.r.Notes = append(c.r.Notes, c.t.S("passage.page", "Town", c.townName(town), "Title", title))
+	case understand.SourcePartner, understand.SourceAgreement, understand.SourceCooperation:
+		c.r.Title = c.partnerName(src.Partner)
+		c.r.Notes = append(c.r.Notes, c.t.S("passage.partner", "Town", c.townName(town), "Partner", c.partnerName(src.Partner)))
+	case understand.SourceTown:
+		c.r.Notes = append(c.r.Notes, c.t.S("passage.town", "Town", c.townName(town)))
+	case understand.SourceExchange:
+		c.r.Notes = append(c.r.Notes, c.t.S("passage.exchange", "Title", c.txt(src.Exchange.Title, nil)))
+	}
 }
 
 // contact adds a line on whom to ask in a town.
@@ -271,6 +358,9 @@ func (c *composer) contact(t *knowledge.Town) {
 // relFilter returns the relations a query restricts to; generic words for
 // partner towns do not restrict.
 func relFilter(q *understand.Frame) map[string]bool {
+	if q.Including {
+		return nil
+	}
 	f := map[string]bool{}
 	for _, r := range q.Relations {
 		if r == knowledge.RelTwin {
@@ -308,6 +398,20 @@ func hasRelation(t *knowledge.Town, rels map[string]bool) bool {
 	return false
 }
 
+// inYears reports whether a partner has an agreement signed in the years a
+// question asks about (every partner when it names none).
+func inYears(q *understand.Frame, p *knowledge.Partner) bool {
+	if q.Years == nil {
+		return true
+	}
+	for _, a := range p.Agreements {
+		if a.Date != nil && q.Years.Has(a.Date.Year) {
+			return true
+		}
+	}
+	return false
+}
+
 func firstDate(p *knowledge.Partner) *knowledge.Date {
 	var d *knowledge.Date
 	for _, a := range p.Agreements {
@@ -328,6 +432,9 @@ func refs(t *knowledge.Town) []*knowledge.PartnerRef {
 
 func (c *composer) partnersList(q *understand.Frame, st *state) bool {
 	towns := c.b.towns(q, st)
+	if towns == nil && q.Years != nil {
+		towns = c.b.kb.Towns
+	}
 	if towns == nil {
 		return false
 	}
@@ -341,7 +448,7 @@ func (c *composer) partnersList(q *understand.Frame, st *state) bool {
 		}
 		groups := map[string][]string{}
 		for _, p := range refs(t) {
-			if filter != nil && !filter[p.Partner.Relation] {
+			if filter != nil && !filter[p.Partner.Relation] || !inYears(q, p.Partner) || !inCountries(q.Countries, p.Partner.Country) {
 				continue
 			}
 			groups[p.Partner.Relation] = append(groups[p.Partner.Relation], c.partnerLine(p, false))
@@ -364,18 +471,26 @@ func (c *composer) partnersList(q *understand.Frame, st *state) bool {
 
 func (c *composer) partnerCount(q *understand.Frame, st *state) bool {
 	towns := c.b.towns(q, st)
-	if towns == nil && len(q.Countries) > 0 {
+	if towns == nil && (len(q.Countries) > 0 || q.Years != nil || len(q.Relations) > 0) {
 		towns = c.b.kb.Towns // "How many partner towns are in Germany?"
 	}
 	if towns == nil {
 		return false
 	}
 	filter := relFilter(q)
+	sum := 0
 	for _, t := range towns {
+		f := filter
+		if f != nil && !hasRelation(t, f) {
+			// "Friendly towns of Jesenice?" where the town calls them all
+			// partners: say so, and count them all.
+			c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
+			f = nil
+		}
 		count := map[string]int{}
 		total := 0
 		for _, p := range t.Partners {
-			if filter != nil && !filter[p.Relation] || !inCountries(q.Countries, p.Country) {
+			if f != nil && !f[p.Relation] || !inCountries(q.Countries, p.Country) || !inYears(q, &p) {
 				continue
 			}
 			count[p.Relation]++
@@ -388,14 +503,20 @@ func (c *composer) partnerCount(q *understand.Frame, st *state) bool {
 			}
 		}
 		if total == 0 {
-			c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
+			if len(towns) == 1 {
+				c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
+			}
 			continue
 		}
+		sum += total
 		line := c.t.N("count.total", total, "Town", c.townName(t))
 		if len(parts) > 0 {
 			line += " " + c.t.List(parts) + "."
 		}
 		c.r.Text = append(c.r.Text, line)
+	}
+	if len(towns) > 1 {
+		c.r.Text = append(c.r.Text, c.t.S("count.sum", "N", sum))
 	}
 	return true
 }
@@ -410,7 +531,7 @@ func (c *composer) byCountry(q *understand.Frame, st *state) {
 		var items []string
 		for _, t := range towns {
 			for _, p := range refs(t) {
-				if p.Partner.Country != cc || (filter != nil && !filter[p.Partner.Relation]) {
+				if p.Partner.Country != cc || (filter != nil && !filter[p.Partner.Relation]) || !inYears(q, p.Partner) {
 					continue
 				}
 				items = append(items, c.partnerLine(p, true))
@@ -637,15 +758,52 @@ func (c *composer) firstContact(p *knowledge.PartnerRef) string {
 func (c *composer) agreements(q *understand.Frame, st *state) bool {
 	if len(q.Partners) == 0 {
 		towns := c.b.towns(q, st)
+		if towns == nil && q.Years != nil {
+			towns = c.b.kb.Towns // "Which agreements were signed in 2017?"
+		}
 		if towns == nil {
 			return false
+		}
+		if q.Order != "" {
+			// The first (or last) partnership of each town.
+			for _, t := range towns {
+				var pick *knowledge.PartnerRef
+				for _, p := range refs(t) {
+					d := firstDate(p.Partner)
+					if d == nil {
+						continue
+					}
+					if pick == nil || (q.Order == understand.OrderFirst && d.Before(*firstDate(pick.Partner))) ||
+						(q.Order == understand.OrderLast && firstDate(pick.Partner).Before(*d)) {
+						pick = p
+					}
+				}
+				if pick != nil {
+					c.agreementCard(q, pick)
+				}
+			}
+			return true
 		}
 		for _, t := range towns {
 			card := Card{Title: c.t.S("agreements.town", "Town", c.townName(t))}
 			for _, p := range refs(t) {
+				if q.Years != nil {
+					for _, a := range p.Partner.Agreements {
+						if a.Date != nil && q.Years.Has(a.Date.Year) {
+							card.Items = append(card.Items, c.partnerName(p)+": "+c.agreementLine(p, a))
+						}
+					}
+					continue
+				}
 				if d := firstDate(p.Partner); d != nil {
 					card.Items = append(card.Items, c.partnerName(p)+": "+c.t.Date(d))
 				}
+			}
+			if len(card.Items) == 0 {
+				if len(towns) > 1 {
+					continue
+				}
+				card.Text = append(card.Text, c.t.S("partners.none", "Town", c.townName(t)))
 			}
 			c.r.Cards = append(c.r.Cards, card)
 		}
@@ -653,20 +811,25 @@ func (c *composer) agreements(q *understand.Frame, st *state) bool {
 	}
 	for _, p := range q.Partners {
 		c.notPartnerOf(q, p)
-		card := Card{Title: c.t.S("agreements.title", "Town", c.townName(p.Town), "Partner", c.partnerName(p))}
-		for _, a := range p.Partner.Agreements {
-			card.Items = append(card.Items, c.agreementLine(p, a))
-		}
-		if p.Partner.FirstContact != nil {
-			card.Items = append(card.Items, c.firstContact(p))
-		}
-		if len(card.Items) == 0 {
-			card.Text = append(card.Text, c.t.S("agreements.none", "Partner", c.partnerName(p)))
-		}
-		card.Fields = append(card.Fields, Field{Name: c.t.S("field.relation"), Value: c.relation(p)})
-		c.r.Cards = append(c.r.Cards, card)
+		c.agreementCard(q, p)
 	}
 	return true
+}
+
+// agreementCard shows the agreements of one partnership.
+func (c *composer) agreementCard(q *understand.Frame, p *knowledge.PartnerRef) {
+	card := Card{Title: c.t.S("agreements.title", "Town", c.townName(p.Town), "Partner", c.partnerName(p))}
+	for _, a := range p.Partner.Agreements {
+		card.Items = append(card.Items, c.agreementLine(p, a))
+	}
+	if p.Partner.FirstContact != nil {
+		card.Items = append(card.Items, c.firstContact(p))
+	}
+	if len(card.Items) == 0 {
+		card.Text = append(card.Text, c.t.S("agreements.none", "Partner", c.partnerName(p)))
+	}
+	card.Fields = append(card.Fields, Field{Name: c.t.S("field.relation"), Value: c.relation(p)})
+	c.r.Cards = append(c.r.Cards, card)
 }
 
 func (c *composer) cooperation(q *understand.Frame) {
@@ -723,6 +886,11 @@ func (c *composer) news(q *understand.Frame, st *state) {
 		c.r.Text = append(c.r.Text, c.t.S("news.none"))
 		return
 	}
+	c.newsCards(picked)
+}
+
+// newsCards shows news items as cards: title, dates, author, text, source.
+func (c *composer) newsCards(picked []*knowledge.News) {
 	for _, n := range picked {
 		town, _ := c.b.kb.Town(n.Town)
 		card := Card{Title: c.txt(n.Title, town)}

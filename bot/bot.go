@@ -254,7 +254,7 @@ func (b *Bot) Handle(ctx context.Context, m Message) (r Reply) {
 	q := b.und.Understand(text, firstNonEmpty(m.Lang, prefs.Lang))
 	q.Text = text
 	lang := b.langFor(m, prefs, q)
-	if st.Pending != "" && q.Intent == understand.IntentPartnersList && len(q.Towns) == 1 && q.Unexplained == 0 && len(q.Partners) == 0 {
+	if st.Pending != "" && q.Intent == understand.IntentPartnersList && len(q.Towns) == 1 && len(q.Unexplained) == 0 && len(q.Partners) == 0 {
 		// The answer to "which town?" typed instead of pressed.
 		pending := st.Pending
 		st.Pending = ""

@@ -158,9 +158,12 @@ func TestEveryLanguageHasLexicon(t *testing.T) {
 // knows, so a misspelt intent or country code does not go unnoticed.
 func TestLexiconKeys(t *testing.T) {
 	intents := map[string]bool{"partners": true, "agreement": true, "cooperation": true, "count": true, "news": true, "about": true,
-		"commitments": true, "exchanges": true, "signup": true, "help": true, "greeting": true, "thanks": true, "yes": true, "no": true, "list": true}
+		"commitments": true, "exchanges": true, "signup": true, "help": true, "greeting": true, "thanks": true, "yes": true, "no": true, "list": true,
+		"towns": true, "goals": true}
 	facts := map[string]bool{"population": true, "founded": true, "first_mention": true, "town_rights": true, "location": true, "website": true}
 	questions := map[string]bool{"when": true, "where": true, "how_many": true, "what": true, "who": true, "which": true}
+	filters := map[string]bool{"since": true, "after": true, "before": true, "until": true, "decade": true, "including": true,
+		"all": true, "first": true, "last": true}
 	relations := map[string]bool{"twin": true, "friendly": true, "domestic": true, "cooperation": true, "regional": true}
 	files, _ := fs.Glob(locales.FS(), "words/*.yaml")
 	for _, f := range files {
@@ -181,6 +184,7 @@ func TestLexiconKeys(t *testing.T) {
 			{"facts", lf.Facts, func(k string) bool { return facts[k] }},
 			{"questions", lf.Questions, func(k string) bool { return questions[k] }},
 			{"relations", lf.Relations, func(k string) bool { return relations[k] }},
+			{"filters", lf.Filters, func(k string) bool { return filters[k] }},
 			{"countries", lf.Countries, func(k string) bool { _, err := language.ParseRegion(k); return err == nil && len(k) == 2 }},
 		} {
 			for k := range c.m {

@@ -26,9 +26,9 @@ var evalFailures = flag.Bool("eval.failures", false, "print every failing questi
 // the README's "How the bot decides what it can answer").
 var evalLevels = map[string]float64{
 	"dev.jsonl":     1.0,
-	"more.jsonl":    0.87,
+	"more.jsonl":    0.94,
 	"heldout.jsonl": 0.99,
-	"blind.jsonl":   0.0,
+	"blind.jsonl":   0.80,
 }
 
 // evalQuestion is one line of a question set (the format of
@@ -157,7 +157,7 @@ func TestQuestionSets(t *testing.T) {
 				if len(why) == 0 {
 					passed++
 					c[0]++
-				} else if *evalFailures {
+				} else if *evalFailures && name != "blind.jsonl" {
 					t.Logf("FAIL %s [%s] %s\n  -> %s %s: %.200q\n  %s", q.ID, key, q.Text, r.Intent, r.Lang, r.PlainText(), strings.Join(why, "; "))
 				}
 				byLang[key] = c

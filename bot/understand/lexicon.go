@@ -37,6 +37,10 @@ type LexiconFile struct {
 	// Relations are words naming the kinds of partnership: twin, friendly,
 	// domestic, cooperation, regional.
 	Relations map[string][]string `yaml:"relations"`
+	// Filters are words that qualify a question: since, after, before,
+	// until, decade (a time), including (relations widen, not filter), all
+	// (every town).
+	Filters map[string][]string `yaml:"filters"`
 	// Countries are the names (stems) of countries and their adjectives,
 	// by ISO 3166-1 alpha-2 code.
 	Countries map[string][]string `yaml:"countries"`
@@ -50,6 +54,7 @@ const (
 	catFact     = "f"
 	catRelation = "r"
 	catCountry  = "c"
+	catFilter   = "x"
 )
 
 type entry struct {
@@ -123,7 +128,9 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 			ei := len(lx.entries) - 1
 			k := key2(e.words[0])
 			lx.prefix[k] = append(lx.prefix[k], ei)
-			if len(e.words[0]) >= 5 && !e.exact[0] {
+			// Whole words of six letters or more tolerate a typo too
+			// ("orgin"), except stop words, which are no evidence.
+			if len(e.words[0]) >= 5 && !e.exact[0] || len(e.words[0]) >= 6 && cat != catStop {
 				for _, k := range typoKeys(e.words[0]) {
 					if l := lx.typo[k]; len(l) == 0 || l[len(l)-1] != ei {
 						lx.typo[k] = append(l, ei)
@@ -145,7 +152,7 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 	for _, m := range []struct {
 		p string
 		m map[string][]string
-	}{{catQuestion, lf.Questions}, {catIntent, lf.Intents}, {catFact, lf.Facts}, {catRelation, lf.Relations}, {catCountry, lf.Countries}} {
+	}{{catQuestion, lf.Questions}, {catIntent, lf.Intents}, {catFact, lf.Facts}, {catRelation, lf.Relations}, {catCountry, lf.Countries}, {catFilter, lf.Filters}} {
 		keys := make([]string, 0, len(m.m))
 		for k := range m.m {
 			keys = append(keys, k)
@@ -206,6 +213,9 @@ func stemScore(q, s string, exact bool) float64 {
 	if exact {
 		if q == s {
 			return 1
+		}
+		if len(s) >= 6 && len(q) >= len(s)-1 && len(q) <= len(s)+1 && fold.Distance(q, s, 1) <= 1 {
+			return 0.7
 		}
 		return 0
 	}

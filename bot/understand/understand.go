@@ -42,16 +42,30 @@ type Frame struct {
 	Countries []string
 	Relations []string
 	Fact      string
-	// Unexplained counts the content words the bot did not recognize.
-	Unexplained int
-	// InText says that all those words occur in the description of the
-	// partner named: the description answers the question ("When did
-	// Opočno get its coat of arms?").
-	InText bool
-	// InNews says that they all occur in news of the town named ("Who is
-	// the mayor of Opoczno?" when the news names him).
-	InNews bool
-	cues   map[string]float64
+	// Years restricts agreements to a time ("in 2005", "since 2010",
+	// "in the 2000s", "before 1995"); nil when the question names none.
+	Years *Years
+	// Including says the relations named widen rather than filter ("how
+	// many partners, friendly ones included").
+	Including bool
+	// AllTowns says the question is about every town ("all our towns").
+	AllTowns bool
+	// Order asks for the first or the last partnership of a town
+	// ("Piotrków's very first partner"); "" when none.
+	Order string
+	// Unexplained are the content words (lowercased) that neither the
+	// lexicons nor the names of the knowledge base explain.
+	Unexplained []string
+	// Names are the unexplained words written with a capital letter: names
+	// the knowledge base does not know ("Graz").
+	Names []string
+	// Passage is the passage of a knowledge-base text that holds every
+	// unexplained word; nil when there are none or no text holds them all.
+	Passage *Hit
+	// Uncovered are the unexplained words when no text holds them: the
+	// bot does not know what is asked.
+	Uncovered []string
+	cues      map[string]float64
 	// Text is the question, kept to answer it later (after "which town?").
 	Text string
 }
@@ -59,17 +73,22 @@ type Frame struct {
 // has reports whether a cue of category cat ("i:news") was found.
 func (q *Frame) has(cat string) bool { return q.cues[cat] > 0 }
 
+// Cue reports whether the question holds a word of a lexicon category:
+// "i:partners" (an intent's cue), "q:when" (a question word), "x:all".
+func (q *Frame) Cue(cat string) bool { return q.has(cat) }
+
 // Understander turns questions into queries.
 type Understander struct {
 	kb    *knowledge.KB
 	index *knowledge.Index
 	lex   Lexicons
 	langs []string // sorted language codes of lex
+	pass  *Passages
 }
 
 // New builds an Understander for kb with the given lexicons.
 func New(kb *knowledge.KB, lex Lexicons) *Understander {
-	u := &Understander{kb: kb, index: knowledge.NewIndex(kb), lex: lex}
+	u := &Understander{kb: kb, index: knowledge.NewIndex(kb), lex: lex, pass: NewPassages(kb)}
 	for l := range lex {
 		u.langs = append(u.langs, l)
 	}
@@ -159,6 +178,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// in any language (residents mix languages and loanwords).
 	explained := make([]bool, len(tokens))
 	copy(explained, skip)
+	stopAt := make([]bool, len(tokens))
+	cueAt := make([]bool, len(tokens))
+	countryAt := map[string][2]int{}
 	take := func(cs []Cue) {
 		// A word that matches some entry exactly is not also a near miss of
 		// another ("Литві" is Lithuania, not a typo of Latvia).
@@ -183,8 +205,21 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			for k := c.Start; k < c.End; k++ {
 				explained[k] = true
 			}
+			if c.Cat == catStop || c.Cat == catQuestion+":"+"what" {
+				for k := c.Start; k < c.End; k++ {
+					stopAt[k] = true
+				}
+			}
 			if c.Cat == catStop {
 				continue
+			}
+			if strings.HasPrefix(c.Cat, catCountry+":") {
+				countryAt[c.Cat] = [2]int{c.Start, c.End}
+			}
+			if (strings.HasPrefix(c.Cat, catIntent+":") && c.Cat != "i:partners" && c.Cat != "i:towns") || strings.HasPrefix(c.Cat, catFact+":") {
+				for k := c.Start; k < c.End; k++ {
+					cueAt[k] = true
+				}
 			}
 			if c.Score > q.cues[c.Cat] {
 				q.cues[c.Cat] = c.Score
@@ -220,19 +255,39 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			take(cs)
 		}
 	}
-	var unexplained []string
+	// Content words nothing explained: they must be found in a text of the
+	// knowledge base, or the bot says it does not know.
+	caps := capitalized(text)
+	var required, optional []string
 	for i, t := range tokens {
-		if !explained[i] && !isNumber(t) && len([]rune(t)) > 2 {
-			q.Unexplained++
-			unexplained = append(unexplained, t)
+		switch {
+		case isNumber(t):
+			optional = append(optional, t)
+		case explained[i]:
+			if !skip[i] && !stopAt[i] && len(t) >= 3 {
+				optional = append(optional, t) // cue words rank passages
+			}
+		case len([]rune(t)) > 2:
+			q.Unexplained = append(q.Unexplained, words[i])
+			required = append(required, t)
+			if caps[words[i]] {
+				q.Names = append(q.Names, originalForm(text, words[i]))
+			}
 		}
 	}
-	q.InText = len(unexplained) > 0 && len(q.Partners) > 0 && u.inDescription(q.Partners[0], unexplained)
-	q.InNews = len(unexplained) > 0 && len(q.Towns) > 0 && len(q.Partners) == 0 && u.inNews(q.Towns, unexplained)
+	var scope []string
+	for _, m := range mentions {
+		for k := m.Start; k < m.End; k++ {
+			scope = append(scope, Stem(tokens[k]))
+		}
+	}
 	for cat := range q.cues {
 		switch {
 		case strings.HasPrefix(cat, catCountry+":"):
-			q.Countries = append(q.Countries, strings.TrimPrefix(cat, catCountry+":"))
+			cc := strings.TrimPrefix(cat, catCountry+":")
+			if !descriptive(cc, countryAt[cat], mentions) {
+				q.Countries = append(q.Countries, cc)
+			}
 		case strings.HasPrefix(cat, catRelation+":"):
 			q.Relations = append(q.Relations, strings.TrimPrefix(cat, catRelation+":"))
 		}
@@ -240,8 +295,128 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	sort.Strings(q.Countries)
 	sort.Strings(q.Relations)
 	q.Fact = q.best(catFact)
+	q.Years = years(tokens, q.cues)
+	q.Including = q.has(catFilter + ":including")
+	q.AllTowns = q.has(catFilter + ":all")
+	switch {
+	case q.has(catFilter + ":first"):
+		q.Order = OrderFirst
+	case q.has(catFilter + ":last"):
+		q.Order = OrderLast
+	}
+	ask := ""
+	switch {
+	case q.has("q:who"):
+		ask = AskPerson
+	case q.has("q:when"):
+		ask = AskDate
+	}
+	if len(required) > 0 {
+		langs := append([]string{}, order...)
+		langs = append(langs, u.langs...)
+		q.Passage = u.pass.Search(required, optional, scope, ask, langs)
+		if q.Passage == nil {
+			q.Uncovered = q.Unexplained
+		}
+	}
 	q.Intent = u.decide(q, len(tokens))
+	// Who someone is, or a fact the knowledge base keeps no field for, can
+	// only be found in a text: search the cue words there ("Who is the
+	// mayor of Opoczno?", "When did Opočno get town rights?").
+	who := q.has("q:who") && (q.Intent == IntentNews || q.Intent == IntentPartnerInfo || q.Intent == IntentUnknown || q.Intent == IntentTwinningAbout || q.Intent == IntentCommitments)
+	missing := q.Intent == IntentPartnerInfo && q.Fact != "" && !hasFact(q.Partners, q.Fact)
+	if (who || missing) && q.Passage == nil {
+		var cues []string
+		for i, t := range tokens {
+			if cueAt[i] && !stopAt[i] && len([]rune(t)) >= 4 {
+				cues = append(cues, t)
+			}
+		}
+		if missing {
+			// Only the partner's own texts, and a figure or a date in them.
+			scope = u.pass.ScopeOf(q.Partners[0])
+			ask = AskNumber
+		}
+		q.Passage = u.pass.Search(append(cues, required...), optional, scope, ask, append(append([]string{}, order...), u.langs...))
+		if missing && q.Passage != nil && (q.Passage.Source.Partner == nil || q.Passage.Source.Partner.Partner != q.Partners[0].Partner) {
+			q.Passage = nil
+		}
+		switch {
+		case q.Passage != nil:
+			q.Intent = passageIntent(q.Passage)
+		case who && len(cues)+len(required) > 0:
+			q.Intent = IntentUnknown
+		}
+	}
 	return q
+}
+
+// hasFact reports whether the knowledge base has a fact for the first
+// partner named.
+func hasFact(ps []*knowledge.PartnerRef, fact string) bool {
+	if len(ps) == 0 {
+		return false
+	}
+	p := ps[0].Partner
+	f := p.Facts
+	switch fact {
+	case "population":
+		return f != nil && f.Population != 0
+	case "founded":
+		return f != nil && f.Founded != nil
+	case "first_mention":
+		return f != nil && f.FirstMention != nil
+	case "town_rights":
+		return f != nil && f.TownRights != nil
+	case "website":
+		return p.Website != ""
+	}
+	return true
+}
+
+// descriptive reports whether a country named at span next to a name of a
+// place of that country only describes the place ("the Slovak Bytča",
+// "slovinskými Jesenicemi"): it is then no filter.
+func descriptive(cc string, span [2]int, mentions []knowledge.Mention) bool {
+	for _, m := range mentions {
+		if entityCountry(m.Entity) == cc && (span[1] == m.Start || m.End == span[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// capitalized returns the words (lowercased) written with a capital letter
+// where a sentence does not start: names, most likely.
+func capitalized(text string) map[string]bool {
+	out := map[string]bool{}
+	start := true
+	for _, f := range strings.Fields(text) {
+		w := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if w != "" {
+			r := []rune(w)
+			if !start && unicode.IsUpper(r[0]) {
+				for _, x := range fold.Words(w) {
+					out[x] = true
+				}
+			}
+			start = false
+		}
+		if strings.ContainsAny(f[len(f)-1:], ".!?") {
+			start = true
+		}
+	}
+	return out
+}
+
+// originalForm returns word (lowercased) as it is written in text.
+func originalForm(text, word string) string {
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' }) {
+		if strings.ToLower(w) == word {
+			return w
+		}
+	}
+	return word
 }
 
 func anyIntent(cues map[string]float64) bool {
@@ -280,21 +455,49 @@ func isNumber(s string) bool {
 
 // decide picks the intent from what was found, most specific first.
 func (u *Understander) decide(q *Frame, ntok int) string {
+	switch {
+	case ntok == 0:
+		return IntentHelp
+	case q.has("i:signup"):
+		return IntentSignup
+	case len(q.Unexplained) > 0 && q.Passage == nil:
+		// Words no text explains: the bot does not know what is asked.
+		return IntentUnknown
+	}
+	in := u.rules(q)
+	if q.Passage == nil {
+		return in
+	}
+	switch {
+	case in == IntentExchangesUpcoming || in == IntentPartnerCount || in == IntentPartnersByCountry ||
+		(in == IntentAgreementDate && len(q.Partners) > 0 && q.has("i:agreement")) ||
+		((in == IntentTwinningAbout || in == IntentCommitments) && len(q.Partners) == 0) ||
+		(in == IntentPartnersList && len(q.Towns) > 0 && q.has("i:partners")):
+		// The structured answer holds what is asked; the words found in a
+		// text only qualify it.
+		q.Passage = nil
+	case in == IntentUnknown || in == IntentPartnersList:
+		in = passageIntent(q.Passage)
+	}
+	return in
+}
+
+// rules picks the intent of a question whose every word is understood (or
+// found in a text).
+func (u *Understander) rules(q *Frame) string {
 	partner := len(q.Partners) > 0
 	town := len(q.Towns) > 0
 	place := len(q.Places) > 0
 	named := partner || town || place
 	listCue := q.has("i:partners") || len(q.Relations) > 0
 	switch {
-	case ntok == 0:
-		return IntentHelp
-	case q.has("i:signup"):
-		return IntentSignup
 	case q.has("i:exchanges"):
 		return IntentExchangesUpcoming
 	case q.has("i:commitments"):
 		return IntentCommitments
-	case (q.has("i:news") && (!partner || u.newsAbout(q.Partners))) || (place && !partner) || q.InNews:
+	case q.has("i:goals") && !partner:
+		return IntentCooperationScope
+	case (q.has("i:news") && (!partner || u.newsAbout(q.Partners))) || (place && !partner):
 		return IntentNews
 	case q.Fact == "location" && partner && q.has("i:agreement"):
 		// "Where was the agreement with Riom signed?": the signing's place.
@@ -304,24 +507,30 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 		return IntentAgreementDate
 	case q.Fact != "" && partner:
 		return IntentPartnerInfo
-	case q.has("i:agreement") && (partner || town) && !(q.has("i:cooperation") && !q.has("q:when")):
+	case q.has("i:agreement") && (partner || town || q.Years != nil) && !(q.has("i:cooperation") && !q.has("q:when")):
 		return IntentAgreementDate
-	case q.has("q:when") && partner && q.Unexplained == 0:
+	case q.has("q:when") && partner:
+		return IntentAgreementDate
+	case q.Order != "" && !partner && (town || listCue) && q.Fact == "":
+		// "Which was Piotrków's first partner town?"
 		return IntentAgreementDate
 	case q.has("i:cooperation") && partner:
 		return IntentCooperationScope
-	case q.has("i:about") && !partner && (q.Unexplained == 0 || q.has("i:partners")):
+	case q.has("i:about") && !partner:
 		return IntentTwinningAbout
-	case q.has("q:what") && q.has("i:partners") && !named && len(q.Countries) == 0 && q.Unexplained == 0:
+	case q.has("q:what") && q.has("i:partners") && !named && len(q.Countries) == 0 && q.Years == nil:
 		// "What is twinning?", "What are twin towns?"
 		return IntentTwinningAbout
-	case q.has("i:count") && (town || listCue) && q.Fact == "":
+	case q.has("i:count") && (town || listCue || len(q.Countries) > 0) && q.Fact == "":
 		return IntentPartnerCount
 	case len(q.Countries) > 0 && (listCue || town || q.has("i:cooperation") || q.has("q:which")) && (q.Fact == "" || q.Fact == "location"):
 		return IntentPartnersByCountry
-	case partner && (q.Unexplained == 0 || listCue || q.has("i:cooperation") || q.InText):
+	case partner:
 		return IntentPartnerInfo
-	case (town || listCue) && (q.Unexplained == 0 || listCue) && (q.Fact == "" || q.Fact == "location"):
+	case q.has("i:cooperation") && town && len(q.Relations) == 0 && !q.has("i:towns"):
+		// "What does Opoczno's cooperation abroad cover?": the town's pages.
+		return IntentCooperationScope
+	case (town || listCue || q.Years != nil) && (q.Fact == "" || q.Fact == "location"):
 		return IntentPartnersList
 	case q.has("i:help") && !named:
 		return IntentHelp
@@ -329,10 +538,97 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 		return IntentGreeting
 	case q.has("i:thanks") && !named:
 		return IntentGreeting
-	case q.has("i:cooperation") && town && q.Fact == "":
-		return IntentPartnersList
 	}
 	return IntentUnknown
+}
+
+// passageIntent names what a passage answers, by where it comes from.
+func passageIntent(h *Hit) string {
+	switch h.Source.Kind {
+	case SourceNews:
+		return IntentNews
+	case SourcePartner, SourceTown:
+		return IntentPartnerInfo
+	case SourceAgreement:
+		return IntentAgreementDate
+	case SourceCooperation:
+		return IntentCooperationScope
+	case SourceExchange:
+		return IntentExchangesUpcoming
+	case SourcePage:
+		switch h.Source.Page.Kind {
+		case knowledge.PageCommitments:
+			return IntentCommitments
+		case knowledge.PageMethods, knowledge.PageGoals:
+			return IntentCooperationScope
+		}
+		return IntentTwinningAbout
+	}
+	return IntentUnknown
+}
+
+// Orders of partnerships a question can ask for.
+const (
+	OrderFirst = "first"
+	OrderLast  = "last"
+)
+
+// Years is a span of years, both ends included.
+type Years struct{ From, To int }
+
+// Has reports whether year y is in the span.
+func (y *Years) Has(year int) bool { return year >= y.From && year <= y.To }
+
+// years reads a time filter from the question: years (1900–2099), decades
+// ("2000s", "2000er"), and the cue words since, after, before and until.
+func years(tokens []string, cues map[string]float64) *Years {
+	var ys []int
+	decade := false
+	for _, t := range tokens {
+		d := t
+		for _, suf := range []string{"s", "er", "ies", "ych", "ih", "ch", "tych", "tih"} {
+			if x, ok := strings.CutSuffix(t, suf); ok && isNumber(x) && len(x) == 4 {
+				d, decade = x, true
+				break
+			}
+		}
+		if len(d) != 4 || !isNumber(d) {
+			continue
+		}
+		y := 0
+		for _, r := range d {
+			y = y*10 + int(r-'0')
+		}
+		if y >= 1900 && y <= 2099 {
+			ys = append(ys, y)
+		}
+	}
+	if len(ys) == 0 {
+		return nil
+	}
+	if cues[catFilter+":decade"] > 0 && ys[0]%10 == 0 {
+		decade = true
+	}
+	y := ys[0]
+	switch {
+	case len(ys) >= 2:
+		lo, hi := ys[0], ys[1]
+		if lo > hi {
+			lo, hi = hi, lo
+		}
+		return &Years{From: lo, To: hi}
+	case decade && y%10 == 0:
+		return &Years{From: y, To: y + 9}
+	case cues[catFilter+":since"] > 0:
+		return &Years{From: y, To: 9999}
+	case cues[catFilter+":after"] > 0:
+		return &Years{From: y + 1, To: 9999}
+	case cues[catFilter+":before"] > 0:
+		return &Years{From: 0, To: y - 1}
+	case cues[catFilter+":until"] > 0:
+		return &Years{From: 0, To: y}
+	}
+	return &Years{From: y, To: y}
 }
 
 // newsAbout reports whether some news is about one of the partners.
@@ -350,74 +646,6 @@ func (u *Understander) newsAbout(ps []*knowledge.PartnerRef) bool {
 		}
 	}
 	return false
-}
-
-// inNews reports whether every one of words occurs in a news item of one of
-// the towns.
-func (u *Understander) inNews(towns []*knowledge.Town, words []string) bool {
-	for _, n := range u.kb.News {
-		if !containsTown(towns, n.Town) {
-			continue
-		}
-		var text []string
-		for _, t := range []knowledge.Text{n.Title, n.Body} {
-			for _, d := range t {
-				text = append(text, fold.Tokens(d)...)
-			}
-		}
-		if allIn(text, words) {
-			return true
-		}
-	}
-	return false
-}
-
-// inDescription reports whether every one of words (folded) occurs in the
-// partner's description (or first contact, or agreement notes) in some
-// language, compared by their first five
-// letters so that inflected forms meet.
-func (u *Understander) inDescription(p *knowledge.PartnerRef, words []string) bool {
-	var text []string
-	add := func(t knowledge.Text) {
-		for _, d := range t {
-			text = append(text, fold.Tokens(d)...)
-		}
-	}
-	add(p.Partner.Description)
-	if fc := p.Partner.FirstContact; fc != nil {
-		add(fc.Text)
-	}
-	for _, a := range p.Partner.Agreements {
-		add(a.Note)
-	}
-	return allIn(text, words)
-}
-
-// allIn reports whether every word of four letters or more (and at least
-// one) occurs in text, comparing the first five letters so that inflected forms meet.
-func allIn(text, words []string) bool {
-	stem := func(w string) string {
-		r := []rune(w)
-		if len(r) > 5 {
-			r = r[:5]
-		}
-		return string(r)
-	}
-	have := map[string]bool{}
-	for _, t := range text {
-		have[stem(t)] = true
-	}
-	found := false
-	for _, w := range words {
-		if len([]rune(w)) < 4 {
-			continue // too short to tell
-		}
-		if !have[stem(w)] {
-			return false
-		}
-		found = true
-	}
-	return found
 }
 
 // countriesIn lists the countries named exactly among the cues of every

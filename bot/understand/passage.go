@@ -1,0 +1,551 @@
+package understand
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/twinbot/twinbot/fold"
+	"github.com/twinbot/twinbot/knowledge"
+)
+
+// Kinds of Source: where a passage of the knowledge base comes from.
+const (
+	SourcePage        = "page"        // a town's page (Page)
+	SourceTown        = "town"        // a town's description
+	SourcePartner     = "partner"     // a partner's description or first contact
+	SourceAgreement   = "agreement"   // the note of an agreement
+	SourceCooperation = "cooperation" // one point of a cooperation list
+	SourceNews        = "news"        // a news article's title or body
+	SourceExchange    = "exchange"    // an exchange's description
+)
+
+// Source is one text of the knowledge base that questions are searched in.
+type Source struct {
+	Kind     string
+	Town     *knowledge.Town
+	Partner  *knowledge.PartnerRef // SourcePartner, SourceAgreement, SourceCooperation
+	Page     *knowledge.Page       // SourcePage
+	News     *knowledge.News       // SourceNews
+	Exchange *knowledge.Exchange   // SourceExchange
+	Text     knowledge.Text        // the text itself, by language
+	// scope holds the stems of the names the text belongs to (its town, its
+	// partner, the partners a news item is about).
+	scope []string
+}
+
+// Hit is a passage that holds every content word of a question: sentences
+// First..Last of the source's text in language Lang.
+type Hit struct {
+	Source      *Source
+	Lang        string
+	First, Last int
+	Score       float64
+}
+
+// sentence is one sentence of one language of a source.
+type sentence struct {
+	src   int32
+	idx   int32
+	words []string // folded words, unique
+	// person says the sentence names someone (two capitalized words in a
+	// row after its start); year that it holds a year.
+	person, year, number bool
+}
+
+// passageLang indexes the sentences written in one language.
+type passageLang struct {
+	sents []sentence
+	post  map[string][]int32 // stem → sentences holding it
+	// vocab lists the words by their first letter, for near misses.
+	vocab map[rune][]string
+	known map[string]bool
+}
+
+// Passages is a sentence index of every text of a knowledge base, in every
+// language it holds.
+type Passages struct {
+	srcs  []*Source
+	langs map[string]*passageLang
+}
+
+// stemLen is how many letters of a word make its stem: enough to tell words
+// apart, few enough that inflected forms meet ("burmistrz", "burmistrza").
+const stemLen = 5
+
+// Stem is the search key of a folded word.
+func Stem(w string) string {
+	n := 0
+	for i := range w {
+		if n == stemLen {
+			return w[:i]
+		}
+		n++
+	}
+	return w
+}
+
+// NewPassages indexes the texts of kb.
+func NewPassages(kb *knowledge.KB) *Passages {
+	p := &Passages{langs: map[string]*passageLang{}}
+	add := func(s *Source) {
+		if len(s.Text) == 0 {
+			return
+		}
+		p.srcs = append(p.srcs, s)
+		id := int32(len(p.srcs) - 1)
+		for lang, text := range s.Text {
+			pl := p.langs[lang]
+			if pl == nil {
+				pl = &passageLang{post: map[string][]int32{}, vocab: map[rune][]string{}, known: map[string]bool{}}
+				p.langs[lang] = pl
+			}
+			for i, sent := range Sentences(text) {
+				set := map[string]bool{}
+				for _, t := range fold.Tokens(sent) {
+					if utf8.RuneCountInString(t) >= 3 || isNumber(t) {
+						set[t] = true
+					}
+				}
+				words := make([]string, 0, len(set))
+				stems := map[string]bool{}
+				sn := sentence{src: id, idx: int32(i), person: namesPerson(sent)}
+				for w := range set {
+					words = append(words, w)
+					stems[Stem(w)] = true
+					if isNumber(w) {
+						sn.number = true
+						if len(w) == 4 && (w[0] == '1' || w[0] == '2') {
+							sn.year = true
+						}
+					}
+				}
+				sort.Strings(words)
+				sn.words = words
+				sid := int32(len(pl.sents))
+				pl.sents = append(pl.sents, sn)
+				for _, w := range words {
+					if len(pl.post[Stem(w)]) == 0 || !pl.known[w] {
+						r, _ := utf8.DecodeRuneInString(w)
+						pl.vocab[r] = append(pl.vocab[r], w)
+						pl.known[w] = true
+					}
+				}
+				for st := range stems {
+					pl.post[st] = append(pl.post[st], sid)
+				}
+			}
+		}
+	}
+	nameStems := func(name knowledge.Text, aliases []string) []string {
+		var out []string
+		for _, n := range name {
+			for _, t := range fold.Tokens(n) {
+				out = append(out, Stem(t))
+			}
+		}
+		for _, a := range aliases {
+			for _, t := range fold.Tokens(a) {
+				out = append(out, Stem(t))
+			}
+		}
+		return out
+	}
+	for _, t := range kb.Towns {
+		townScope := nameStems(t.Name, t.Aliases)
+		add(&Source{Kind: SourceTown, Town: t, Text: t.Description, scope: townScope})
+		for i := range t.Pages {
+			pg := &t.Pages[i]
+			add(&Source{Kind: SourcePage, Town: t, Page: pg, Text: pg.Body, scope: townScope})
+			for _, it := range listItems(pg.Items) {
+				add(&Source{Kind: SourcePage, Town: t, Page: pg, Text: it, scope: townScope})
+			}
+		}
+		for i := range t.Partners {
+			pr := &knowledge.PartnerRef{Town: t, Partner: &t.Partners[i]}
+			scope := append(nameStems(pr.Partner.Name, pr.Partner.Aliases), townScope...)
+			add(&Source{Kind: SourcePartner, Town: t, Partner: pr, Text: pr.Partner.Description, scope: scope})
+			if fc := pr.Partner.FirstContact; fc != nil {
+				add(&Source{Kind: SourcePartner, Town: t, Partner: pr, Text: fc.Text, scope: scope})
+			}
+			for _, a := range pr.Partner.Agreements {
+				add(&Source{Kind: SourceAgreement, Town: t, Partner: pr, Text: a.Note, scope: scope})
+			}
+			for _, it := range listItems(pr.Partner.Cooperation) {
+				add(&Source{Kind: SourceCooperation, Town: t, Partner: pr, Text: it, scope: scope})
+			}
+		}
+	}
+	for _, n := range kb.News {
+		t, _ := kb.Town(n.Town)
+		var scope []string
+		if t != nil {
+			scope = nameStems(t.Name, t.Aliases)
+			for _, id := range n.Partners {
+				if pr, ok := kb.Partner(t.ID, id); ok {
+					scope = append(scope, nameStems(pr.Partner.Name, pr.Partner.Aliases)...)
+				}
+			}
+		}
+		add(&Source{Kind: SourceNews, Town: t, News: n, Text: n.Title, scope: scope})
+		add(&Source{Kind: SourceNews, Town: t, News: n, Text: n.Body, scope: scope})
+	}
+	for _, e := range kb.Exchanges {
+		add(&Source{Kind: SourceExchange, Exchange: e, Text: e.Description})
+	}
+	return p
+}
+
+// listItems turns a list by language into one text per item, pairing the
+// items of every language by position.
+func listItems(l knowledge.TextList) []knowledge.Text {
+	var out []knowledge.Text
+	for lang, items := range l {
+		for i, it := range items {
+			for len(out) <= i {
+				out = append(out, knowledge.Text{})
+			}
+			out[i][lang] = it
+		}
+	}
+	return out
+}
+
+// Sentences splits a text into sentences: after ".", "!", "?" or ";"
+// followed by a space and a capital letter or a digit, and at line breaks.
+// Abbreviations followed by a small letter ("r. w", "np. w") do not split.
+func Sentences(s string) []string {
+	var out []string
+	rs := []rune(s)
+	start := 0
+	emit := func(end int) {
+		if t := strings.TrimSpace(string(rs[start:end])); t != "" {
+			out = append(out, t)
+		}
+		start = end
+	}
+	for i := 0; i < len(rs); i++ {
+		switch rs[i] {
+		case '\n':
+			emit(i + 1)
+		case '.', '!', '?', ';':
+			j := i + 1
+			for j < len(rs) && (rs[j] == '"' || rs[j] == '”' || rs[j] == '“' || rs[j] == ')') {
+				j++
+			}
+			if j < len(rs) && rs[j] == ' ' && j+1 < len(rs) && (unicode.IsUpper(rs[j+1]) || rs[j+1] == '„' || rs[j+1] == '"') {
+				emit(j)
+			}
+		}
+	}
+	emit(len(rs))
+	return out
+}
+
+// Sentences returns sentences first..last of a hit's source in language
+// lang, when that language's text lines up with the one that matched (same
+// number of sentences); else ok is false.
+func (h *Hit) Sentences(lang string) (out []string, ok bool) {
+	text, has := h.Source.Text[lang]
+	if !has {
+		return nil, false
+	}
+	ss := Sentences(text)
+	if lang != h.Lang && len(ss) != len(Sentences(h.Source.Text[h.Lang])) {
+		return nil, false
+	}
+	if h.Last >= len(ss) {
+		return nil, false
+	}
+	return ss[h.First : h.Last+1], true
+}
+
+// term is a word of a question the search looks for.
+type term struct {
+	word     string   // folded
+	stems    []string // stems of the index it matches (with near misses)
+	required bool
+}
+
+// maxCandidates bounds the sentences tried for one question.
+const maxCandidates = 4000
+
+// Search finds the best passage holding every required word (folded) of a
+// question, in a window of up to three sentences of one text. Optional words
+// (names, cue words, years) rank passages that hold all required ones.
+// scope, when not empty, holds the stems of the names the question is about:
+// the passage's text must belong to one of them or name one of them. langs
+// are the languages to search, best first.
+func (p *Passages) Search(required, optional, scope []string, ask string, langs []string) *Hit {
+	if len(required) == 0 {
+		return nil
+	}
+	var best *Hit
+	tried := map[string]bool{}
+	for _, lang := range langs {
+		if tried[lang] {
+			continue
+		}
+		tried[lang] = true
+		pl := p.langs[lang]
+		if pl == nil {
+			continue
+		}
+		if h := p.searchLang(pl, lang, required, optional, scope, ask); h != nil && (best == nil || h.Score > best.Score*1.2) {
+			best = h
+		}
+		if best != nil && lang == langs[0] {
+			break // the question's own language first
+		}
+	}
+	return best
+}
+
+func (p *Passages) searchLang(pl *passageLang, lang string, required, optional, scope []string, ask string) *Hit {
+	n := float64(len(pl.sents))
+	idf := func(st string) float64 { return math.Log(1 + n/float64(1+len(pl.post[st]))) }
+	var terms []term
+	for _, w := range required {
+		t := term{word: w, stems: pl.match(w), required: true}
+		if len(t.stems) == 0 {
+			return nil // a word no text of this language holds
+		}
+		terms = append(terms, t)
+	}
+	for _, w := range optional {
+		if st := pl.match(w); len(st) > 0 {
+			terms = append(terms, term{word: w, stems: st})
+		}
+	}
+	// Candidates: the sentences around those holding the rarest required word.
+	rare, rareN := -1, 0
+	for i, t := range terms {
+		if !t.required {
+			continue
+		}
+		c := 0
+		for _, st := range t.stems {
+			c += len(pl.post[st])
+		}
+		if rare < 0 || c < rareN {
+			rare, rareN = i, c
+		}
+	}
+	var best *Hit
+	seen := map[int32]bool{}
+	count := 0
+candidates:
+	for _, st := range terms[rare].stems {
+		for _, sid := range pl.post[st] {
+			if count++; count > maxCandidates {
+				break candidates
+			}
+			// Windows of up to three sentences that contain sid.
+			for lo := sid - 2; lo <= sid; lo++ {
+				if lo < 0 || seen[lo] || pl.sents[lo].src != pl.sents[sid].src {
+					continue
+				}
+				for hi := sid; hi <= lo+2 && int(hi) < len(pl.sents) && pl.sents[hi].src == pl.sents[sid].src; hi++ {
+					h := p.scoreWindow(pl, lang, lo, hi, terms, scope, ask, idf)
+					if h != nil && (best == nil || h.Score > best.Score) {
+						best = h
+					}
+				}
+			}
+		}
+	}
+	return best
+}
+
+// Kinds of answer a question asks for, which a passage should hold.
+const (
+	AskPerson = "person"
+	AskDate   = "date"
+	AskNumber = "number"
+)
+
+// scoreWindow scores sentences lo..hi against terms; nil when a required
+// word is missing or the text is out of scope.
+func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms []term, scope []string, ask string, idf func(string) float64) *Hit {
+	best := func(t term) float64 {
+		got := 0.0
+		for s := lo; s <= hi; s++ {
+			for _, w := range pl.sents[s].words {
+				if q := wordMatch(t.word, w); q > 0 {
+					got = math.Max(got, q*idf(Stem(w)))
+				}
+			}
+		}
+		return got
+	}
+	score := 0.0
+	for _, t := range terms {
+		got := best(t)
+		if got == 0 && t.required {
+			return nil
+		}
+		if t.required {
+			score += got
+		} else {
+			score += got / 2
+		}
+	}
+	src := p.srcs[pl.sents[lo].src]
+	if len(scope) > 0 && !inScope(src, scope) {
+		return nil
+	}
+	found := false
+	for s := lo; s <= hi; s++ {
+		sn := &pl.sents[s]
+		if (ask == AskPerson && sn.person) || (ask == AskDate && sn.year) || (ask == AskNumber && sn.number) {
+			found = true
+		}
+	}
+	switch {
+	case found:
+		score += 1.5
+	case ask == AskNumber:
+		return nil // a figure is asked and the passage has none
+	}
+	for _, sc := range scope {
+		if inWindow(pl, lo, hi, sc) {
+			score += 0.5 // each name of the question the passage holds
+		}
+	}
+	// Shorter windows are better answers.
+	score -= 0.3 * float64(hi-lo)
+	return &Hit{Source: src, Lang: lang, First: int(pl.sents[lo].idx), Last: int(pl.sents[hi].idx), Score: score}
+}
+
+func inWindow(pl *passageLang, lo, hi int32, stem string) bool {
+	for s := lo; s <= hi; s++ {
+		for _, w := range pl.sents[s].words {
+			if sameName(Stem(w), stem) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sameName compares stems of names by their first four letters, so that
+// the cases of short names meet ("byczy", "bycze").
+func sameName(a, b string) bool {
+	if a == b {
+		return true
+	}
+	ra, rb := []rune(a), []rune(b)
+	return len(ra) >= 4 && len(rb) >= 4 && string(ra[:4]) == string(rb[:4])
+}
+
+// ScopeOf returns the stems of a partner's names, for a search in its own
+// texts only.
+func (p *Passages) ScopeOf(pr *knowledge.PartnerRef) []string {
+	var out []string
+	for _, n := range pr.Partner.Name {
+		for _, t := range fold.Tokens(n) {
+			out = append(out, Stem(t))
+		}
+	}
+	for _, a := range pr.Partner.Aliases {
+		for _, t := range fold.Tokens(a) {
+			out = append(out, Stem(t))
+		}
+	}
+	return out
+}
+
+// wordMatch says how well a question's word q matches a text's word w (both
+// folded): 1 for the same word, 0.9 for another form of it (the same stem,
+// lengths within four letters: "burmistrzem", "burmistrz"), 0.7 for one typo
+// in words of six letters or more, 0 otherwise ("pohoda" is not
+// "pohodzhennja": same start, another word).
+func wordMatch(q, w string) float64 {
+	if q == w {
+		return 1
+	}
+	if isNumber(q) || isNumber(w) {
+		return 0
+	}
+	ql, wl := utf8.RuneCountInString(q), utf8.RuneCountInString(w)
+	d := ql - wl
+	if d < 0 {
+		d = -d
+	}
+	if ql >= 4 && wl >= 4 && d <= 4 {
+		short, long := q, w
+		if wl < ql {
+			short, long = w, q
+		}
+		if Stem(q) == Stem(w) || (utf8.RuneCountInString(short) < stemLen && strings.HasPrefix(long, short)) {
+			return 0.9
+		}
+	}
+	if ql >= 6 && wl >= 6 && d <= 1 && fold.Distance(q, w, 1) <= 1 {
+		return 0.7
+	}
+	return 0
+}
+
+// namesPerson reports whether a sentence holds two capitalized words in a
+// row after its first word: a person's name, most likely.
+func namesPerson(s string) bool {
+	prev := false
+	for i, f := range strings.Fields(s) {
+		r, _ := utf8.DecodeRuneInString(f)
+		up := unicode.IsUpper(r) && i > 0
+		if up && prev {
+			return true
+		}
+		prev = up
+	}
+	return false
+}
+
+// inScope reports whether src belongs to one of the names, or names one of
+// them in its text.
+func inScope(src *Source, scope []string) bool {
+	for _, s := range scope {
+		for _, own := range src.scope {
+			if sameName(own, s) {
+				return true
+			}
+		}
+	}
+	for _, text := range src.Text {
+		for _, t := range fold.Tokens(text) {
+			st := Stem(t)
+			for _, s := range scope {
+				if sameName(st, s) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// match returns the stems of the index a folded word may meet (its own,
+// and those of words one typo away or of another form); wordMatch decides.
+func (pl *passageLang) match(w string) []string {
+	if isNumber(w) {
+		if len(pl.post[w]) > 0 {
+			return []string{w}
+		}
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	r, _ := utf8.DecodeRuneInString(w)
+	for _, v := range pl.vocab[r] {
+		if wordMatch(w, v) > 0 {
+			if st := Stem(v); !seen[st] {
+				seen[st] = true
+				out = append(out, st)
+			}
+		}
+	}
+	return out
+}
