@@ -19,6 +19,8 @@ type composer struct {
 	r    *Reply
 	fell map[string]bool
 	now  time.Time
+	// omitted counts list items left out before composing them.
+	omitted int
 }
 
 func (b *Bot) compose(lang, intent string) *composer {
@@ -26,8 +28,76 @@ func (b *Bot) compose(lang, intent string) *composer {
 	return &composer{b: b, t: t, r: &Reply{Lang: t.Lang, Intent: intent}, fell: map[string]bool{}, now: b.now()}
 }
 
-// done adds the language-fallback note and returns the reply.
+// Bounds of one answer, so that it fits a few chat messages: a question
+// over a regional knowledge base ("every partner in Germany") gets the first
+// items, a count of the rest and an offer to narrow it down.
+const (
+	maxItems = 30   // list items over all cards
+	maxCards = 8    // cards
+	maxChars = 9000 // plain text (Telegram splits at 4,096)
+)
+
+// bound shortens the reply to the bounds above.
+func (c *composer) bound() {
+	left := maxItems - len(c.r.Items)
+	cut := c.omitted
+	if len(c.r.Cards) > maxCards {
+		for _, card := range c.r.Cards[maxCards:] {
+			cut += max(1, len(card.Items))
+		}
+		c.r.Cards = c.r.Cards[:maxCards]
+	}
+	for i := range c.r.Cards {
+		card := &c.r.Cards[i]
+		if len(card.Items) > left {
+			cut += len(card.Items) - max(left, 0)
+			card.Items = card.Items[:max(left, 0)]
+		}
+		left -= len(card.Items)
+	}
+	kept := c.r.Cards[:0]
+	for _, card := range c.r.Cards {
+		if len(card.Items) > 0 || len(card.Text) > 0 || len(card.Fields) > 0 || len(kept) == 0 {
+			kept = append(kept, card)
+		}
+	}
+	c.r.Cards = kept
+	// Long texts: the cards' paragraphs are cut last to first.
+	for n := len(c.r.PlainText()); n > maxChars; n = len(c.r.PlainText()) {
+		trimmed := false
+		for i := len(c.r.Cards) - 1; i >= 0 && !trimmed; i-- {
+			for j := range c.r.Cards[i].Text {
+				if t := c.r.Cards[i].Text[j]; len(t) > 300 {
+					c.r.Cards[i].Text[j] = shortenText(t, max(300, len(t)-(n-maxChars)))
+					trimmed = true
+					break
+				}
+			}
+		}
+		if !trimmed {
+			break
+		}
+	}
+	if cut > 0 {
+		c.r.Notes = append(c.r.Notes, c.t.S("list.more", "N", cut))
+	}
+}
+
+// shortenText cuts s at a word boundary to at most n bytes and adds "…".
+func shortenText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = truncate(s, n)
+	if i := strings.LastIndexByte(s, ' '); i > n/2 {
+		s = s[:i]
+	}
+	return s + " …"
+}
+
+// done bounds the reply, adds the language-fallback note and returns it.
 func (c *composer) done() Reply {
+	c.bound()
 	if len(c.fell) > 0 {
 		var names []string
 		for l := range c.fell {
@@ -509,6 +579,10 @@ func (c *composer) partnerCount(q *understand.Frame, st *state) bool {
 			continue
 		}
 		sum += total
+		if len(c.r.Text) >= maxItems/3 {
+			c.omitted++
+			continue
+		}
 		line := c.t.N("count.total", total, "Town", c.townName(t))
 		if len(parts) > 0 {
 			line += " " + c.t.List(parts) + "."
@@ -530,8 +604,13 @@ func (c *composer) byCountry(q *understand.Frame, st *state) {
 	for _, cc := range q.Countries {
 		var items []string
 		for _, t := range towns {
-			for _, p := range refs(t) {
+			for i := range t.Partners {
+				p := &knowledge.PartnerRef{Town: t, Partner: &t.Partners[i]}
 				if p.Partner.Country != cc || (filter != nil && !filter[p.Partner.Relation]) || !inYears(q, p.Partner) {
+					continue
+				}
+				if len(items) >= maxItems {
+					c.omitted++ // counted, not composed: the list is cut anyway
 					continue
 				}
 				items = append(items, c.partnerLine(p, true))
@@ -784,14 +863,21 @@ func (c *composer) agreements(q *understand.Frame, st *state) bool {
 			}
 			return true
 		}
+		shown := 0
 		for _, t := range towns {
 			card := Card{Title: c.t.S("agreements.town", "Town", c.townName(t))}
 			for _, p := range refs(t) {
 				if q.Years != nil {
 					for _, a := range p.Partner.Agreements {
-						if a.Date != nil && q.Years.Has(a.Date.Year) {
-							card.Items = append(card.Items, c.partnerName(p)+": "+c.agreementLine(p, a))
+						if a.Date == nil || !q.Years.Has(a.Date.Year) {
+							continue
 						}
+						if shown >= maxItems {
+							c.omitted++ // counted, not composed
+							continue
+						}
+						shown++
+						card.Items = append(card.Items, c.partnerName(p)+": "+c.agreementLine(p, a))
 					}
 					continue
 				}

@@ -2,6 +2,9 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -91,4 +94,101 @@ func FuzzHandle(f *testing.F) {
 			t.Fatalf("invalid UTF-8 reply for %q", s)
 		}
 	})
+}
+
+// allQuestions reads the texts of every question set in testdata/.
+func allQuestions(tb testing.TB) []string {
+	sets, err := filepath.Glob(filepath.Join("testdata", "*.jsonl"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []string
+	for _, set := range sets {
+		for _, q := range readQuestions(tb, set) {
+			out = append(out, q.Text)
+		}
+	}
+	return out
+}
+
+// benchLatency answers every question of the sets once per round and
+// reports the median and the 99th percentile of one answer's time.
+func benchLatency(b *testing.B, bt *bot.Bot, qs []string) {
+	ctx := context.Background()
+	var times []time.Duration
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		t0 := time.Now()
+		bt.Handle(ctx, bot.Message{Platform: "bench", Chat: "c", User: fmt.Sprint(i % 50), Text: qs[i%len(qs)]})
+		times = append(times, time.Since(t0))
+		i++
+	}
+	slices.Sort(times)
+	if len(times) > 0 {
+		b.ReportMetric(float64(times[len(times)/2].Microseconds()), "p50-µs")
+		b.ReportMetric(float64(times[len(times)*99/100].Microseconds()), "p99-µs")
+	}
+}
+
+// BenchmarkQuestionSets is one answer to a question of the sets, on the
+// default knowledge base (run with -benchtime so that every question is
+// asked: go test ./bot -bench QuestionSets -benchtime 20000x).
+func BenchmarkQuestionSets(b *testing.B) {
+	benchLatency(b, newBot(b), allQuestions(b))
+}
+
+// BenchmarkQuestionSets30k asks the same questions of the generated
+// 30,000-partnership knowledge base, with questions naming its places.
+func BenchmarkQuestionSets30k(b *testing.B) {
+	bt, qs := bot30k(b)
+	benchLatency(b, bt, append(qs, allQuestions(b)...))
+}
+
+// bot30k builds a bot on the generated 30,000-partnership knowledge base
+// and questions that name its places and ask for long lists.
+func bot30k(tb testing.TB) (*bot.Bot, []string) {
+	kb, err := knowledge.Load(kbgen.Generate(30000, 100, 1))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	bt, err := bot.New(bot.Config{KB: kb, Locales: locales.FS(), Now: func() time.Time { return today }})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	t := kb.Towns[len(kb.Towns)/2]
+	p := t.Partners[7]
+	tn, pn := t.Name["pl"], p.Name["pl"]
+	return bt, []string{
+		"Jakie są miasta partnerskie " + tn + "?",
+		"Kiedy podpisano umowę z " + pn + "?",
+		"Which partners does " + tn + " have in Germany?",
+		"Which partner towns are in Germany?",
+		"Which agreements were signed since 1990?",
+		"How many partners in Slovakia do all our towns have?",
+		"Jakie umowy podpisano w latach 2000?",
+		"Welche Partnerstädte gibt es in Frankreich?",
+	}
+}
+
+// TestAnswersBounded: on a regional knowledge base the broadest questions
+// still fit four chat messages, and say how many items were left out.
+func TestAnswersBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 30,000-partnership knowledge base")
+	}
+	bt, qs := bot30k(t)
+	for _, q := range qs {
+		r := bt.Handle(context.Background(), bot.Message{Platform: "test", Chat: "c", User: "u", Text: q, Lang: "en"})
+		if n := len(r.PlainText()); n > 4*4096 {
+			t.Errorf("%q: answer of %d bytes, more than four messages", q, n)
+		}
+		if n := len(r.Cards); n > 8 {
+			t.Errorf("%q: %d cards", q, n)
+		}
+	}
+	r := bt.Handle(context.Background(), bot.Message{Platform: "test", Chat: "c", User: "u", Text: "Which partner towns are in Germany?", Lang: "en"})
+	if !strings.Contains(r.PlainText(), "more. Narrow the question down") {
+		t.Errorf("a cut list does not say so:\n%s", r.PlainText())
+	}
 }

@@ -59,9 +59,12 @@ type sentence struct {
 type passageLang struct {
 	sents []sentence
 	post  map[string][]int32 // stem → sentences holding it
-	// vocab lists the words by their first letter, for near misses.
-	vocab map[rune][]string
+	// vocab lists the words by their first letter and length, for near
+	// misses.
+	vocab map[vocabKey][]string
 	known map[string]bool
+	// srcRange is where each source's sentences are in sents.
+	srcRange map[int32][2]int32
 }
 
 // Passages is a sentence index of every text of a knowledge base, in every
@@ -99,9 +102,13 @@ func NewPassages(kb *knowledge.KB) *Passages {
 		for lang, text := range s.Text {
 			pl := p.langs[lang]
 			if pl == nil {
-				pl = &passageLang{post: map[string][]int32{}, vocab: map[rune][]string{}, known: map[string]bool{}}
+				pl = &passageLang{post: map[string][]int32{}, vocab: map[vocabKey][]string{}, known: map[string]bool{}, srcRange: map[int32][2]int32{}}
 				p.langs[lang] = pl
 			}
+			first := int32(len(pl.sents))
+			defer func(lang string, first int32) {
+				p.langs[lang].srcRange[id] = [2]int32{first, int32(len(p.langs[lang].sents))}
+			}(lang, first)
 			for i, sent := range Sentences(text) {
 				set := map[string]bool{}
 				for _, t := range fold.Tokens(sent) {
@@ -127,9 +134,9 @@ func NewPassages(kb *knowledge.KB) *Passages {
 				sid := int32(len(pl.sents))
 				pl.sents = append(pl.sents, sn)
 				for _, w := range words {
-					if len(pl.post[Stem(w)]) == 0 || !pl.known[w] {
-						r, _ := utf8.DecodeRuneInString(w)
-						pl.vocab[r] = append(pl.vocab[r], w)
+					if !pl.known[w] {
+						k := keyOf(w)
+						pl.vocab[k] = append(pl.vocab[k], w)
 						pl.known[w] = true
 					}
 				}
@@ -334,7 +341,7 @@ func (p *Passages) searchLang(pl *passageLang, lang string, required, optional, 
 		}
 	}
 	var best *Hit
-	seen := map[int32]bool{}
+	scoped := map[int32]bool{} // source → in scope, computed once
 	count := 0
 candidates:
 	for _, st := range terms[rare].stems {
@@ -344,10 +351,19 @@ candidates:
 			}
 			// Windows of up to three sentences that contain sid.
 			for lo := sid - 2; lo <= sid; lo++ {
-				if lo < 0 || seen[lo] || pl.sents[lo].src != pl.sents[sid].src {
+				if lo < 0 || pl.sents[lo].src != pl.sents[sid].src {
 					continue
 				}
 				for hi := sid; hi <= lo+2 && int(hi) < len(pl.sents) && pl.sents[hi].src == pl.sents[sid].src; hi++ {
+					src := pl.sents[sid].src
+					in, ok := scoped[src]
+					if !ok {
+						in = len(scope) == 0 || p.inScope(pl, src, scope)
+						scoped[src] = in
+					}
+					if !in {
+						continue
+					}
 					h := p.scoreWindow(pl, lang, lo, hi, terms, scope, ask, idf)
 					if h != nil && (best == nil || h.Score > best.Score) {
 						best = h
@@ -393,9 +409,6 @@ func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms
 		}
 	}
 	src := p.srcs[pl.sents[lo].src]
-	if len(scope) > 0 && !inScope(src, scope) {
-		return nil
-	}
 	found := false
 	for s := lo; s <= hi; s++ {
 		sn := &pl.sents[s]
@@ -436,8 +449,23 @@ func sameName(a, b string) bool {
 	if a == b {
 		return true
 	}
-	ra, rb := []rune(a), []rune(b)
-	return len(ra) >= 4 && len(rb) >= 4 && string(ra[:4]) == string(rb[:4])
+	pa, pb := prefix4(a), prefix4(b)
+	return pa != "" && pa == pb
+}
+
+// prefix4 is the first four letters of s, "" when it is shorter.
+func prefix4(s string) string {
+	n := 0
+	for i := range s {
+		if n == 4 {
+			return s[:i]
+		}
+		n++
+	}
+	if n == 4 {
+		return s
+	}
+	return ""
 }
 
 // ScopeOf returns the stems of a partner's names, for a search in its own
@@ -504,19 +532,20 @@ func namesPerson(s string) bool {
 	return false
 }
 
-// inScope reports whether src belongs to one of the names, or names one of
-// them in its text.
-func inScope(src *Source, scope []string) bool {
+// inScope reports whether source id belongs to one of the names, or names
+// one of them in its text (in this language).
+func (p *Passages) inScope(pl *passageLang, id int32, scope []string) bool {
 	for _, s := range scope {
-		for _, own := range src.scope {
+		for _, own := range p.srcs[id].scope {
 			if sameName(own, s) {
 				return true
 			}
 		}
 	}
-	for _, text := range src.Text {
-		for _, t := range fold.Tokens(text) {
-			st := Stem(t)
+	r := pl.srcRange[id]
+	for i := r[0]; i < r[1]; i++ {
+		for _, w := range pl.sents[i].words {
+			st := Stem(w)
 			for _, s := range scope {
 				if sameName(st, s) {
 					return true
@@ -525,6 +554,17 @@ func inScope(src *Source, scope []string) bool {
 		}
 	}
 	return false
+}
+
+// vocabKey buckets words by first letter and length.
+type vocabKey struct {
+	first rune
+	n     int
+}
+
+func keyOf(w string) vocabKey {
+	r, _ := utf8.DecodeRuneInString(w)
+	return vocabKey{r, utf8.RuneCountInString(w)}
 }
 
 // match returns the stems of the index a folded word may meet (its own,
@@ -536,15 +576,34 @@ func (pl *passageLang) match(w string) []string {
 		}
 		return nil
 	}
+	st := Stem(w)
+	k := keyOf(w)
+	if len(pl.post[st]) > 0 && k.n >= stemLen {
+		return []string{st} // the word itself or another form of it
+	}
 	seen := map[string]bool{}
 	var out []string
-	r, _ := utf8.DecodeRuneInString(w)
-	for _, v := range pl.vocab[r] {
+	add := func(v string) {
 		if wordMatch(w, v) > 0 {
-			if st := Stem(v); !seen[st] {
-				seen[st] = true
-				out = append(out, st)
+			if s := Stem(v); !seen[s] {
+				seen[s] = true
+				out = append(out, s)
 			}
+		}
+	}
+	if k.n < stemLen {
+		// Short words meet longer forms ("hour", "hours").
+		for n := k.n; n <= k.n+4; n++ {
+			for _, v := range pl.vocab[vocabKey{k.first, n}] {
+				add(v)
+			}
+		}
+		return out
+	}
+	// Near misses: one typo, so a length one off at most.
+	for n := k.n - 1; n <= k.n+1; n++ {
+		for _, v := range pl.vocab[vocabKey{k.first, n}] {
+			add(v)
 		}
 	}
 	return out
