@@ -174,24 +174,20 @@ func runSignups(ctx context.Context, args []string, env func(string) string, std
 		listSignups(stdout, e, *exchange, list)
 		return 0
 	}
-	w := stdout
-	if *outFile != "" {
-		f, err := os.OpenFile(*outFile, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-		if err != nil {
-			fmt.Fprintln(stderr, "twinbot:", err)
-			return 1
-		}
-		defer f.Close()
-		w = f
-	}
+	var write func(io.Writer, []bot.Signup) error
 	switch *format {
 	case "csv":
-		err = exportCSV(w, list)
+		write = exportCSV
 	case "json":
-		err = exportJSON(w, list)
+		write = exportJSON
 	default:
 		fmt.Fprintf(stderr, "twinbot signups: --format %q: want csv or json\n", *format)
 		return 2
+	}
+	if *outFile == "" {
+		err = write(stdout, list)
+	} else {
+		err = writeFileAtomic(*outFile, func(w io.Writer) error { return write(w, list) })
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
@@ -247,12 +243,14 @@ func exportRow(s bot.Signup) map[string]string {
 	return row
 }
 
-// formulaRE finds cells a spreadsheet would run as a formula.
-var formulaRE = regexp.MustCompile(`^[=@\t\r]|^[+-][^0-9 ]`)
-
-// cell makes a value safe to open in a spreadsheet (CSV injection).
+// cell makes a value safe to open in a spreadsheet (CSV injection): a
+// cell starting with =, +, -, @, a tab or a carriage return is read as a
+// formula by some spreadsheet, so it gets a leading apostrophe, as OWASP
+// advises. A phone number "+386 41 …" is guarded too: a spreadsheet shows
+// it the same, and "-2+3+cmd|' /C calc'!A0" shows that looking at what
+// follows the sign is not safe.
 func cell(v string) string {
-	if formulaRE.MatchString(v) {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
 		return "'" + v
 	}
 	return v
