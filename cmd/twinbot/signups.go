@@ -100,20 +100,21 @@ func (s retryAfterSender) Send(ctx context.Context, to bot.Address, r bot.Reply)
 	return err
 }
 
-// runSignups is `twinbot signups list|export|link`: the organizers' side.
-func runSignups(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
-	usage := func() {
-		fmt.Fprintln(stderr, `usage: twinbot signups list   --exchange ID [--data DIR] [--kb DIR]
+// signupsUsage is the synopsis of `twinbot signups`.
+const signupsUsage = `usage: twinbot signups list   --exchange ID [--data DIR] [--kb DIR]
        twinbot signups export --exchange ID [--format csv|json] [--out FILE] [--data DIR] [--kb DIR]
        twinbot signups link   --exchange ID --bot NAME [--qr FILE.png] [--kb DIR]
-       twinbot signups delete --exchange ID [--force] [--data DIR] [--kb DIR]`)
+       twinbot signups delete --exchange ID [--force] [--data DIR] [--kb DIR]`
+
+// runSignups is `twinbot signups list|export|link|delete`: the organizers'
+// side. It reads no environment variable: --force in particular must be
+// typed each time.
+func runSignups(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	sub := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub, args = args[0], args[1:]
 	}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		usage()
-		return 2
-	}
-	sub, args := args[0], args[1:]
-	fs := newFlags("signups "+sub, stderr)
+	fs := newFlags(strings.TrimSpace("signups "+sub), stderr)
 	var o coreFlags
 	o.register(fs)
 	exchange := fs.String("exchange", "", "the exchange's id (as in the knowledge base)")
@@ -123,8 +124,31 @@ func runSignups(ctx context.Context, args []string, env func(string) string, std
 	botName := fs.String("bot", "", "the Telegram bot's username (link)")
 	qrFile := fs.String("qr", "", "write a QR code of the link to this PNG file (link)")
 	force := fs.Bool("force", false, "delete even though the exchange is not over yet (delete)")
-	fs.Usage = func() { usage(); fs.PrintDefaults() }
-	if err := parseFlags(fs, args, env); err != nil {
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), signupsUsage)
+		fmt.Fprintln(fs.Output())
+		fs.PrintDefaults()
+	}
+	switch sub {
+	case "list", "export", "link", "delete":
+	case "":
+		if wantsHelp(args) {
+			showHelp(fs, stdout)
+			return 0
+		}
+		fs.Usage()
+		return 2
+	default:
+		fmt.Fprintf(stderr, "twinbot signups: unknown action %q\n", sub)
+		fs.Usage()
+		return 2
+	}
+	rest, err := parseArgs(fs, args, stdout)
+	if err != nil {
+		return helpOK(err)
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "twinbot signups %s: unexpected argument %q\n", sub, rest[0])
 		return 2
 	}
 	if *exchange == "" {
@@ -144,10 +168,6 @@ func runSignups(ctx context.Context, args []string, env func(string) string, std
 			return 1
 		}
 		return signupLink(e, *botName, *qrFile, stdout, stderr)
-	case "list", "export", "delete":
-	default:
-		usage()
-		return 2
 	}
 	if !known {
 		fmt.Fprintf(stderr, "twinbot signups: warning: no exchange %q in the knowledge base; showing what the database holds\n", *exchange)

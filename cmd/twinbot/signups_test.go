@@ -49,7 +49,7 @@ func signupsData(t *testing.T) string {
 func runCmd(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := runSignups(context.Background(), args, func(string) string { return "" }, &out, &errb)
+	code := runSignups(context.Background(), args, &out, &errb)
 	return out.String(), errb.String(), code
 }
 
