@@ -30,11 +30,11 @@ func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, te
 		if id, ok := strings.CutPrefix(args, "signup-"); ok {
 			return b.signupCommand(ctx, m, prefs, st, id, lang)
 		}
-		c := b.compose(lang, IntentGreeting)
+		c := b.compose(lang, IntentGreeting).in(st)
 		c.greeting()
 		return c.done()
 	case "help":
-		return b.compose(lang, IntentHelp).helpReply()
+		return b.compose(lang, IntentHelp).in(st).helpReply()
 	case "partners":
 		q.Intent = IntentPartnersList
 		return b.answer(q, lang, st)
