@@ -192,3 +192,38 @@ not json
 		t.Errorf("exit %d:\n%.500s", code, out)
 	}
 }
+
+// The terminal chat shares the screen with the log: only warnings and
+// errors unless --log-level asks for more.
+func TestTerminalChatLogLevel(t *testing.T) {
+	in := "partners of Żywiec?\nWhen was the twinning with Riom signed?\n"
+	out, errs, code := twinbot(t, map[string]string{"LANG": "en_US.UTF-8"}, in, "run")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, log:\n%s", code, errs)
+	}
+	if !strings.Contains(out, "Unterhaching") || !strings.Contains(out, "\n\n") {
+		t.Errorf("answers:\n%s", out)
+	}
+	for _, env := range []map[string]string{nil, {"TWINBOT_LOG_LEVEL": "debug"}} {
+		args := []string{"run"}
+		if env == nil {
+			args = append(args, "--log-level", "debug")
+		}
+		_, errs, code = twinbot(t, env, in, args...)
+		if code != 0 || !strings.Contains(errs, "level=DEBUG") {
+			t.Errorf("%v %v: exit %d, log:\n%s", env, args, code, errs)
+		}
+	}
+	for level, want := range map[string]string{"": "WARN", "info": "INFO", "error": "ERROR"} {
+		l, err := logLevelOf(level, true)
+		if err != nil || l.String() != want {
+			t.Errorf("logLevelOf(%q) = %v, %v", level, l, err)
+		}
+	}
+	if l, _ := logLevelOf("", false); l.String() != "INFO" {
+		t.Errorf("services log at %v", l)
+	}
+	if _, err := logLevelOf("loud", true); err == nil {
+		t.Error("--log-level loud accepted")
+	}
+}
