@@ -2,6 +2,7 @@
 # Checks deploy/twinbot.service with systemd-analyze verify: any warning
 # (an unknown or misspelt option, a bad value) fails. The unit's binary
 # path is pointed at a fresh build, since verify checks that it exists.
+# deploy/twinbot.sysusers is tried on an empty root with systemd-sysusers.
 # Skipped, with a message, where systemd-analyze is not installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,13 @@ if ! out=$(systemd-analyze verify --man=no "$tmp/twinbot.service" 2>&1) || [ -n 
 	echo "deploy/twinbot.service:"
 	echo "$out" | sed "s#$tmp/##g"
 	exit 1
+fi
+if command -v systemd-sysusers >/dev/null; then
+	mkdir -p "$tmp/root/etc"
+	if ! out=$(systemd-sysusers --root="$tmp/root" - <deploy/twinbot.sysusers 2>&1); then
+		echo "deploy/twinbot.sysusers:"; echo "$out"; exit 1
+	fi
+	grep -q '^twinbot:' "$tmp/root/etc/passwd" || { echo "deploy/twinbot.sysusers: no user twinbot made"; exit 1; }
 fi
 echo "deploy/twinbot.service: verified ($(systemd-analyze --version | head -1))"
 if systemd-analyze security --help 2>/dev/null | grep -q -- --offline; then
