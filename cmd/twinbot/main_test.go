@@ -102,6 +102,9 @@ func TestOnlyRunReadsEnvironment(t *testing.T) {
 	if code != 0 || strings.HasPrefix(out, "{") || !strings.Contains(out, "Unterhaching") {
 		t.Fatalf("TWINBOT_JSON=true changed ask: exit %d %s\n%s", code, errs, out)
 	}
+	if _, errs, code := twinbot(t, map[string]string{"TWINBOT_KB": "/nonexistent"}, "", "check"); code != 0 {
+		t.Errorf("check read TWINBOT_KB: exit %d, %s", code, errs)
+	}
 	// run does read them: a bad one is an error of the environment.
 	_, errs, code = twinbot(t, map[string]string{"TWINBOT_SIGNUP_TTL": "soon"}, "", "run")
 	if code != 2 || !strings.Contains(errs, "TWINBOT_SIGNUP_TTL") {
