@@ -155,6 +155,12 @@ func runSignups(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "twinbot signups: --exchange is required")
 		return 2
 	}
+	// Every setting is checked before anything is read or written.
+	write, ok := exporter(*format)
+	if !ok {
+		fmt.Fprintf(stderr, "twinbot signups: --format %q: want csv or json\n", *format)
+		return 2
+	}
 	kb, err := o.loadKB()
 	if err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
@@ -193,16 +199,6 @@ func runSignups(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if sub == "list" {
 		listSignups(stdout, e, *exchange, list)
 		return 0
-	}
-	var write func(io.Writer, []bot.Signup) error
-	switch *format {
-	case "csv":
-		write = exportCSV
-	case "json":
-		write = exportJSON
-	default:
-		fmt.Fprintf(stderr, "twinbot signups: --format %q: want csv or json\n", *format)
-		return 2
 	}
 	if *outFile == "" {
 		err = write(stdout, list)
@@ -274,6 +270,17 @@ func cell(v string) string {
 		return "'" + v
 	}
 	return v
+}
+
+// exporter is the writer of an export format of `signups export`.
+func exporter(format string) (func(io.Writer, []bot.Signup) error, bool) {
+	switch format {
+	case "csv":
+		return exportCSV, true
+	case "json":
+		return exportJSON, true
+	}
+	return nil, false
 }
 
 func exportCSV(w io.Writer, list []bot.Signup) error {
