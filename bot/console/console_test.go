@@ -226,6 +226,11 @@ func TestTerminalPromises(t *testing.T) {
 	if p := r.PlainText(); !strings.Contains(p, "/subscribe") || !strings.Contains(p, "/cancel") {
 		t.Errorf("help elsewhere:\n%s", p)
 	}
+	// Elsewhere too, with no organizers' chat set, nobody is said to be told.
+	r = b.Handle(context.Background(), bot.Message{Platform: "telegram", Chat: "1", User: "1", Text: "/forget", Lang: "en"})
+	if p := r.PlainText(); p != en.S("forget.done.local") {
+		t.Errorf("forget elsewhere: %s", p)
+	}
 }
 
 // Numbers press the offered choices.
