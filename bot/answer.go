@@ -21,6 +21,15 @@ type composer struct {
 	now  time.Time
 	// omitted counts list items left out before composing them.
 	omitted int
+	// ephemeral: the conversation is one of Message.Ephemeral.
+	ephemeral bool
+}
+
+// in makes the composer speak for the conversation st (nil for none): what
+// it can promise depends on the adapter's abilities.
+func (c *composer) in(st *state) *composer {
+	c.ephemeral = st != nil && st.ephemeral
+	return c
 }
 
 func (b *Bot) compose(lang, intent string) *composer {
@@ -157,7 +166,7 @@ func (c *composer) relation(p *knowledge.PartnerRef) string {
 
 // answer builds the reply to an understood query.
 func (b *Bot) answer(q *understand.Frame, lang string, st *state) Reply {
-	c := b.compose(lang, q.Intent)
+	c := b.compose(lang, q.Intent).in(st)
 	if q.Passage != nil && q.Intent != understand.IntentUnknown {
 		c.passage(q)
 		return c.done()
@@ -268,6 +277,9 @@ func (c *composer) greeting() {
 	}
 	c.r.Text = append(c.r.Text, c.t.S("greeting", "Towns", c.t.List(names)))
 	c.r.Text = append(c.r.Text, c.t.S("help.what"))
+	if c.ephemeral {
+		c.r.Notes = append(c.r.Notes, c.t.S("terminal.memory"))
+	}
 	c.helpChoices()
 }
 
@@ -294,7 +306,11 @@ func (c *composer) help() {
 	for _, id := range ids {
 		c.r.Items = append(c.r.Items, c.t.S(id, kv...))
 	}
-	c.r.Notes = append(c.r.Notes, c.t.S("help.commands"))
+	if c.canAnnounce() {
+		c.r.Notes = append(c.r.Notes, c.t.S("help.commands"))
+	} else {
+		c.r.Notes = append(c.r.Notes, c.t.S("help.commands.local"))
+	}
 	c.helpChoices()
 }
 

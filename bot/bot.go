@@ -31,6 +31,11 @@ type Message struct {
 	// Locale is the language the user's app is set to ("pl", "en-US"),
 	// used when the question's own language cannot be told.
 	Locale string
+	// Ephemeral says the adapter reaches the user only while they type and
+	// keeps nothing after the chat (the terminal): the core then promises
+	// no announcements and no notes to organizers, and says that sign-ups
+	// are kept in memory only.
+	Ephemeral bool
 }
 
 // Prefs are a user's lasting choices.
@@ -135,7 +140,9 @@ type state struct {
 	Town    string     // town chosen for this conversation
 	Pending string     // a question waiting for the user to pick a town
 	Flow    *flow      // a sign-up in progress
-	expires time.Time
+	// ephemeral is the last message's Message.Ephemeral.
+	ephemeral bool
+	expires   time.Time
 }
 
 // New builds a Bot.
@@ -239,6 +246,7 @@ func (b *Bot) Handle(ctx context.Context, m Message) (r Reply) {
 	b.mu.Unlock()
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	st.ephemeral = m.Ephemeral
 	if st.Town == "" && prefs.Town != "" {
 		st.Town = prefs.Town
 	}
@@ -249,7 +257,7 @@ func (b *Bot) Handle(ctx context.Context, m Message) (r Reply) {
 		return b.continueFlow(ctx, m, prefs, st, text)
 	}
 	if text == "" {
-		return b.compose(b.langFor(m, prefs, nil), understand.IntentHelp).helpReply()
+		return b.compose(b.langFor(m, prefs, nil), understand.IntentHelp).in(st).helpReply()
 	}
 	q := b.und.Understand(text, firstNonEmpty(m.Lang, prefs.Lang))
 	q.Text = text

@@ -31,11 +31,11 @@ func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, te
 		if id, ok := strings.CutPrefix(args, "signup-"); ok {
 			return b.signupCommand(ctx, m, prefs, st, id, lang)
 		}
-		c := b.compose(lang, understand.IntentGreeting)
+		c := b.compose(lang, understand.IntentGreeting).in(st)
 		c.greeting()
 		return c.done()
 	case "help":
-		return b.compose(lang, understand.IntentHelp).helpReply()
+		return b.compose(lang, understand.IntentHelp).in(st).helpReply()
 	case "partners":
 		q.Intent = understand.IntentPartnersList
 		return b.answer(q, lang, st)

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"errors"
+	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -59,6 +61,9 @@ func checkAnswer(field, text string, now time.Time) (string, string) {
 		return checkName(text)
 	case knowledge.FieldBirthDate:
 		d, err := parseBirthDate(text)
+		if errors.Is(err, errNoSuchDay) {
+			return "", "signup.bad.date_missing"
+		}
 		if err != nil {
 			return "", "signup.bad.date"
 		}
@@ -97,27 +102,56 @@ func checkAnswer(field, text string, now time.Time) (string, string) {
 	return text, ""
 }
 
+// validAnswer is checkAnswer, and for names also refuses a yes or a no of
+// any language ("da", "tak", "так"): someone answering the question before
+// it, not a name.
+func (b *Bot) validAnswer(field, text, lang string, now time.Time) (string, string) {
+	v, bad := checkAnswer(field, text, now)
+	if bad != "" {
+		return v, bad
+	}
+	if field == knowledge.FieldName || field == knowledge.FieldGuardian {
+		if _, ok := b.yesNo(v, lang); ok {
+			return "", "signup.bad.name_word"
+		}
+	}
+	return v, ""
+}
+
 // checkName accepts 2 to 100 characters of letters, spaces and the marks
-// names use (hyphens, apostrophes, dots).
+// names use (hyphens, apostrophes, dots), with at least two letters: digits
+// alone or a single letter are no name.
 func checkName(s string) (string, string) {
 	s = strings.Join(strings.Fields(s), " ")
 	n := 0
 	letters := 0
+	digits := 0
 	for _, r := range s {
 		n++
 		switch {
 		case unicode.IsLetter(r) || unicode.Is(unicode.Mn, r):
 			letters++
 		case r == ' ' || r == '-' || r == '\'' || r == '’' || r == '.' || r == ',':
+		case unicode.IsDigit(r):
+			digits++
 		default:
 			return "", "signup.bad.name"
 		}
 	}
-	if n < 2 || n > 100 || letters < 2 {
+	switch {
+	case n > 100:
 		return "", "signup.bad.name"
+	case digits > 0 || letters == 0:
+		return "", "signup.bad.name_letters"
+	case letters < 2:
+		return "", "signup.bad.name_word"
 	}
 	return s, ""
 }
+
+// errNoSuchDay is a date written right that is not in the calendar
+// (2011-02-30, 31.04.2010).
+var errNoSuchDay = errors.New("no such day")
 
 // parseBirthDate reads a full date written the ISO way (2010-05-17) or the
 // European way (17.05.2010, 17. 5. 2010, 17/05/2010). A two-digit year is
@@ -150,16 +184,22 @@ func parseBirthDate(s string) (knowledge.Date, error) {
 		}
 		return p
 	}
-	var iso string
+	var y, m, d string
 	switch {
 	case len(parts[0]) == 4 && len(parts[1]) <= 2 && len(parts[2]) <= 2:
-		iso = parts[0] + "-" + pad(parts[1]) + "-" + pad(parts[2])
+		y, m, d = parts[0], pad(parts[1]), pad(parts[2])
 	case len(parts[2]) == 4 && len(parts[0]) <= 2 && len(parts[1]) <= 2:
-		iso = parts[2] + "-" + pad(parts[1]) + "-" + pad(parts[0])
+		y, m, d = parts[2], pad(parts[1]), pad(parts[0])
 	default:
 		return knowledge.Date{}, knowledge.ErrBadDate
 	}
-	return knowledge.ParseDate(iso)
+	date, err := knowledge.ParseDate(y + "-" + m + "-" + d)
+	if err != nil {
+		// The form was right, so the day or the month is not in the
+		// calendar.
+		return knowledge.Date{}, fmt.Errorf("%w: %w", errNoSuchDay, err)
+	}
+	return date, nil
 }
 
 // checkEmail accepts a bare address with a dotted domain.

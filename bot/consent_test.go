@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/twinbot/twinbot/knowledge"
+	"github.com/twinbot/twinbot/locales"
 )
 
 func TestAgeOn(t *testing.T) {
@@ -35,13 +36,21 @@ func TestCheckAnswer(t *testing.T) {
 		{"name", "  Jan   Kowalski ", "Jan Kowalski", ""},
 		{"name", "Zoë O'Brien-Łęcka", "Zoë O'Brien-Łęcka", ""},
 		{"name", "Олена Шевченко", "Олена Шевченко", ""},
-		{"name", "x", "", "signup.bad.name"},
+		{"name", "x", "", "signup.bad.name_word"},
+		{"name", "12345", "", "signup.bad.name_letters"},
+		{"name", "- .", "", "signup.bad.name_letters"},
+		{"name", "Jan 3", "", "signup.bad.name_letters"},
+		{"name", strings.Repeat("a", 101), "", "signup.bad.name"},
 		{"name", "what are the partner towns?", "", "signup.bad.name"},
 		{"birth_date", "2010-05-17", "2010-05-17", ""},
 		{"birth_date", "17.05.2010", "2010-05-17", ""},
 		{"birth_date", "17. 5. 2010", "2010-05-17", ""},
 		{"birth_date", "17/05/2010", "2010-05-17", ""},
-		{"birth_date", "2010-02-29", "", "signup.bad.date"},
+		{"birth_date", "2010-02-29", "", "signup.bad.date_missing"},
+		{"birth_date", "2011-02-30", "", "signup.bad.date_missing"},
+		{"birth_date", "31.04.2010", "", "signup.bad.date_missing"},
+		{"birth_date", "2010-13-01", "", "signup.bad.date_missing"},
+		{"birth_date", "2010-05-17-1", "", "signup.bad.date"},
 		{"birth_date", "2012-02-29", "2012-02-29", ""},
 		{"birth_date", "17.05.10", "", "signup.bad.date"},
 		{"birth_date", "May 17, 2010", "", "signup.bad.date"},
@@ -112,4 +121,35 @@ func FuzzCheckAnswer(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A yes or a no of any language is an answer to the question before, not
+// a name, whatever language the conversation is in.
+func TestValidAnswerRefusesYesNoAsName(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Config{KB: kb, Locales: locales.FS()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	for _, lang := range []string{"en", "pl", "sl", "de", "uk", "cs"} {
+		for _, w := range []string{"da", "Da.", "yes", "tak", "ano", "ja", "так", "Ні", "nein", "OK"} {
+			for _, field := range []string{knowledge.FieldName, knowledge.FieldGuardian} {
+				if v, bad := b.validAnswer(field, w, lang, now); bad != "signup.bad.name_word" {
+					t.Errorf("%s %s %q = %q, %q", lang, field, w, v, bad)
+				}
+			}
+		}
+		for _, name := range []string{"Ana Novak", "Tadeusz Tak", "Jan Ja"} {
+			if v, bad := b.validAnswer(knowledge.FieldName, name, lang, now); bad != "" || v != name {
+				t.Errorf("%s %q = %q, %q", lang, name, v, bad)
+			}
+		}
+	}
+	if _, bad := b.validAnswer(knowledge.FieldNotes, "ano", "cs", now); bad != "" {
+		t.Errorf("notes: %q", bad)
+	}
 }

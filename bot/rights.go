@@ -161,7 +161,17 @@ func (b *Bot) forget(ctx context.Context, m Message, st *state, lang string) Rep
 			b.log.Info("sign-ups withdrawn on request", "withdrawn", len(withdrawn), "promoted", len(promoted))
 		}
 	}
+	if m.Ephemeral || len(b.cfg.Organizers) == 0 || b.cfg.Sender == nil {
+		// Nobody was told: do not say so.
+		return c.simple("forget.done.local")
+	}
 	return c.simple("forget.done")
+}
+
+// canAnnounce reports whether /subscribe works in the conversation: the
+// bot keeps subscriptions and the adapter can write later.
+func (c *composer) canAnnounce() bool {
+	return c.b.cfg.Signups != nil && !c.ephemeral
 }
 
 // subscribe handles /subscribe [partner or town] and /unsubscribe.
@@ -170,6 +180,9 @@ func (b *Bot) subscribe(ctx context.Context, m Message, on bool, args, lang stri
 	s := b.cfg.Signups
 	if s == nil {
 		return c.simple("subscribe.unavailable")
+	}
+	if m.Ephemeral && on {
+		return c.simple("subscribe.local")
 	}
 	user := userKey(m)
 	if !on {

@@ -557,7 +557,7 @@ func (b *Bot) continueFlow(ctx context.Context, m Message, prefs Prefs, st *stat
 		}
 		f.Answers[knowledge.FieldNotes] = text
 	default:
-		v, bad := checkAnswer(f.Step, text, c.now)
+		v, bad := b.validAnswer(f.Step, text, c.t.Lang, c.now)
 		if bad != "" {
 			c.r.Text = append(c.r.Text, c.t.S(bad))
 			return c.done()

@@ -210,8 +210,11 @@ func TestSignupValidation(t *testing.T) {
 		want  string // message id
 		ends  bool   // the sign-up is over
 	}{
-		{"name too short", nil, "J", "signup.bad.name", false},
-		{"name with digits", nil, "R2D2", "signup.bad.name", false},
+		{"name too short", nil, "J", "signup.bad.name_word", false},
+		{"name with digits", nil, "R2D2", "signup.bad.name_letters", false},
+		{"name digits only", nil, "12345", "signup.bad.name_letters", false},
+		{"name is a yes", nil, "da", "signup.bad.name_word", false},
+		{"name is a Ukrainian yes", nil, "так", "signup.bad.name_word", false},
 		{"name too long", nil, strings.Repeat("a", 101), "signup.bad.name", false},
 		{"bad e-mail", []string{"Jana Nováková"}, "jana@", "signup.bad.email", false},
 		{"e-mail without domain dot", []string{"Jana Nováková"}, "jana@localhost", "signup.bad.email", false},
@@ -248,8 +251,8 @@ func TestSignupValidation(t *testing.T) {
 		kv        []any
 		ends      bool
 	}{
-		{"2011-02-30", "signup.bad.date", nil, false},
-		{"31.04.2011", "signup.bad.date", nil, false},
+		{"2011-02-30", "signup.bad.date_missing", nil, false},
+		{"31.04.2011", "signup.bad.date_missing", nil, false},
 		{"12/05/11", "signup.bad.date", nil, false},
 		{"yesterday", "signup.bad.date", nil, false},
 		{"1880-01-01", "signup.bad.date", nil, false},

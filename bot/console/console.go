@@ -1,13 +1,19 @@
 // Package console is the terminal adapter: it reads questions line by line
 // and prints the core's replies as plain text. On a terminal it shows a
 // prompt and numbers the quick-reply choices (type the number to press
-// one); with stdin not a terminal it prints one answer per input line, so
-// it can be scripted.
+// one); with stdin not a terminal it prints the answers separated by a
+// blank line, so it can be scripted.
+//
+// The terminal reaches the user only while they type, and what is said
+// there is kept in memory only: every message says so to the core
+// (bot.Message.Ephemeral), which then promises no announcements and no
+// notes to organizers.
 package console
 
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -29,20 +35,60 @@ type Console struct {
 	Interactive bool   // show a prompt and numbered choices
 	Lang        string // the user's locale (from $LANG), may be empty
 	Greeting    bool   // send /start first
+	// MaxLine is how much of a line is kept (default 1 MiB). A longer line
+	// is read to its end all the same and handed on cut to MaxLine bytes,
+	// which the core refuses politely as too long; keep it above the
+	// core's Config.MaxMessage.
+	MaxLine int
 }
 
-// maxLine is the longest input line read; the core refuses long messages
-// politely, the scanner must only not fail on them.
-const maxLine = 1 << 20
+// DefaultMaxLine is the default of Console.MaxLine.
+const DefaultMaxLine = 1 << 20
 
-// Run chats until the input ends or ctx is done.
+// line is one line of input, or the error that ended the input.
+type line struct {
+	text string
+	err  error
+}
+
+// Run chats until the input ends or ctx is done. When ctx is done it
+// returns at once, even while a read is waiting for the user (that read is
+// abandoned: the process is about to exit).
 func (c *Console) Run(ctx context.Context) error {
-	sc := bufio.NewScanner(c.In)
-	sc.Buffer(make([]byte, 64*1024), maxLine)
+	max := c.MaxLine
+	if max <= 0 {
+		max = DefaultMaxLine
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	lines := make(chan line)
+	go func() {
+		rd := bufio.NewReader(c.In)
+		for {
+			text, err := readLine(rd, max)
+			select {
+			case lines <- line{text, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+
 	var choices []bot.Choice
+	answered := false
 	send := func(text string) {
-		r := c.H.Handle(ctx, bot.Message{Platform: "console", Chat: "local", User: "local", Text: text, Locale: c.Lang})
+		r := c.H.Handle(ctx, bot.Message{Platform: "console", Chat: "local", User: "local", Text: text, Locale: c.Lang, Ephemeral: true})
+		if ctx.Err() != nil {
+			return
+		}
 		choices = r.Choices
+		if answered && !c.Interactive {
+			fmt.Fprintln(c.Out) // a blank line between answers
+		}
+		answered = true
 		c.print(r)
 	}
 	if c.Greeting {
@@ -52,29 +98,72 @@ func (c *Console) Run(ctx context.Context) error {
 		if c.Interactive {
 			fmt.Fprint(c.Out, "> ")
 		}
-		if !sc.Scan() {
-			if err := sc.Err(); err != nil {
-				return fmt.Errorf("console: %w", err)
-			}
+		var l line
+		select {
+		case <-ctx.Done():
+			c.endLine()
 			return nil
+		case l = <-lines:
+		}
+		if l.err != nil && l.text == "" {
+			// Ctrl-D: the shell's prompt goes on a line of its own.
+			c.endLine()
+			if errors.Is(l.err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("console: %w", l.err)
+		}
+		text := strings.TrimSpace(l.text)
+		if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(choices) {
+			text = choices[n-1].Data
+		}
+		switch {
+		case text == "":
+		case text == "/quit" || text == "/exit":
+			return nil
+		default:
+			send(text)
 		}
 		if ctx.Err() != nil {
+			c.endLine()
 			return nil
 		}
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			if !c.Interactive {
-				fmt.Fprintln(c.Out)
+		if l.err != nil {
+			// The last line had no newline.
+			if errors.Is(l.err, io.EOF) {
+				return nil
 			}
-			continue
+			return fmt.Errorf("console: %w", l.err)
 		}
-		if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(choices) {
-			line = choices[n-1].Data
+	}
+}
+
+// endLine ends the prompt's line on a terminal.
+func (c *Console) endLine() {
+	if c.Interactive {
+		fmt.Fprintln(c.Out)
+	}
+}
+
+// readLine reads one line of any length, keeping at most max bytes of it.
+// At the end of the input it returns the last line, if it had no newline,
+// with io.EOF.
+func readLine(rd *bufio.Reader, max int) (string, error) {
+	var sb strings.Builder
+	for {
+		chunk, isPrefix, err := rd.ReadLine()
+		if room := max - sb.Len(); room > 0 {
+			if len(chunk) > room {
+				chunk = chunk[:room]
+			}
+			sb.Write(chunk)
 		}
-		if line == "/quit" || line == "/exit" {
-			return nil
+		if err != nil {
+			return sb.String(), err
 		}
-		send(line)
+		if !isPrefix {
+			return sb.String(), nil
+		}
 	}
 }
 

@@ -311,7 +311,7 @@ func TestSignupFlow(t *testing.T) {
 		for _, tc := range []struct {
 			bad, why, good, next string
 		}{
-			{"30.02.2011", "signup.bad.date", "10.03.2011", "signup.ask.contact"},
+			{"30.02.2011", "signup.bad.date_missing", "10.03.2011", "signup.ask.contact"},
 			{"olena@@example.org", "signup.bad.email", "olena@example.org", "signup.ask.guardian"},
 		} {
 			tr = e.say(t, u, tc.bad)

@@ -12,13 +12,18 @@ import (
 
 // runGenKB writes a synthetic knowledge base, to measure loading and
 // answering at scale (`twinbot check --kb DIR`, `twinbot ask --kb DIR`).
-func runGenKB(args []string, env func(string) string, stdout, stderr io.Writer) int {
+func runGenKB(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("genkb", stderr)
 	partners := fs.Int("partners", 30000, "number of partnerships")
 	perTown := fs.Int("per-town", 100, "partners per town")
 	seed := fs.Uint64("seed", 1, "random seed")
 	out := fs.String("out", "", "folder to write (created)")
-	if err := parseFlags(fs, args, env); err != nil {
+	rest, err := parseArgs(fs, args, stdout)
+	if err != nil {
+		return helpOK(err)
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "twinbot genkb: unexpected argument %q\n", rest[0])
 		return 2
 	}
 	if *out == "" || *partners < 1 || *perTown < 1 {

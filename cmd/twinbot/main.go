@@ -7,6 +7,8 @@
 //	twinbot check      validate a knowledge base
 //	twinbot signups    list, export and link the sign-ups of an exchange
 //	twinbot genkb      write a large synthetic knowledge base (for measurements)
+//	twinbot version    print the version, commit and build date
+//	twinbot help       list the commands
 package main
 
 import (
@@ -26,38 +28,55 @@ commands:
   check     validate a knowledge base: twinbot check [--kb DIR]
   signups   organizers: twinbot signups list|export|link|delete --exchange ID
   genkb     write a synthetic knowledge base: twinbot genkb --partners 30000 --out DIR
+  version   print the version, commit and build date (also --version)
+  help      print this list (also --help)
 
-Every flag also reads the environment variable TWINBOT_<FLAG> (--data ↔ TWINBOT_DATA).
+The flags of run also read the environment variable TWINBOT_<FLAG> (--data ↔ TWINBOT_DATA);
+the other commands read only their command line.
 "twinbot <command> -h" lists a command's flags.
 `
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run(args []string) int {
+// run is the whole program, with its outside passed in (for tests).
+func run(ctx context.Context, args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "run"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
+	} else if len(args) > 0 {
+		switch args[0] {
+		case "-h", "-help", "--help":
+			cmd = "help"
+		case "-version", "--version":
+			cmd = "version"
+		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// Only `run` sees the TWINBOT_ variables: see parseFlags.
+	cmdEnv := withoutSettings(env)
 	switch cmd {
 	case "check":
-		return runCheck(args, os.Getenv, os.Stdout, os.Stderr)
+		return runCheck(args, cmdEnv, stdout, stderr)
 	case "ask":
-		return runAsk(ctx, args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+		return runAsk(ctx, args, cmdEnv, stdin, stdout, stderr)
 	case "run":
-		return runRun(ctx, args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+		return runRun(ctx, args, env, stdin, stdout, stderr)
 	case "signups":
-		return runSignups(ctx, args, os.Getenv, os.Stdout, os.Stderr)
+		return runSignups(ctx, args, stdout, stderr)
 	case "genkb":
-		return runGenKB(args, os.Getenv, os.Stdout, os.Stderr)
+		return runGenKB(args, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, version())
+		return 0
 	case "help":
-		fmt.Fprint(os.Stdout, usage)
+		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	fmt.Fprintf(os.Stderr, "twinbot: unknown command %q\n\n", cmd)
-	io.WriteString(os.Stderr, usage)
+	fmt.Fprintf(stderr, "twinbot: unknown command %q\n\n", cmd)
+	io.WriteString(stderr, usage)
 	return 2
 }

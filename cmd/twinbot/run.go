@@ -52,7 +52,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 	fs := newFlags("run", stderr)
 	var o coreFlags
 	o.register(fs)
-	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	logLevel := fs.String("log-level", "", "log level: debug, info, warn, error (default info; warn in the terminal chat, whose screen it shares)")
 	dataDir := fs.String("data", "./data", "folder of the database (created on first start)")
 	httpAddr := fs.String("http-addr", ":8080", "address to serve webhooks on (only when a webhook mode is configured)")
 	platforms := []platform{&telegramFlags{}, &discordFlags{}}
@@ -61,23 +61,21 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 	}
 	var sf signupFlags
 	sf.register(fs)
-	if err := parseFlags(fs, args, env); err != nil {
-		fmt.Fprintln(stderr, "twinbot:", err)
-		return 2
+	if code, ok := parseRunFlags(fs, args, env, stdout, stderr); !ok {
+		return code
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		fmt.Fprintln(stderr, "twinbot: --log-level:", err)
-		return 2
-	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-
 	var active []platform
 	for _, p := range platforms {
 		if p.configured() {
 			active = append(active, p)
 		}
 	}
+	level, err := logLevelOf(*logLevel, len(active) == 0)
+	if err != nil {
+		fmt.Fprintln(stderr, "twinbot: --log-level:", err)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if len(active) == 0 {
 		// In the terminal sign-ups are kept in memory only: one can try the
 		// whole conversation, and nothing is written. There is no one to

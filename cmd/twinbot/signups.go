@@ -100,20 +100,21 @@ func (s retryAfterSender) Send(ctx context.Context, to bot.Address, r bot.Reply)
 	return err
 }
 
-// runSignups is `twinbot signups list|export|link`: the organizers' side.
-func runSignups(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
-	usage := func() {
-		fmt.Fprintln(stderr, `usage: twinbot signups list   --exchange ID [--data DIR] [--kb DIR]
+// signupsUsage is the synopsis of `twinbot signups`.
+const signupsUsage = `usage: twinbot signups list   --exchange ID [--data DIR] [--kb DIR]
        twinbot signups export --exchange ID [--format csv|json] [--out FILE] [--data DIR] [--kb DIR]
        twinbot signups link   --exchange ID --bot NAME [--qr FILE.png] [--kb DIR]
-       twinbot signups delete --exchange ID [--force] [--data DIR] [--kb DIR]`)
+       twinbot signups delete --exchange ID [--force] [--data DIR] [--kb DIR]`
+
+// runSignups is `twinbot signups list|export|link|delete`: the organizers'
+// side. It reads no environment variable: --force in particular must be
+// typed each time.
+func runSignups(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	sub := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub, args = args[0], args[1:]
 	}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		usage()
-		return 2
-	}
-	sub, args := args[0], args[1:]
-	fs := newFlags("signups "+sub, stderr)
+	fs := newFlags(strings.TrimSpace("signups "+sub), stderr)
 	var o coreFlags
 	o.register(fs)
 	exchange := fs.String("exchange", "", "the exchange's id (as in the knowledge base)")
@@ -123,12 +124,41 @@ func runSignups(ctx context.Context, args []string, env func(string) string, std
 	botName := fs.String("bot", "", "the Telegram bot's username (link)")
 	qrFile := fs.String("qr", "", "write a QR code of the link to this PNG file (link)")
 	force := fs.Bool("force", false, "delete even though the exchange is not over yet (delete)")
-	fs.Usage = func() { usage(); fs.PrintDefaults() }
-	if err := parseFlags(fs, args, env); err != nil {
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), signupsUsage)
+		fmt.Fprintln(fs.Output())
+		fs.PrintDefaults()
+	}
+	switch sub {
+	case "list", "export", "link", "delete":
+	case "":
+		if wantsHelp(args) {
+			showHelp(fs, stdout)
+			return 0
+		}
+		fs.Usage()
+		return 2
+	default:
+		fmt.Fprintf(stderr, "twinbot signups: unknown action %q\n", sub)
+		fs.Usage()
+		return 2
+	}
+	rest, err := parseArgs(fs, args, stdout)
+	if err != nil {
+		return helpOK(err)
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "twinbot signups %s: unexpected argument %q\n", sub, rest[0])
 		return 2
 	}
 	if *exchange == "" {
 		fmt.Fprintln(stderr, "twinbot signups: --exchange is required")
+		return 2
+	}
+	// Every setting is checked before anything is read or written.
+	write, ok := exporter(*format)
+	if !ok {
+		fmt.Fprintf(stderr, "twinbot signups: --format %q: want csv or json\n", *format)
 		return 2
 	}
 	kb, err := o.loadKB()
@@ -144,10 +174,6 @@ func runSignups(ctx context.Context, args []string, env func(string) string, std
 			return 1
 		}
 		return signupLink(e, *botName, *qrFile, stdout, stderr)
-	case "list", "export", "delete":
-	default:
-		usage()
-		return 2
 	}
 	if !known {
 		fmt.Fprintf(stderr, "twinbot signups: warning: no exchange %q in the knowledge base; showing what the database holds\n", *exchange)
@@ -174,24 +200,10 @@ func runSignups(ctx context.Context, args []string, env func(string) string, std
 		listSignups(stdout, e, *exchange, list)
 		return 0
 	}
-	w := stdout
-	if *outFile != "" {
-		f, err := os.OpenFile(*outFile, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-		if err != nil {
-			fmt.Fprintln(stderr, "twinbot:", err)
-			return 1
-		}
-		defer f.Close()
-		w = f
-	}
-	switch *format {
-	case "csv":
-		err = exportCSV(w, list)
-	case "json":
-		err = exportJSON(w, list)
-	default:
-		fmt.Fprintf(stderr, "twinbot signups: --format %q: want csv or json\n", *format)
-		return 2
+	if *outFile == "" {
+		err = write(stdout, list)
+	} else {
+		err = writeFileAtomic(*outFile, func(w io.Writer) error { return write(w, list) })
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
@@ -247,15 +259,28 @@ func exportRow(s bot.Signup) map[string]string {
 	return row
 }
 
-// formulaRE finds cells a spreadsheet would run as a formula.
-var formulaRE = regexp.MustCompile(`^[=@\t\r]|^[+-][^0-9 ]`)
-
-// cell makes a value safe to open in a spreadsheet (CSV injection).
+// cell makes a value safe to open in a spreadsheet (CSV injection): a
+// cell starting with =, +, -, @, a tab or a carriage return is read as a
+// formula by some spreadsheet, so it gets a leading apostrophe, as OWASP
+// advises. A phone number "+386 41 …" is guarded too: a spreadsheet shows
+// it the same, and "-2+3+cmd|' /C calc'!A0" shows that looking at what
+// follows the sign is not safe.
 func cell(v string) string {
-	if formulaRE.MatchString(v) {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
 		return "'" + v
 	}
 	return v
+}
+
+// exporter is the writer of an export format of `signups export`.
+func exporter(format string) (func(io.Writer, []bot.Signup) error, bool) {
+	switch format {
+	case "csv":
+		return exportCSV, true
+	case "json":
+		return exportJSON, true
+	}
+	return nil, false
 }
 
 func exportCSV(w io.Writer, list []bot.Signup) error {

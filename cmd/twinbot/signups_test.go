@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,7 +39,7 @@ func signupsData(t *testing.T) string {
 	}
 	add("1", map[string]string{"name": "Ana Novak", "birth_date": "2011-03-01", "contact": "ana@example.org", "consent": "2026-11-23T12:00:00Z"})
 	add("2", map[string]string{"name": "Gone Person", "birth_date": "2011-03-01", "contact": "gone@example.org"})
-	add("3", map[string]string{"name": "=HYPERLINK(\"http://evil\")", "birth_date": "2012-04-05", "contact": "+386 41 123 456", "guardian": "Mama Novak", "guardian_contact": "mama@example.org"})
+	add("3", map[string]string{"name": "=HYPERLINK(\"http://evil\")", "birth_date": "2012-04-05", "contact": "+386 41 123 456", "guardian": "Mama Novak", "guardian_contact": "mama@example.org", "notes": "-2+3+cmd|' /C calc'!A0"})
 	if _, _, err := st.Forget(ctx, "telegram:2", map[string]int{"demo-jesenice-nagold-2027": 1}); err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +49,7 @@ func signupsData(t *testing.T) string {
 func runCmd(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := runSignups(context.Background(), args, func(string) string { return "" }, &out, &errb)
+	code := runSignups(context.Background(), args, &out, &errb)
 	return out.String(), errb.String(), code
 }
 
@@ -76,11 +78,14 @@ func TestSignupsExportCSV(t *testing.T) {
 		t.Errorf("withdrawn row keeps data: %v", recs[2])
 	}
 	// Second on the waiting list, first once the second person left.
-	if get(3, "status") != "waitlist" || get(3, "position") != "1" || get(3, "guardian_contact") != "mama@example.org" || get(3, "contact") != "+386 41 123 456" {
+	if get(3, "status") != "waitlist" || get(3, "position") != "1" || get(3, "guardian_contact") != "mama@example.org" || get(3, "contact") != "'+386 41 123 456" {
 		t.Errorf("row 3: %v", recs[3])
 	}
 	if !strings.HasPrefix(get(3, "name"), "'=") {
 		t.Errorf("a formula is exported as is: %q", get(3, "name"))
+	}
+	if get(3, "notes") != "'-2+3+cmd|' /C calc'!A0" {
+		t.Errorf("a formula is exported as is: %q", get(3, "notes"))
 	}
 	if strings.Contains(out, "telegram:") {
 		t.Error("the export holds platform user ids")
@@ -208,3 +213,63 @@ var tgErr429 = telegram.Error{Method: "sendMessage", Code: 429, RetryAfter: 90 *
 type senderFunc func() error
 
 func (f senderFunc) Send(context.Context, bot.Address, bot.Reply) error { return f() }
+
+func TestCSVCell(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"Ana Novak", "Ana Novak"},
+		{"=1+1", "'=1+1"},
+		{"+386 41 123 456", "'+386 41 123 456"},
+		{"-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"},
+		{"-", "'-"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"\t=1", "'\t=1"},
+		{"\r=1", "'\r=1"},
+		{"a=1", "a=1"},
+		{"2011-03-01", "2011-03-01"},
+	} {
+		if got := cell(tc.in); got != tc.want {
+			t.Errorf("cell(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// An export that fails leaves the file it would have replaced as it was.
+func TestSignupsExportKeepsFileOnError(t *testing.T) {
+	dir := signupsData(t)
+	out := filepath.Join(t.TempDir(), "existing.json")
+	if err := os.WriteFile(out, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, code := runCmd(t, "export", "--exchange", "demo-jesenice-nagold-2027", "--data", dir, "--format", "xml", "--out", out); code == 0 {
+		t.Fatal("--format xml succeeded")
+	}
+	if data, err := os.ReadFile(out); err != nil || string(data) != "precious" {
+		t.Fatalf("the existing file became %q (%v)", data, err)
+	}
+	// A write that fails half-way leaves the old file and no temporary one.
+	err := writeFileAtomic(out, func(w io.Writer) error {
+		io.WriteString(w, "half")
+		return errors.New("disk full")
+	})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if data, _ := os.ReadFile(out); string(data) != "precious" {
+		t.Fatalf("the existing file became %q", data)
+	}
+	if ents, _ := os.ReadDir(filepath.Dir(out)); len(ents) != 1 {
+		t.Fatalf("left behind: %v", ents)
+	}
+	// A successful export replaces it, readable by the owner only.
+	if _, errs, code := runCmd(t, "export", "--exchange", "demo-jesenice-nagold-2027", "--data", dir, "--out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	fi, err := os.Stat(out)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("%v, %v", fi.Mode(), err)
+	}
+	if data, _ := os.ReadFile(out); !strings.HasPrefix(string(data), "code,status") {
+		t.Fatalf("export:\n%s", data)
+	}
+}
