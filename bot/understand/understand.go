@@ -261,7 +261,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	var required, optional []string
 	for i, t := range tokens {
 		switch {
-		case isNumber(t):
+		case isNumber(t) || yearLike(t):
 			optional = append(optional, t)
 		case explained[i]:
 			if !skip[i] && !stopAt[i] && len(t) >= 3 {
@@ -444,6 +444,12 @@ func (q *Frame) best(prefix string) string {
 	return best
 }
 
+// yearLike reports whether t is a year with an ending: "2000s", "2000er",
+// "1990ih".
+func yearLike(t string) bool {
+	return len(t) > 4 && len(t) <= 8 && isNumber(t[:4])
+}
+
 func isNumber(s string) bool {
 	for _, r := range s {
 		if !unicode.IsDigit(r) {
@@ -476,7 +482,7 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 		// The structured answer holds what is asked; the words found in a
 		// text only qualify it.
 		q.Passage = nil
-	case in == IntentUnknown || in == IntentPartnersList:
+	default:
 		in = passageIntent(q.Passage)
 	}
 	return in

@@ -1,0 +1,127 @@
+package understand_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/twinbot/twinbot/bot/understand"
+	"github.com/twinbot/twinbot/knowledge"
+	"github.com/twinbot/twinbot/locales"
+)
+
+func newUnderstander(t testing.TB) *understand.Understander {
+	t.Helper()
+	kb, err := knowledge.Load(knowledge.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lex, err := understand.LoadLexicons(locales.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return understand.New(kb, lex)
+}
+
+func TestFrames(t *testing.T) {
+	u := newUnderstander(t)
+	for _, tc := range []struct {
+		text, lang string
+		intent     string
+		years      *understand.Years
+		including  bool
+		order      string
+		countries  []string
+		uncovered  bool // the bot must say it does not know
+		names      []string
+	}{
+		{text: "Ile miast partnerskich ma Żywiec łącznie z krajowymi?", intent: "partner_count", including: true},
+		{text: "Which agreements did Piotrków sign since 2005?", intent: "agreement_date", years: &understand.Years{From: 2005, To: 9999}},
+		{text: "Welche Partnerschaften wurden in den 2000er Jahren geschlossen?", intent: "agreement_date", years: &understand.Years{From: 2000, To: 2009}},
+		{text: "partnerstva pred letom 1995", lang: "sl", intent: "partners_list", years: &understand.Years{From: 0, To: 1994}},
+		{text: "Which was Piotrków's very first partner city?", intent: "agreement_date", order: understand.OrderFirst},
+		{text: "Kdy Opoczno podepsalo smlouvu se slovenskou Bytčou?", intent: "agreement_date"},
+		{text: "What are the opening hours of the town hall in Żywiec?", intent: "unknown", uncovered: true},
+		{text: "Does Jesenice have a partnership with Graz?", intent: "unknown", uncovered: true, names: []string{"Graz"}},
+		{text: "Jaka będzie pogoda w Bełchatowie w weekend?", intent: "unknown", uncovered: true},
+		{text: "Who is the mayor of Opoczno?", intent: "news"},
+		{text: "When did Opočno get its coat of arms?", intent: "partner_info"},
+		{text: "Które miasta partnerskie leżą na Słowacji?", intent: "partners_by_country", countries: []string{"SK"}},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			q := u.Understand(tc.text, tc.lang)
+			if q.Intent != tc.intent {
+				t.Errorf("intent %q, want %q (unexplained %v)", q.Intent, tc.intent, q.Unexplained)
+			}
+			if !reflect.DeepEqual(q.Years, tc.years) {
+				t.Errorf("years %+v, want %+v", q.Years, tc.years)
+			}
+			if q.Including != tc.including || q.Order != tc.order {
+				t.Errorf("including %v order %q, want %v %q", q.Including, q.Order, tc.including, tc.order)
+			}
+			if tc.countries != nil && !reflect.DeepEqual(q.Countries, tc.countries) {
+				t.Errorf("countries %v, want %v", q.Countries, tc.countries)
+			}
+			if (len(q.Uncovered) > 0) != tc.uncovered {
+				t.Errorf("uncovered %v, want some: %v", q.Uncovered, tc.uncovered)
+			}
+			if tc.names != nil && !reflect.DeepEqual(q.Names, tc.names) {
+				t.Errorf("names %v, want %v", q.Names, tc.names)
+			}
+		})
+	}
+}
+
+func TestPassageFindsTheSentence(t *testing.T) {
+	u := newUnderstander(t)
+	for _, tc := range []struct{ text, want string }{
+		{"When did Opočno get its coat of arms?", "1471"},
+		{"Kto jest burmistrzem Opoczna?", "Konecki"},
+		{"Kdo je leta 2002 povabil delegacijo iz Opoczna v Litvo?", "Leokadi"},
+	} {
+		q := u.Understand(tc.text, "")
+		if q.Passage == nil {
+			t.Errorf("%q: no passage (unexplained %v)", tc.text, q.Unexplained)
+			continue
+		}
+		ss, ok := q.Passage.Sentences(q.Passage.Lang)
+		if !ok {
+			t.Fatalf("%q: the matched text does not split", tc.text)
+		}
+		got := ""
+		for _, s := range ss {
+			got += s + " "
+		}
+		if !containsFold(got, tc.want) {
+			t.Errorf("%q: passage %q lacks %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestSentences(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"One. Two! Three?", []string{"One.", "Two!", "Three?"}},
+		{"12 sierpnia 2025 r. w siedzibie. Potem", []string{"12 sierpnia 2025 r. w siedzibie.", "Potem"}},
+		{"np. w zakresie sportu; Druga część", []string{"np. w zakresie sportu;", "Druga część"}},
+		{"line one\nline two", []string{"line one", "line two"}},
+	} {
+		if got := understand.Sentences(tc.in); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Sentences(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// FuzzUnderstand: any text gives a frame with an intent, without panics.
+func FuzzUnderstand(f *testing.F) {
+	u := newUnderstander(f)
+	for _, s := range []string{"Żywiec partners since 2005?", "", "1999 2000 2001", "Graz Graz Graz", "\x00\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if q := u.Understand(s, ""); q.Intent == "" {
+			t.Errorf("no intent for %q", s)
+		}
+	})
+}
