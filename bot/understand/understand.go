@@ -686,3 +686,54 @@ func containsTown(ts []*knowledge.Town, id string) bool {
 	}
 	return false
 }
+
+// Summary is a frame in plain values, for tools, logs and reports: ids and
+// words instead of pointers into the knowledge base. It never holds the
+// question's text.
+type Summary struct {
+	Intent      string   `json:"intent"`
+	Lang        string   `json:"lang,omitempty"`
+	Towns       []string `json:"towns,omitempty"`
+	Partners    []string `json:"partners,omitempty"` // "town/partner"
+	Countries   []string `json:"countries,omitempty"`
+	Relations   []string `json:"relations,omitempty"`
+	Years       *Years   `json:"years,omitempty"`
+	Order       string   `json:"order,omitempty"`
+	Including   bool     `json:"including,omitempty"`
+	AllTowns    bool     `json:"all_towns,omitempty"`
+	Fact        string   `json:"fact,omitempty"`
+	Unexplained []string `json:"unexplained,omitempty"`
+	Uncovered   []string `json:"uncovered,omitempty"`
+	// Passage names the text that answered: "news:<id>", "page:<town>/<kind>",
+	// "partner:<town>/<id>", "town:<id>", "exchange:<id>".
+	Passage string `json:"passage,omitempty"`
+}
+
+// Summary returns the frame in plain values.
+func (q *Frame) Summary() Summary {
+	s := Summary{Intent: q.Intent, Lang: q.Lang, Countries: q.Countries, Relations: q.Relations, Years: q.Years,
+		Order: q.Order, Including: q.Including, AllTowns: q.AllTowns, Fact: q.Fact, Unexplained: q.Unexplained,
+		Uncovered: q.Uncovered}
+	for _, t := range q.Towns {
+		s.Towns = append(s.Towns, t.ID)
+	}
+	for _, p := range q.Partners {
+		s.Partners = append(s.Partners, p.Town.ID+"/"+p.Partner.ID)
+	}
+	if h := q.Passage; h != nil {
+		src := h.Source
+		switch src.Kind {
+		case SourceNews:
+			s.Passage = "news:" + src.News.ID
+		case SourcePage:
+			s.Passage = "page:" + src.Town.ID + "/" + src.Page.Kind
+		case SourcePartner, SourceAgreement, SourceCooperation:
+			s.Passage = src.Kind + ":" + src.Town.ID + "/" + src.Partner.Partner.ID
+		case SourceTown:
+			s.Passage = "town:" + src.Town.ID
+		case SourceExchange:
+			s.Passage = "exchange:" + src.Exchange.ID
+		}
+	}
+	return s
+}

@@ -20,7 +20,7 @@ func runAsk(ctx context.Context, args []string, env func(string) string, stdin i
 	var o coreFlags
 	o.register(fs)
 	lang := fs.String("lang", "", "answer in this language (pl, sl, en, de, uk, cs); default: the question's")
-	asJSON := fs.Bool("json", false, "print the answer as JSON: {answer, intent, lang, reply}")
+	asJSON := fs.Bool("json", false, "print the answer as JSON: {answer, intent, lang, reply, frame}")
 	jsonl := fs.Bool("jsonl", false, `read {"id","lang","text"} lines on stdin, write {"id","answer","intent","lang"} lines`)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), `usage: twinbot ask [--kb DIR] [--town ID] [--lang CODE] [--json] "question"
@@ -59,12 +59,14 @@ Flags may come before or after the question; "--" ends them ("twinbot ask -- --j
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
+		// The frame shows editors what the bot understood of the question.
 		if err := enc.Encode(struct {
-			Answer string    `json:"answer"`
-			Intent string    `json:"intent"`
-			Lang   string    `json:"lang"`
-			Reply  bot.Reply `json:"reply"`
-		}{r.PlainText(), r.Intent, r.Lang, r}); err != nil {
+			Answer string             `json:"answer"`
+			Intent string             `json:"intent"`
+			Lang   string             `json:"lang"`
+			Reply  bot.Reply          `json:"reply"`
+			Frame  understand.Summary `json:"frame"`
+		}{r.PlainText(), r.Intent, r.Lang, r, b.Understand(q, *lang).Summary()}); err != nil {
 			fmt.Fprintln(stderr, "twinbot:", err)
 			return 1
 		}
