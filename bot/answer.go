@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -331,7 +332,7 @@ func (c *composer) unknown(q *understand.Frame, st *state) Reply {
 		towns = c.b.towns(q, st)
 	}
 	switch {
-	case q != nil && len(q.Names) > 0 && len(q.Partners) == 0 && (len(q.Towns) > 0 || q.Cue("i:partners") || len(q.Relations) > 0 || q.Cue("i:agreement")):
+	case q != nil && len(q.Names) > 0 && len(q.Partners) == 0 && (q.Cue("i:partners") || len(q.Relations) > 0 || q.Cue("i:agreement") || q.Cue("i:cooperation")):
 		// "Does Jesenice have a partnership with Graz?"
 		c.notAmong(q.Names, q.Towns)
 		return c.done()
@@ -448,6 +449,15 @@ func relFilter(q *understand.Frame) map[string]bool {
 		return nil
 	}
 	f := map[string]bool{}
+	if len(q.Excluded) > 0 && len(q.Relations) == 0 {
+		// "Without the friendly ones": every other kind.
+		for _, r := range knowledge.Relations {
+			if !slices.Contains(q.Excluded, r) {
+				f[r] = true
+			}
+		}
+		return f
+	}
 	for _, r := range q.Relations {
 		if r == knowledge.RelTwin {
 			return nil

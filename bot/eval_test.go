@@ -29,6 +29,7 @@ var evalLevels = map[string]float64{
 	"more.jsonl":    0.94,
 	"heldout.jsonl": 0.99,
 	"blind.jsonl":   0.80,
+	"tune.jsonl":    0.0,
 }
 
 // evalQuestion is one line of a question set (the format of

@@ -41,6 +41,10 @@ type LexiconFile struct {
 	// until, decade (a time), including (relations widen, not filter), all
 	// (every town).
 	Filters map[string][]string `yaml:"filters"`
+	// Conjunctions start a new clause ("because", "but", "and I"): words
+	// the bot cannot explain in a clause that asks nothing are context, not
+	// the question ("… because my son is a scout").
+	Conjunctions []string `yaml:"conjunctions"`
 	// Countries are the names (stems) of countries and their adjectives,
 	// by ISO 3166-1 alpha-2 code.
 	Countries map[string][]string `yaml:"countries"`
@@ -55,6 +59,7 @@ const (
 	catRelation = "r"
 	catCountry  = "c"
 	catFilter   = "x"
+	catClause   = "j"
 )
 
 type entry struct {
@@ -140,6 +145,7 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 		}
 	}
 	add(catStop, lf.Stopwords)
+	add(catClause, lf.Conjunctions)
 	defer func() {
 		n := 0
 		for _, e := range lx.entries {

@@ -269,6 +269,31 @@ func (h *Hit) Sentences(lang string) (out []string, ok bool) {
 	return ss[h.First : h.Last+1], true
 }
 
+// Knows reports whether some text, in any language, holds the folded word
+// (or another form of it).
+func (p *Passages) Knows(w string) bool {
+	for _, pl := range p.langs {
+		if len(pl.match(w)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Person reports whether the passage names someone.
+func (h *Hit) Person() bool {
+	ss, ok := h.Sentences(h.Lang)
+	if !ok {
+		return false
+	}
+	for _, s := range ss {
+		if namesPerson(s) {
+			return true
+		}
+	}
+	return false
+}
+
 // term is a word of a question the search looks for.
 type term struct {
 	word     string   // folded
@@ -514,6 +539,16 @@ func wordMatch(q, w string) float64 {
 	if ql >= 6 && wl >= 6 && d <= 1 && fold.Distance(q, w, 1) <= 1 {
 		return 0.7
 	}
+	if ql >= 9 && wl >= stemLen {
+		// The last word of a compound ("stadtwappen", "wappen").
+		for i := 3; i <= len(q)-stemLen; i++ {
+			if utf8.RuneStart(q[i]) && Stem(q[i:]) == Stem(w) {
+				if n := utf8.RuneCountInString(q[i:]) - wl; n >= -3 && n <= 3 {
+					return 0.6
+				}
+			}
+		}
+	}
 	return 0
 }
 
@@ -604,6 +639,18 @@ func (pl *passageLang) match(w string) []string {
 	for n := k.n - 1; n <= k.n+1; n++ {
 		for _, v := range pl.vocab[vocabKey{k.first, n}] {
 			add(v)
+		}
+	}
+	if len(out) == 0 && k.n >= 9 {
+		// A compound ("Stadtwappen"): its last word of five letters or
+		// more, as the texts have it ("Wappen").
+		for i := 3; i <= len(w)-stemLen; i++ {
+			if !utf8.RuneStart(w[i]) {
+				continue
+			}
+			if st := Stem(w[i:]); len(pl.post[st]) > 0 && utf8.RuneCountInString(w[i:]) >= stemLen {
+				return []string{st}
+			}
 		}
 	}
 	return out

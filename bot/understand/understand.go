@@ -48,6 +48,9 @@ type Frame struct {
 	// Including says the relations named widen rather than filter ("how
 	// many partners, friendly ones included").
 	Including bool
+	// Excluded are kinds of partnership the question leaves out ("without
+	// the friendly ones").
+	Excluded []string
 	// AllTowns says the question is about every town ("all our towns").
 	AllTowns bool
 	// Order asks for the first or the last partnership of a town
@@ -65,6 +68,9 @@ type Frame struct {
 	// Uncovered are the unexplained words when no text holds them: the
 	// bot does not know what is asked.
 	Uncovered []string
+	// Context are words of clauses that ask nothing ("I'm moving to
+	// Opoczno next month, and …"): neither explained nor needed.
+	Context []string
 	cues      map[string]float64
 	// Text is the question, kept to answer it later (after "which town?").
 	Text string
@@ -180,6 +186,10 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	copy(explained, skip)
 	stopAt := make([]bool, len(tokens))
 	cueAt := make([]bool, len(tokens))
+	askAt := make([]bool, len(tokens))
+	exclAt := make([]bool, len(tokens))
+	relAt := map[string][]int{}
+	breakAt := make([]bool, len(tokens))
 	countryAt := map[string][2]int{}
 	take := func(cs []Cue) {
 		// A word that matches some entry exactly is not also a near miss of
@@ -205,16 +215,31 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			for k := c.Start; k < c.End; k++ {
 				explained[k] = true
 			}
-			if c.Cat == catStop || c.Cat == catQuestion+":"+"what" {
+			if c.Cat == catClause {
+				breakAt[c.Start] = true
+			}
+			if strings.HasPrefix(c.Cat, catQuestion+":") || strings.HasPrefix(c.Cat, catFact+":") ||
+				(strings.HasPrefix(c.Cat, catIntent+":") && c.Cat != "i:towns" && c.Cat != "i:greeting" && c.Cat != "i:thanks") {
+				for k := c.Start; k < c.End; k++ {
+					askAt[k] = true
+				}
+			}
+			if c.Cat == catStop || c.Cat == catClause || c.Cat == catQuestion+":"+"what" {
 				for k := c.Start; k < c.End; k++ {
 					stopAt[k] = true
 				}
 			}
-			if c.Cat == catStop {
+			if c.Cat == catStop || c.Cat == catClause {
 				continue
 			}
 			if strings.HasPrefix(c.Cat, catCountry+":") {
 				countryAt[c.Cat] = [2]int{c.Start, c.End}
+			}
+			if strings.HasPrefix(c.Cat, catRelation+":") {
+				relAt[c.Cat] = append(relAt[c.Cat], c.Start)
+			}
+			if c.Cat == catFilter+":excluding" {
+				exclAt[c.Start] = true
 			}
 			if (strings.HasPrefix(c.Cat, catIntent+":") && c.Cat != "i:partners" && c.Cat != "i:towns") || strings.HasPrefix(c.Cat, catFact+":") {
 				for k := c.Start; k < c.End; k++ {
@@ -258,6 +283,13 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// Content words nothing explained: they must be found in a text of the
 	// knowledge base, or the bot says it does not know.
 	caps := capitalized(text)
+	clause := clauses(text, len(tokens), breakAt)
+	asking := map[int]bool{}
+	for i := range tokens {
+		if askAt[i] {
+			asking[clause[i]] = true
+		}
+	}
 	var required, optional []string
 	for i, t := range tokens {
 		switch {
@@ -267,10 +299,16 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if !skip[i] && !stopAt[i] && len(t) >= 3 {
 				optional = append(optional, t) // cue words rank passages
 			}
+		case len(asking) > 0 && !asking[clause[i]]:
+			// A clause that asks nothing is context: "… because my son
+			// is a scout".
+			q.Context = append(q.Context, words[i])
 		case len([]rune(t)) > 2:
 			q.Unexplained = append(q.Unexplained, words[i])
 			required = append(required, t)
-			if caps[words[i]] {
+			if caps[words[i]] && !u.pass.Knows(t) {
+				// A capitalized word no text of the knowledge base holds:
+				// a place it does not know ("Graz").
 				q.Names = append(q.Names, originalForm(text, words[i]))
 			}
 		}
@@ -289,11 +327,23 @@ func (u *Understander) Understand(text, forced string) *Frame {
 				q.Countries = append(q.Countries, cc)
 			}
 		case strings.HasPrefix(cat, catRelation+":"):
-			q.Relations = append(q.Relations, strings.TrimPrefix(cat, catRelation+":"))
+			// "without the friendly ones": the relation is left out.
+			excluded := false
+			for _, at := range relAt[cat] {
+				for k := at - 1; k >= 0 && k >= at-2; k-- {
+					excluded = excluded || exclAt[k]
+				}
+			}
+			if excluded {
+				q.Excluded = append(q.Excluded, strings.TrimPrefix(cat, catRelation+":"))
+			} else {
+				q.Relations = append(q.Relations, strings.TrimPrefix(cat, catRelation+":"))
+			}
 		}
 	}
 	sort.Strings(q.Countries)
 	sort.Strings(q.Relations)
+	sort.Strings(q.Excluded)
 	q.Fact = q.best(catFact)
 	q.Years = years(tokens, q.cues)
 	q.Including = q.has(catFilter + ":including")
@@ -337,7 +387,19 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			scope = u.pass.ScopeOf(q.Partners[0])
 			ask = AskNumber
 		}
-		q.Passage = u.pass.Search(append(cues, required...), optional, scope, ask, append(append([]string{}, order...), u.langs...))
+		langs := append(append([]string{}, order...), u.langs...)
+		if len(required) > 0 || missing {
+			q.Passage = u.pass.Search(append(cues, required...), optional, scope, ask, langs)
+		} else {
+			// Who took part, who visited: any of the cue words, and a
+			// sentence that names someone.
+			for _, c := range cues {
+				h := u.pass.Search([]string{c}, append(optional, cues...), scope, ask, langs)
+				if h != nil && (q.Passage == nil || h.Score > q.Passage.Score) {
+					q.Passage = h
+				}
+			}
+		}
 		if missing && q.Passage != nil && (q.Passage.Source.Partner == nil || q.Passage.Source.Partner.Partner != q.Partners[0].Partner) {
 			q.Passage = nil
 		}
@@ -384,6 +446,32 @@ func descriptive(cc string, span [2]int, mentions []knowledge.Mention) bool {
 		}
 	}
 	return false
+}
+
+// clauses numbers each of the first n words of text by the clause it is in:
+// punctuation (. , ; : ! ? and dashes between spaces) ends a clause, and a
+// conjunction of the lexicons (at breakAt) starts one.
+func clauses(text string, n int, breakAt []bool) []int {
+	out := make([]int, 0, n)
+	c := 0
+	for _, seg := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".,;:!?…()–—", r) }) {
+		for range fold.Words(seg) {
+			out = append(out, c)
+		}
+		c++
+	}
+	for len(out) < n {
+		out = append(out, c)
+	}
+	out = out[:n]
+	shift := 0
+	for i := range out {
+		if breakAt[i] && i > 0 {
+			shift++
+		}
+		out[i] += shift * 1000
+	}
+	return out
 }
 
 // capitalized returns the words (lowercased) written with a capital letter
@@ -475,7 +563,8 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 		return in
 	}
 	switch {
-	case in == IntentExchangesUpcoming || in == IntentPartnerCount || in == IntentPartnersByCountry ||
+	case in == IntentExchangesUpcoming || in == IntentPartnerCount ||
+		(in == IntentPartnersByCountry && (q.has("i:partners") || q.has("i:towns") || q.has("q:which"))) ||
 		(in == IntentAgreementDate && len(q.Partners) > 0 && q.has("i:agreement")) ||
 		((in == IntentTwinningAbout || in == IntentCommitments) && len(q.Partners) == 0) ||
 		(in == IntentPartnersList && len(q.Towns) > 0 && q.has("i:partners")):
@@ -697,6 +786,8 @@ type Summary struct {
 	Partners    []string `json:"partners,omitempty"` // "town/partner"
 	Countries   []string `json:"countries,omitempty"`
 	Relations   []string `json:"relations,omitempty"`
+	Excluded    []string `json:"excluded,omitempty"`
+	Context     []string `json:"context,omitempty"`
 	Years       *Years   `json:"years,omitempty"`
 	Order       string   `json:"order,omitempty"`
 	Including   bool     `json:"including,omitempty"`
@@ -713,7 +804,7 @@ type Summary struct {
 func (q *Frame) Summary() Summary {
 	s := Summary{Intent: q.Intent, Lang: q.Lang, Countries: q.Countries, Relations: q.Relations, Years: q.Years,
 		Order: q.Order, Including: q.Including, AllTowns: q.AllTowns, Fact: q.Fact, Unexplained: q.Unexplained,
-		Uncovered: q.Uncovered}
+		Uncovered: q.Uncovered, Excluded: q.Excluded, Context: q.Context}
 	for _, t := range q.Towns {
 		s.Towns = append(s.Towns, t.ID)
 	}
