@@ -20,10 +20,14 @@ import (
 
 // deps are what platform services are built from.
 type deps struct {
-	Bot   *bot.Bot
-	Store *store.Store
-	Log   *slog.Logger
-	Env   func(string) string
+	Bot *bot.Bot
+	// Handler is the core with its follow-ups (metrics, feedback): what
+	// adapters hand messages to.
+	Handler bot.Handler
+	Ops     *ops
+	Store   *store.Store
+	Log     *slog.Logger
+	Env     func(string) string
 }
 
 // service is one running platform adapter.
@@ -54,13 +58,15 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 	o.register(fs)
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	dataDir := fs.String("data", "./data", "folder of the database (created on first start)")
-	httpAddr := fs.String("http-addr", ":8080", "address to serve webhooks on (only when a webhook mode is configured)")
+	httpAddr := fs.String("http-addr", ":8080", "address to serve /healthz, /readyz, /metrics and webhooks on")
 	platforms := []platform{&telegramFlags{}, &discordFlags{}}
 	for _, p := range platforms {
 		p.register(fs)
 	}
 	var sf signupFlags
 	sf.register(fs)
+	var of opsFlags
+	of.register(fs)
 	if err := parseFlags(fs, args, env); err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 2
@@ -70,7 +76,11 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		fmt.Fprintln(stderr, "twinbot: --log-level:", err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	log, err := newLogger(of.logFormat, level, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "twinbot:", err)
+		return 2
+	}
 
 	var active []platform
 	for _, p := range platforms {
@@ -124,7 +134,9 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
 	}
-	d := deps{Bot: b, Store: st, Log: log, Env: env}
+	op := newOps()
+	d := deps{Bot: b, Store: st, Log: log, Env: env, Ops: op}
+	d.Handler = op.wire(d)
 	var services []*service
 	for _, p := range active {
 		s, err := p.build(ctx, d)
@@ -137,12 +149,12 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 			out.Register(s.Name, retryAfterSender{s.Sender})
 		}
 	}
-	an, err := announcerService(d, out)
+	an, err := announcerService(d, countingSender{out, op.m})
 	if err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
 	}
-	services = append(services, an, maintenanceService(st, log))
+	services = append(services, an, maintenanceService(st, log), op.service())
 	if err := serve(ctx, log, *httpAddr, services); err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
@@ -172,7 +184,7 @@ func serve(ctx context.Context, log *slog.Logger, addr string, services []*servi
 		if err != nil {
 			return fmt.Errorf("http: %w", err)
 		}
-		log.Info("serving webhooks", "addr", ln.Addr().String())
+		log.Info("serving HTTP", "addr", ln.Addr().String())
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

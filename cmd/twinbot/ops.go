@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/twinbot/twinbot/bot"
+	"github.com/twinbot/twinbot/bot/followup"
+	"github.com/twinbot/twinbot/metrics"
+)
+
+// opsFlags are the run flags of operating the bot: log format.
+type opsFlags struct {
+	logFormat string
+}
+
+func (f *opsFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text, or json for log collectors")
+}
+
+// newLogger builds the process's logger.
+func newLogger(format string, level slog.Level, w io.Writer) (*slog.Logger, error) {
+	o := &slog.HandlerOptions{Level: level}
+	switch format {
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, o)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, o)), nil
+	}
+	return nil, fmt.Errorf("--log-format: %q is not text or json", format)
+}
+
+// ops is what operators look at: metrics and readiness.
+type ops struct {
+	m          *metrics.Metrics
+	transports map[string]*metrics.Transport
+	checks     []readyCheck
+}
+
+type readyCheck struct {
+	name string
+	f    func(ctx context.Context) error
+}
+
+func newOps() *ops {
+	return &ops{m: metrics.New(time.Now), transports: map[string]*metrics.Transport{}}
+}
+
+// httpClient is the client a platform adapter calls its API with: it
+// cannot hang (each call carries its own deadline, so there is no overall
+// timeout to cut long polls short) and it is counted in the metrics.
+func (o *ops) httpClient(platform string) *http.Client {
+	tr := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout: 10 * time.Second,
+		IdleConnTimeout:     90 * time.Second,
+		MaxIdleConnsPerHost: 32,
+		ForceAttemptHTTP2:   true,
+	}
+	t := o.m.Transport(platform, tr)
+	o.transports[platform] = t
+	o.ready("platform "+platform, func(context.Context) error { return t.Ready() })
+	return &http.Client{Transport: t}
+}
+
+// ready adds a readiness check.
+func (o *ops) ready(name string, f func(ctx context.Context) error) {
+	o.checks = append(o.checks, readyCheck{name, f})
+}
+
+// service serves /metrics and /readyz on --http-addr (serve adds /healthz).
+func (o *ops) service() *service {
+	return &service{
+		Name: "ops",
+		Run: func(ctx context.Context) error {
+			<-ctx.Done()
+			return nil
+		},
+		Routes: map[string]http.Handler{
+			"GET /metrics": o.m.Handler(),
+			"GET /readyz":  http.HandlerFunc(o.readyz),
+		},
+	}
+}
+
+// readyz answers 200 "ready" when every check passes, else 503 with the
+// failing checks (names and error kinds only: no personal data).
+func (o *ops) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	var errs []error
+	for _, c := range o.checks {
+		if err := c.f(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", c.name, err))
+		}
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := errors.Join(errs...); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, "not ready\n"+err.Error()+"\n")
+		return
+	}
+	io.WriteString(w, "ready\n")
+}
+
+// countingSender counts the announcements handed to each platform.
+type countingSender struct {
+	bot.Sender
+	m *metrics.Metrics
+}
+
+func (s countingSender) Send(ctx context.Context, to bot.Address, r bot.Reply) error {
+	err := s.Sender.Send(ctx, to, r)
+	if !errors.Is(err, context.Canceled) {
+		s.m.Broadcast(strings.ToLower(to.Platform), err)
+	}
+	return err
+}
+
+// wire registers the readiness checks and database gauges of d and returns
+// the handler adapters hand messages to.
+func (o *ops) wire(d deps) bot.Handler {
+	o.m.Loaded()
+	o.ready("knowledge base", func(context.Context) error {
+		if d.Bot.KB() == nil {
+			return errors.New("not loaded")
+		}
+		return nil
+	})
+	o.ready("database", d.Store.Ping)
+	o.m.Counts("twinbot_signups", "Sign-ups by status.", "status", d.Store.SignupCounts)
+	o.m.Counts("twinbot_broadcast_deliveries", `Announcement deliveries by state ("pending" is the queue).`, "state", d.Store.DeliveryStateCounts)
+	return followup.New(followup.Config{Next: d.Bot, Observer: o.m, Logger: d.Log})
+}
