@@ -159,7 +159,7 @@ func (a *Announcer) Run(ctx context.Context) error {
 func (a *Announcer) Tick(ctx context.Context) (Stats, error) {
 	var st Stats
 	now := a.cfg.Now()
-	for _, e := range a.b.kb.Exchanges {
+	for _, e := range a.b.current().kb.Exchanges {
 		if ok, _ := signupOpen(e, now); !ok {
 			continue
 		}
@@ -314,12 +314,13 @@ func (c *replyCache) get(exchange, lang string) (Reply, bool) {
 		}
 		return *r, true
 	}
-	e, ok := c.a.b.kb.Exchange(exchange)
+	b := c.a.b.current()
+	e, ok := b.kb.Exchange(exchange)
 	if !ok {
 		c.m[k] = nil
 		return Reply{}, false
 	}
-	r := c.a.b.Announcement(e, lang)
+	r := b.Announcement(e, lang)
 	c.m[k] = &r
 	return r, true
 }

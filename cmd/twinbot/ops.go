@@ -9,11 +9,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/twinbot/twinbot/bot"
 	"github.com/twinbot/twinbot/bot/followup"
+	"github.com/twinbot/twinbot/bot/live"
 	"github.com/twinbot/twinbot/metrics"
 )
 
@@ -140,4 +144,48 @@ func (o *ops) wire(d deps) bot.Handler {
 	o.m.Counts("twinbot_signups", "Sign-ups by status.", "status", d.Store.SignupCounts)
 	o.m.Counts("twinbot_broadcast_deliveries", `Announcement deliveries by state ("pending" is the queue).`, "state", d.Store.DeliveryStateCounts)
 	return followup.New(followup.Config{Next: d.Bot, Observer: o.m, Logger: d.Log})
+}
+
+// liveService reloads the knowledge base folder on SIGHUP and when a file
+// under it changes; the embedded one needs no watching (a SIGHUP is then
+// only logged).
+func (o *ops) liveService(d deps, kbDir string, sf signupFlags, out bot.Sender) (*service, error) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	if kbDir == "" {
+		return &service{Name: "kb-reload", Run: func(ctx context.Context) error {
+			defer signal.Stop(hup)
+			for {
+				select {
+				case <-ctx.Done():
+					return nil
+				case <-hup:
+					d.Log.Info("SIGHUP: the embedded knowledge base needs no reload")
+				}
+			}
+		}}, nil
+	}
+	var orgs []bot.Address
+	for _, s := range splitList(sf.organizers) {
+		a, err := bot.ParseAddress(s)
+		if err != nil {
+			return nil, fmt.Errorf("--organizers: %w", err)
+		}
+		orgs = append(orgs, a)
+	}
+	lang := "en"
+	if t, ok := d.Bot.KB().Town(d.Bot.DefaultTown()); ok && d.Bot.Catalogs().Has(t.DefaultLang) {
+		lang = t.DefaultLang
+	}
+	r, err := live.New(live.Config{
+		Dir: kbDir, Target: d.Bot, Observer: o.m, Sender: out, Organizers: orgs,
+		Catalogs: d.Bot.Catalogs(), Lang: lang, Logger: d.Log.With("component", "kb-reload"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &service{Name: "kb-reload", Run: func(ctx context.Context) error {
+		defer signal.Stop(hup)
+		return r.Run(ctx, hup)
+	}}, nil
 }

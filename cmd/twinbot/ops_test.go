@@ -2,8 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/twinbot/twinbot/knowledge"
 )
 
 // TestRunMetricsAndHealth runs the real wiring against a Telegram fake in
@@ -50,6 +55,55 @@ func TestRunMetricsAndHealth(t *testing.T) {
 		var v map[string]any
 		if err := json.Unmarshal([]byte(line), &v); err != nil {
 			t.Errorf("--log-format json wrote a line that is not JSON: %q", line)
+		}
+	}
+}
+
+// TestRunReloadsKB edits the knowledge base under a running bot: the next
+// answer comes from the new one, and a broken edit keeps it.
+func TestRunReloadsKB(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, knowledge.Default()); err != nil {
+		t.Fatal(err)
+	}
+	tg := newTGFake(t)
+	addr := freeAddr(t)
+	startRun(t, "--data", t.TempDir(), "--http-addr", addr, "--kb", dir,
+		"--telegram-token", tg.token, "--telegram-api-url", tg.srv.URL)
+	tg.say(1, "partners of Zywiec")
+	if txt := tg.next().Get("text"); !strings.Contains(txt, "Riom") {
+		t.Fatalf("answer before the edit: %q", txt)
+	}
+	zy := filepath.Join(dir, "zywiec.yaml")
+	b, _ := os.ReadFile(zy)
+	os.WriteFile(zy, []byte(strings.ReplaceAll(string(b), "Riom", "Ryoma")), 0o644)
+	waitMetric(t, addr, `twinbot_knowledge_reloads_total{result="ok"} 1`)
+	tg.say(1, "partners of Zywiec")
+	if txt := tg.next().Get("text"); !strings.Contains(txt, "Ryoma") {
+		t.Fatalf("answer after the edit: %q", txt)
+	}
+	os.WriteFile(zy, []byte("town: [broken\n"), 0o644)
+	waitMetric(t, addr, `twinbot_knowledge_reloads_total{result="failed"} 1`)
+	tg.say(1, "partners of Zywiec")
+	if txt := tg.next().Get("text"); !strings.Contains(txt, "Ryoma") {
+		t.Fatalf("answer after a broken edit: %q", txt)
+	}
+}
+
+// waitMetric waits up to 10 s for /metrics to show line.
+func waitMetric(t *testing.T, addr, line string) {
+	t.Helper()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for {
+		if _, body := get(t, "http://"+addr+"/metrics"); strings.Contains(body, line) {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("/metrics did not show %q within 10 s", line)
 		}
 	}
 }

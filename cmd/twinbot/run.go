@@ -154,7 +154,12 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
 	}
-	services = append(services, an, maintenanceService(st, log), op.service())
+	lv, err := op.liveService(d, o.kb, sf, out)
+	if err != nil {
+		fmt.Fprintln(stderr, "twinbot:", err)
+		return 1
+	}
+	services = append(services, an, maintenanceService(st, log), op.service(), lv)
 	if err := serve(ctx, log, *httpAddr, services); err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
