@@ -86,6 +86,8 @@ var migrations = []string{
 	);`,
 	// 2: sign-ups, subscriptions, announcements (signups.go).
 	signupsMigration,
+	// 3: what residents could not get answered (report.go).
+	reportMigration,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -6,6 +6,7 @@
 //	twinbot ask        answer one question, or one per JSON line with --jsonl
 //	twinbot check      validate a knowledge base
 //	twinbot signups    list, export and link the sign-ups of an exchange
+//	twinbot report     what residents could not get answered, grouped
 //	twinbot genkb      write a large synthetic knowledge base (for measurements)
 package main
 
@@ -16,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 const usage = `usage: twinbot [command] [flags]
@@ -25,6 +27,7 @@ commands:
   ask       answer one question: twinbot ask [--kb DIR] [--lang CODE] [--json] "question"; --jsonl for batches
   check     validate a knowledge base: twinbot check [--kb DIR]
   signups   organizers: twinbot signups list|export|link|delete --exchange ID
+  report    what residents could not get answered: twinbot report [--since 30d] [--town ID] [--lang xx] [--format text|csv|json]
   genkb     write a synthetic knowledge base: twinbot genkb --partners 30000 --out DIR
 
 Every flag also reads the environment variable TWINBOT_<FLAG> (--data ↔ TWINBOT_DATA).
@@ -51,6 +54,8 @@ func run(args []string) int {
 		return runRun(ctx, args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	case "signups":
 		return runSignups(ctx, args, os.Getenv, os.Stdout, os.Stderr)
+	case "report":
+		return runReport(ctx, args, time.Now(), os.Stdout, os.Stderr)
 	case "genkb":
 		return runGenKB(args, os.Getenv, os.Stdout, os.Stderr)
 	case "help":

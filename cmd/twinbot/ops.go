@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -21,13 +22,57 @@ import (
 	"github.com/twinbot/twinbot/metrics"
 )
 
-// opsFlags are the run flags of operating the bot: log format.
+// opsFlags are the run flags of operating the bot: log format, how long
+// the report keeps questions.
 type opsFlags struct {
 	logFormat string
+	retention days
 }
 
 func (f *opsFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text, or json for log collectors")
+	f.retention = days(90 * 24 * time.Hour)
+	fs.Var(&f.retention, "report-retention", "how long unanswered and down-voted questions are kept for `twinbot report` (90d, 720h)")
+}
+
+// days is a duration flag that also reads whole days ("90d").
+type days time.Duration
+
+func (d *days) String() string {
+	if *d%days(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", time.Duration(*d)/(24*time.Hour))
+	}
+	return time.Duration(*d).String()
+}
+
+func (d *days) Set(s string) error {
+	v, err := parseDays(s)
+	if err != nil {
+		return err
+	}
+	*d = days(v)
+	return nil
+}
+
+// parseDays reads "30d" or a Go duration ("12h"); it must be positive.
+func parseDays(s string) (time.Duration, error) {
+	var v time.Duration
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		i, err := strconv.Atoi(n)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a number of days (30d) or a duration (12h)", s)
+		}
+		v = time.Duration(i) * 24 * time.Hour
+	} else {
+		var err error
+		if v, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("%q is not a number of days (30d) or a duration (12h)", s)
+		}
+	}
+	if v <= 0 {
+		return 0, fmt.Errorf("%q must be positive", s)
+	}
+	return v, nil
 }
 
 // newLogger builds the process's logger.
@@ -82,12 +127,25 @@ func (o *ops) ready(name string, f func(ctx context.Context) error) {
 }
 
 // service serves /metrics and /readyz on --http-addr (serve adds /healthz).
-func (o *ops) service() *service {
+// It deletes report entries older than retention, hourly.
+func (o *ops) service(d deps, retention time.Duration) *service {
 	return &service{
 		Name: "ops",
 		Run: func(ctx context.Context) error {
-			<-ctx.Done()
-			return nil
+			t := time.NewTicker(time.Hour)
+			defer t.Stop()
+			for {
+				if n, err := d.Store.PruneReports(ctx, retention); err != nil && ctx.Err() == nil {
+					d.Log.Warn("deleting old report entries", "err", err)
+				} else if n > 0 {
+					d.Log.Info("deleted old report entries", "count", n)
+				}
+				select {
+				case <-ctx.Done():
+					return nil
+				case <-t.C:
+				}
+			}
 		},
 		Routes: map[string]http.Handler{
 			"GET /metrics": o.m.Handler(),
@@ -143,7 +201,24 @@ func (o *ops) wire(d deps) bot.Handler {
 	o.ready("database", d.Store.Ping)
 	o.m.Counts("twinbot_signups", "Sign-ups by status.", "status", d.Store.SignupCounts)
 	o.m.Counts("twinbot_broadcast_deliveries", `Announcement deliveries by state ("pending" is the queue).`, "state", d.Store.DeliveryStateCounts)
-	return followup.New(followup.Config{Next: d.Bot, Observer: o.m, Logger: d.Log})
+	return followup.New(followup.Config{
+		Next: d.Bot, Catalogs: d.Bot.Catalogs(), Reports: d.Store, TownOf: townOf(d.Bot),
+		Observer: o.m, Buttons: []string{"telegram", "discord"}, Logger: d.Log,
+	})
+}
+
+// townOf tells the town a question names (itself or through a partner).
+func townOf(b *bot.Bot) func(text, lang string) string {
+	return func(text, lang string) string {
+		q := b.Understand(text, lang)
+		if len(q.Towns) > 0 {
+			return q.Towns[0].ID
+		}
+		if len(q.Partners) > 0 && q.Partners[0].Town != nil {
+			return q.Partners[0].Town.ID
+		}
+		return ""
+	}
 }
 
 // liveService reloads the knowledge base folder on SIGHUP and when a file

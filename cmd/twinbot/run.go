@@ -15,6 +15,7 @@ import (
 
 	"github.com/twinbot/twinbot/bot"
 	"github.com/twinbot/twinbot/bot/console"
+	"github.com/twinbot/twinbot/bot/followup"
 	"github.com/twinbot/twinbot/store"
 )
 
@@ -106,7 +107,8 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 			return 1
 		}
 		interactive := isTerminal(stdin)
-		c := &console.Console{H: b, In: stdin, Out: stdout, Interactive: interactive, Greeting: interactive, Lang: localeFromEnv(env)}
+		h := followup.New(followup.Config{Next: b, Catalogs: b.Catalogs(), Logger: log}) // /feedback; the terminal keeps nothing
+		c := &console.Console{H: h, In: stdin, Out: stdout, Interactive: interactive, Greeting: interactive, Lang: localeFromEnv(env)}
 		if err := c.Run(ctx); err != nil {
 			fmt.Fprintln(stderr, "twinbot:", err)
 			return 1
@@ -159,7 +161,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
 	}
-	services = append(services, an, maintenanceService(st, log), op.service(), lv)
+	services = append(services, an, maintenanceService(st, log), op.service(d, time.Duration(of.retention)), lv)
 	if err := serve(ctx, log, *httpAddr, services); err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
