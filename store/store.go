@@ -88,6 +88,8 @@ var migrations = []string{
 	signupsMigration,
 	// 3: what residents could not get answered (report.go).
 	reportMigration,
+	// 4: questions handed to a person (handover.go).
+	handoverMigration,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -42,6 +42,15 @@ type Config struct {
 	// Buttons adds 👍/👎 under answers on these platforms (the terminal
 	// uses /feedback instead).
 	Buttons []string
+	// Offices are the towns' twinning offices' chats, where questions are
+	// handed to a person (town id → chat); with Handovers and Sender.
+	Offices   map[string]bot.Address
+	Handovers HandoverStore
+	Sender    bot.Sender
+	// TownName names a town in a language; OfficeLang is the language to
+	// write to a town's office in (optional).
+	TownName   func(town, lang string) string
+	OfficeLang func(town string) string
 	// Remember is how long an answer can be rated (default 48 hours).
 	Remember time.Duration
 	// Now is the clock (default time.Now).
@@ -52,15 +61,17 @@ type Config struct {
 // Handler is the core with follow-ups around it. It is safe for concurrent
 // use.
 type Handler struct {
-	cfg Config
-	obs Observer
-	log *slog.Logger
+	cfg  Config
+	obs  Observer
+	hobs HandoverObserver
+	log  *slog.Logger
 
 	mu     sync.Mutex
 	seq    int
 	recent map[string]*answered // ref → an answer that can be rated
 	order  []string             // refs, oldest first
 	last   map[string]string    // conversation → ref of its last answer
+	convs  map[string]*conv     // conversation → hand-over state
 }
 
 // answered is an answer that can still be rated. Its text is masked
@@ -96,7 +107,8 @@ func New(cfg Config) *Handler {
 	if cfg.Remember <= 0 {
 		cfg.Remember = 48 * time.Hour
 	}
-	h := &Handler{cfg: cfg, obs: cfg.Observer, log: cfg.Logger, recent: map[string]*answered{}, last: map[string]string{}}
+	h := &Handler{cfg: cfg, obs: cfg.Observer, log: cfg.Logger, recent: map[string]*answered{}, last: map[string]string{}, convs: map[string]*conv{}}
+	h.hobs, _ = cfg.Observer.(HandoverObserver)
 	if h.obs == nil {
 		h.obs = nopObserver{}
 	}
@@ -113,14 +125,30 @@ func (h *Handler) Handle(ctx context.Context, m bot.Message) bot.Reply {
 		h.obs.Answered(m.Platform, r.Intent, r.Lang, h.cfg.Now().Sub(start))
 		return r
 	}
+	if h.cfg.Catalogs != nil {
+		if r, ok := h.handoverCommand(ctx, m, text); ok {
+			h.obs.Answered(m.Platform, r.Intent, r.Lang, h.cfg.Now().Sub(start))
+			return r
+		}
+	}
 	r := h.cfg.Next.Handle(ctx, m)
 	h.obs.Answered(m.Platform, r.Intent, r.Lang, h.cfg.Now().Sub(start))
+	if name, _ := command(text); name == "/forget" {
+		h.forgetHandovers(ctx, m)
+	}
 	if text == "" || strings.HasPrefix(text, "/") || len(text) > 1000 {
 		return r
 	}
 	switch {
 	case r.Intent == bot.IntentUnknown:
 		h.record(ctx, h.entry(KindUnknown, text, r))
+		if len(h.cfg.Offices) > 0 && h.cfg.Catalogs != nil {
+			h.mu.Lock()
+			c := h.conv(m)
+			c.lastQ, c.lastLang = text, r.Lang
+			h.mu.Unlock()
+			r.Choices = append(slices.Clip(r.Choices), bot.Choice{Label: h.cfg.Catalogs.For(r.Lang).S("handover.button"), Data: "/contact"})
+		}
 	case rateable[r.Intent] && !r.Private:
 		ref := h.remember(m, h.entry("", text, r))
 		if slices.Contains(h.cfg.Buttons, m.Platform) {

@@ -27,11 +27,13 @@ import (
 type opsFlags struct {
 	logFormat string
 	retention days
+	offices   string
 }
 
 func (f *opsFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text, or json for log collectors")
 	f.retention = days(90 * 24 * time.Hour)
+	fs.StringVar(&f.offices, "office", "", "towns' twinning offices that answer questions handed to a person: zywiec=telegram:<chat id>[,opoczno=discord:<channel id>]")
 	fs.Var(&f.retention, "report-retention", "how long unanswered and down-voted questions are kept for `twinbot report` (90d, 720h)")
 }
 
@@ -190,7 +192,16 @@ func (s countingSender) Send(ctx context.Context, to bot.Address, r bot.Reply) e
 
 // wire registers the readiness checks and database gauges of d and returns
 // the handler adapters hand messages to.
-func (o *ops) wire(d deps) bot.Handler {
+func (o *ops) wire(d deps, f opsFlags, out bot.Sender) (bot.Handler, error) {
+	offices, err := followup.ParseOffices(f.offices)
+	if err != nil {
+		return nil, fmt.Errorf("--office: %w", err)
+	}
+	for town := range offices {
+		if _, ok := d.Bot.KB().Town(town); !ok {
+			return nil, fmt.Errorf("--office: %q is not a town of the knowledge base", town)
+		}
+	}
 	o.m.Loaded()
 	o.ready("knowledge base", func(context.Context) error {
 		if d.Bot.KB() == nil {
@@ -204,7 +215,21 @@ func (o *ops) wire(d deps) bot.Handler {
 	return followup.New(followup.Config{
 		Next: d.Bot, Catalogs: d.Bot.Catalogs(), Reports: d.Store, TownOf: townOf(d.Bot),
 		Observer: o.m, Buttons: []string{"telegram", "discord"}, Logger: d.Log,
-	})
+		Offices: offices, Handovers: d.Store, Sender: out,
+		TownName: func(id, lang string) string {
+			if t, ok := d.Bot.KB().Town(id); ok {
+				n, _ := d.Bot.Catalogs().For(lang).Text(t.Name, t.DefaultLang)
+				return n
+			}
+			return id
+		},
+		OfficeLang: func(id string) string {
+			if t, ok := d.Bot.KB().Town(id); ok {
+				return t.DefaultLang
+			}
+			return ""
+		},
+	}), nil
 }
 
 // townOf tells the town a question names (itself or through a partner).

@@ -138,7 +138,10 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 	}
 	op := newOps()
 	d := deps{Bot: b, Store: st, Log: log, Env: env, Ops: op}
-	d.Handler = op.wire(d)
+	if d.Handler, err = op.wire(d, of, out); err != nil {
+		fmt.Fprintln(stderr, "twinbot:", err)
+		return 1
+	}
 	var services []*service
 	for _, p := range active {
 		s, err := p.build(ctx, d)
