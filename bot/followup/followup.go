@@ -265,7 +265,11 @@ func (h *Handler) feedback(ctx context.Context, m bot.Message, args string) bot.
 			h.record(ctx, e)
 		}
 	}
-	r.Text = []string{t.S("feedback." + vote)}
+	id := "feedback." + vote
+	if h.cfg.Reports == nil {
+		id = "feedback.up" // nothing is kept (the terminal): thank, promise nothing
+	}
+	r.Text = []string{t.S(id)}
 	return r
 }
 
