@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -76,14 +77,22 @@ type AnnouncerConfig struct {
 	Sleep func(context.Context, time.Duration) error
 	// Logger never gets a subscriber's address or language.
 	Logger *slog.Logger
+	// RemindDays is how many days before an exchange's sign-up deadline
+	// subscribers who have not signed up are reminded (default
+	// DefaultRemindDays; 0: no reminder).
+	RemindDays func(*knowledge.Exchange) int
+	// NudgeBefore is how long before a half-finished sign-up expires its
+	// person is nudged (default DefaultNudgeBefore).
+	NudgeBefore time.Duration
 }
 
 // Announcer tells subscribers when an exchange opens for sign-up: one
 // message each, with a sign-up button.
 type Announcer struct {
-	cfg AnnouncerConfig
-	b   *Bot
-	log *slog.Logger
+	cfg    AnnouncerConfig
+	b      *Bot
+	log    *slog.Logger
+	nudged map[*flow]bool // half-finished sign-ups already nudged (Run's goroutine only)
 }
 
 // Stats count what a Tick did.
@@ -92,6 +101,7 @@ type Stats struct {
 	Sent    int
 	Failed  int
 	Retried int // 429s, each retried later
+	Nudged  int // half-finished sign-ups reminded
 }
 
 func (s *Stats) add(o Stats) {
@@ -99,6 +109,7 @@ func (s *Stats) add(o Stats) {
 	s.Sent += o.Sent
 	s.Failed += o.Failed
 	s.Retried += o.Retried
+	s.Nudged += o.Nudged
 }
 
 // NewAnnouncer checks cfg and fills its defaults.
@@ -127,7 +138,10 @@ func NewAnnouncer(cfg AnnouncerConfig) (*Announcer, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = cfg.Bot.log
 	}
-	return &Announcer{cfg: cfg, b: cfg.Bot, log: cfg.Logger.With("part", "announcer")}, nil
+	if cfg.NudgeBefore <= 0 {
+		cfg.NudgeBefore = DefaultNudgeBefore
+	}
+	return &Announcer{cfg: cfg, b: cfg.Bot, log: cfg.Logger.With("part", "announcer"), nudged: map[*flow]bool{}}, nil
 }
 
 // Run announces until ctx is done: first it gives up the deliveries a
@@ -160,7 +174,7 @@ func (a *Announcer) Run(ctx context.Context) error {
 func (a *Announcer) Tick(ctx context.Context) (Stats, error) {
 	var st Stats
 	now := a.cfg.Now()
-	for _, e := range a.b.kb.Exchanges {
+	for _, e := range a.b.current().kb.Exchanges {
 		if ok, _ := signupOpen(e, now); !ok {
 			continue
 		}
@@ -172,6 +186,12 @@ func (a *Announcer) Tick(ctx context.Context) (Stats, error) {
 			st.Queued++
 		}
 	}
+	n, err := a.queueReminders(ctx, now)
+	st.Queued += n
+	if err != nil {
+		return st, err
+	}
+	st.Nudged = a.nudge(ctx, now)
 	for {
 		ps, n, err := a.pass(ctx)
 		st.add(ps)
@@ -267,6 +287,13 @@ func (a *Announcer) work(ctx context.Context, q *queue, replies *replyCache) (St
 		if !moved {
 			continue
 		}
+		if !a.stillWanted(ctx, d) {
+			// Unsubscribed or signed up since the reminder was queued.
+			if _, err := a.cfg.Store.MoveDelivery(keep, d.ID, DeliverySending, DeliveryFailed); err != nil {
+				return st, err
+			}
+			continue
+		}
 		r, ok := replies.get(d.Exchange, d.Sub.Lang)
 		if !ok {
 			if _, err := a.cfg.Store.MoveDelivery(keep, d.ID, DeliverySending, DeliveryFailed); err != nil {
@@ -315,12 +342,17 @@ func (c *replyCache) get(exchange, lang string) (Reply, bool) {
 		}
 		return *r, true
 	}
-	e, ok := c.a.b.kb.Exchange(exchange)
+	b := c.a.b.current()
+	id, remind := strings.CutPrefix(exchange, reminderPrefix)
+	e, ok := b.kb.Exchange(id)
 	if !ok {
 		c.m[k] = nil
 		return Reply{}, false
 	}
-	r := c.a.b.Announcement(e, lang)
+	r := b.Announcement(e, lang)
+	if remind {
+		r = b.Reminder(e, lang, c.a.placesLeft(context.Background(), e))
+	}
 	c.m[k] = &r
 	return r, true
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -125,12 +126,17 @@ type Bot struct {
 	log  *slog.Logger
 	now  func() time.Time
 	news []*knowledge.News // newest first
+	lex  understand.Lexicons
 
-	mu     sync.Mutex
+	// cur is the view of the bot on the knowledge base in use (see
+	// SetKB); every view shares it and the conversations below.
+	cur *atomic.Pointer[Bot]
+
+	mu     *sync.Mutex
 	states map[string]*state
 	sweep  time.Time
 
-	bg       sync.WaitGroup    // notes being sent (see Flush)
+	bg       *sync.WaitGroup   // notes being sent (see Flush)
 	flowHome map[string]*state // user → conversation of their sign-up (see setFlow)
 }
 
@@ -180,23 +186,58 @@ func New(cfg Config) (*Bot, error) {
 		return nil, err
 	}
 	b := &Bot{
-		cfg: cfg, kb: cfg.KB, cat: cat, und: understand.New(cfg.KB, lex), log: cfg.Logger,
-		now: cfg.Now, states: map[string]*state{},
+		cfg: cfg, cat: cat, lex: lex, log: cfg.Logger, now: cfg.Now,
+		cur: new(atomic.Pointer[Bot]), mu: new(sync.Mutex), bg: new(sync.WaitGroup),
+		states: map[string]*state{}, flowHome: map[string]*state{},
 	}
-	b.news = append(b.news, cfg.KB.News...)
-	sort.SliceStable(b.news, func(i, j int) bool { return b.news[j].Date.Before(*b.news[i].Date) })
+	b.use(cfg.KB)
+	b.cur.Store(b)
 	return b, nil
 }
+
+// use makes b a view on kb.
+func (b *Bot) use(kb *knowledge.KB) {
+	b.cfg.KB, b.kb, b.und = kb, kb, understand.New(kb, b.lex)
+	b.news = append([]*knowledge.News(nil), kb.News...)
+	sort.SliceStable(b.news, func(i, j int) bool { return b.news[j].Date.Before(*b.news[i].Date) })
+}
+
+// SetKB makes kb the knowledge base of the next messages, once it suits
+// the configuration (the default town is in it). A message being answered
+// finishes on the knowledge base it started with, so no answer mixes two;
+// conversations, half-finished sign-ups and buttons on old messages carry
+// over (an exchange that is gone is told as such).
+func (b *Bot) SetKB(kb *knowledge.KB) error {
+	cfg := b.cfg
+	cfg.KB = kb
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	nb := *b.cur.Load()
+	nb.use(kb)
+	b.cur.Store(&nb)
+	return nil
+}
+
+// DefaultTown is the town meant when a question names none ("" for none).
+func (b *Bot) DefaultTown() string { return b.cfg.DefaultTown }
+
+// current is the view on the knowledge base in use.
+func (b *Bot) current() *Bot { return b.cur.Load() }
 
 // Catalogs returns the bot's message catalogs (adapters localize their own
 // few strings, such as command descriptions, with them).
 func (b *Bot) Catalogs() *Catalogs { return b.cat }
 
 // KB returns the knowledge base the bot answers from.
-func (b *Bot) KB() *knowledge.KB { return b.kb }
+func (b *Bot) KB() *knowledge.KB { return b.current().kb }
 
 // Understand exposes the understanding of a question (for tools and tests).
-func (b *Bot) Understand(text, lang string) *understand.Frame { return b.und.Understand(text, lang) }
+func (b *Bot) Understand(text, lang string) *understand.Frame {
+	return b.current().und.Understand(text, lang)
+}
 
 func convKey(m Message) string { return m.Platform + "\x00" + m.Chat + "\x00" + m.User }
 func userKey(m Message) string { return m.Platform + ":" + m.User }
@@ -225,7 +266,9 @@ func (b *Bot) conv(m Message) *state {
 
 // Handle answers one message. It never fails: problems become a polite
 // reply in the user's language (and a log line without the user's text).
-func (b *Bot) Handle(ctx context.Context, m Message) (r Reply) {
+func (b *Bot) Handle(ctx context.Context, m Message) Reply { return b.current().handle(ctx, m) }
+
+func (b *Bot) handle(ctx context.Context, m Message) (r Reply) {
 	prefs, err := b.cfg.Prefs.Prefs(ctx, userKey(m))
 	if err != nil {
 		b.log.Warn("reading preferences", "err", err)

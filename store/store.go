@@ -86,6 +86,10 @@ var migrations = []string{
 	);`,
 	// 2: sign-ups, subscriptions, announcements (signups.go).
 	signupsMigration,
+	// 3: what residents could not get answered (report.go).
+	reportMigration,
+	// 4: questions handed to a person (handover.go).
+	handoverMigration,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

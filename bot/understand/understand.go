@@ -71,7 +71,7 @@ type Frame struct {
 	// Context are words of clauses that ask nothing ("I'm moving to
 	// Opoczno next month, and …"): neither explained nor needed.
 	Context []string
-	cues      map[string]float64
+	cues    map[string]float64
 	// Text is the question, kept to answer it later (after "which town?").
 	Text string
 }

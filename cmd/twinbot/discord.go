@@ -33,14 +33,15 @@ func (f *discordFlags) build(ctx context.Context, d deps) (*service, error) {
 		return nil, errors.New("discord: --discord-public-key needs --discord-app-id (TWINBOT_DISCORD_APP_ID)")
 	}
 	a, err := discord.New(discord.Config{
-		Handler:   d.Bot,
-		Catalogs:  d.Bot.Catalogs(),
-		Token:     discord.Secret(f.token),
-		AppID:     f.appID,
-		PublicKey: f.publicKey,
-		APIURL:    f.apiURL,
-		Seen:      d.Store,
-		Logger:    d.Log.With("adapter", "discord"),
+		Handler:    d.Handler,
+		HTTPClient: d.Ops.httpClient("discord"),
+		Catalogs:   d.Bot.Catalogs(),
+		Token:      discord.Secret(f.token),
+		AppID:      f.appID,
+		PublicKey:  f.publicKey,
+		APIURL:     f.apiURL,
+		Seen:       d.Store,
+		Logger:     d.Log.With("adapter", "discord"),
 	})
 	if err != nil {
 		return nil, err

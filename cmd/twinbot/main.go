@@ -6,6 +6,7 @@
 //	twinbot ask        answer one question, or one per JSON line with --jsonl
 //	twinbot check      validate a knowledge base
 //	twinbot signups    list, export and link the sign-ups of an exchange
+//	twinbot report     what residents could not get answered, grouped
 //	twinbot genkb      write a large synthetic knowledge base (for measurements)
 //	twinbot version    print the version, commit and build date
 //	twinbot help       list the commands
@@ -18,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 const usage = `usage: twinbot [command] [flags]
@@ -27,6 +29,7 @@ commands:
   ask       answer one question: twinbot ask [--kb DIR] [--lang CODE] [--json] "question"; --jsonl for batches
   check     validate a knowledge base: twinbot check [--kb DIR]
   signups   organizers: twinbot signups list|export|link|delete --exchange ID
+  report    what residents could not get answered: twinbot report [--since 30d] [--town ID] [--lang xx] [--format text|csv|json]
   genkb     write a synthetic knowledge base: twinbot genkb --partners 30000 --out DIR
   version   print the version, commit and build date (also --version)
   help      print this list (also --help)
@@ -67,6 +70,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 		return runRun(ctx, args, env, stdin, stdout, stderr)
 	case "signups":
 		return runSignups(ctx, args, stdout, stderr)
+	case "report":
+		return runReport(ctx, args, time.Now(), stdout, stderr)
 	case "genkb":
 		return runGenKB(args, stdout, stderr)
 	case "version":

@@ -15,15 +15,20 @@ import (
 
 	"github.com/twinbot/twinbot/bot"
 	"github.com/twinbot/twinbot/bot/console"
+	"github.com/twinbot/twinbot/bot/followup"
 	"github.com/twinbot/twinbot/store"
 )
 
 // deps are what platform services are built from.
 type deps struct {
-	Bot   *bot.Bot
-	Store *store.Store
-	Log   *slog.Logger
-	Env   func(string) string
+	Bot *bot.Bot
+	// Handler is the core with its follow-ups (metrics, feedback): what
+	// adapters hand messages to.
+	Handler bot.Handler
+	Ops     *ops
+	Store   *store.Store
+	Log     *slog.Logger
+	Env     func(string) string
 }
 
 // service is one running platform adapter.
@@ -54,13 +59,15 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 	o.register(fs)
 	logLevel := fs.String("log-level", "", "log level: debug, info, warn, error (default info; warn in the terminal chat, whose screen it shares)")
 	dataDir := fs.String("data", "./data", "folder of the database (created on first start)")
-	httpAddr := fs.String("http-addr", ":8080", "address to serve webhooks on (only when a webhook mode is configured)")
+	httpAddr := fs.String("http-addr", ":8080", "address to serve /healthz, /readyz, /metrics and webhooks on")
 	platforms := []platform{&telegramFlags{}, &discordFlags{}}
 	for _, p := range platforms {
 		p.register(fs)
 	}
 	var sf signupFlags
 	sf.register(fs)
+	var of opsFlags
+	of.register(fs)
 	if code, ok := parseRunFlags(fs, args, env, stdout, stderr); !ok {
 		return code
 	}
@@ -75,7 +82,11 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		fmt.Fprintln(stderr, "twinbot: --log-level:", err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	log, err := newLogger(of.logFormat, level, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "twinbot:", err)
+		return 2
+	}
 	if len(active) == 0 {
 		// In the terminal sign-ups are kept in memory only: one can try the
 		// whole conversation, and nothing is written. There is no one to
@@ -94,7 +105,8 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 			return 1
 		}
 		interactive := isTerminal(stdin)
-		c := &console.Console{H: b, In: stdin, Out: stdout, Interactive: interactive, Greeting: interactive, Lang: localeFromEnv(env)}
+		h := followup.New(followup.Config{Next: b, Catalogs: b.Catalogs(), Logger: log}) // /feedback; the terminal keeps nothing
+		c := &console.Console{H: h, In: stdin, Out: stdout, Interactive: interactive, Greeting: interactive, Lang: localeFromEnv(env)}
 		if err := c.Run(ctx); err != nil {
 			fmt.Fprintln(stderr, "twinbot:", err)
 			return 1
@@ -122,7 +134,12 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
 	}
-	d := deps{Bot: b, Store: st, Log: log, Env: env}
+	op := newOps()
+	d := deps{Bot: b, Store: st, Log: log, Env: env, Ops: op}
+	if d.Handler, err = op.wire(d, of, out); err != nil {
+		fmt.Fprintln(stderr, "twinbot:", err)
+		return 1
+	}
 	var services []*service
 	for _, p := range active {
 		s, err := p.build(ctx, d)
@@ -135,12 +152,17 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 			out.Register(s.Name, retryAfterSender{s.Sender})
 		}
 	}
-	an, err := announcerService(d, out)
+	an, err := announcerService(d, countingSender{out, op.m})
 	if err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
 	}
-	services = append(services, an, maintenanceService(st, log))
+	lv, err := op.liveService(d, o.kb, sf, out)
+	if err != nil {
+		fmt.Fprintln(stderr, "twinbot:", err)
+		return 1
+	}
+	services = append(services, an, maintenanceService(st, log), op.service(d, time.Duration(of.retention)), lv)
 	if err := serve(ctx, log, *httpAddr, services); err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
@@ -170,7 +192,7 @@ func serve(ctx context.Context, log *slog.Logger, addr string, services []*servi
 		if err != nil {
 			return fmt.Errorf("http: %w", err)
 		}
-		log.Info("serving webhooks", "addr", ln.Addr().String())
+		log.Info("serving HTTP", "addr", ln.Addr().String())
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
