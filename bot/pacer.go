@@ -57,6 +57,13 @@ func TelegramGroup(chat string) bool { return strings.HasPrefix(chat, "-") }
 // Reservations are kept only while they can still matter (the last
 // second, the last minute for groups), so the memory stays bounded by the
 // chats written to in the last minute.
+//
+// It books moments itself rather than with x/time/rate limiters: a
+// rate.Limiter hands out its tokens in the order they are asked for, so a
+// message waiting for its chat would either take the bot's next token
+// while it waits (and the bot's rate would go to waste) or ask for a token
+// at a later moment, which the limiter cannot fit between those it has
+// already given.
 type RatePacer struct {
 	def       Limits
 	platforms map[string]Limits

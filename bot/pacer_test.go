@@ -109,6 +109,26 @@ func TestPacerSlowChatDoesNotHoldUpOthers(t *testing.T) {
 	}
 }
 
+func TestPacerForgetsOldChats(t *testing.T) {
+	clock := bottest.NewClock(today)
+	p := bot.NewPacer(bot.PacerConfig{Limits: bot.TelegramLimits, Now: clock.Now})
+	most := 0
+	for i := range 20_000 {
+		chat := fmt.Sprint(i)
+		if i%50 == 0 {
+			chat = fmt.Sprint("-", i)
+		}
+		at, _ := p.Reserve(tg(chat))
+		clock.Advance(at.Sub(clock.Now()))
+		most = max(most, p.Windows())
+	}
+	// 20,000 chats at 30 a second: about 11 minutes. Kept are the chats
+	// of the last second or two and the groups of the last minute or two.
+	if most > 2048+200 {
+		t.Errorf("kept the reservations of %d chats", most)
+	}
+}
+
 // inBubble runs f in a synctest bubble, where time moves only when every
 // goroutine waits: sleeps overlap as in real time, and take none. now is
 // the bubble's clock moved to today.
