@@ -193,12 +193,30 @@ func (a *Announcer) Tick(ctx context.Context) (Stats, error) {
 	}
 	st.Nudged = a.nudge(ctx, now)
 	for {
-		ps, n, err := a.pass(ctx)
+		ps, n, later, err := a.pass(ctx)
 		st.add(ps)
 		if err != nil || n == 0 {
 			return st, err
 		}
+		if ps.Sent+ps.Failed+ps.Retried == 0 && !later.IsZero() {
+			// Only deliveries to chats that must wait are left: wait for
+			// the first of them rather than go round again at once.
+			if err := a.cfg.Sleep(ctx, later.Sub(a.cfg.Now())); err != nil {
+				return st, nil
+			}
+		}
 	}
+}
+
+// patience is how long a worker waits for a chat's turn; a delivery that
+// would wait longer is left for the next pass and the worker sends to
+// other chats meanwhile.
+const patience = 2 * time.Second
+
+// patientPacer is a Pacer that can tell a message that would wait long
+// without waiting for it (RatePacer).
+type patientPacer interface {
+	WaitWithin(ctx context.Context, to Address, d time.Duration) (bool, time.Time, error)
 }
 
 // queue hands out the pending deliveries, reading them in pages.
@@ -209,6 +227,16 @@ type queue struct {
 	after int64
 	done  bool
 	taken int
+	later time.Time // the soonest a delivery put off could go
+}
+
+// putOff notes a delivery left for the next pass, which could go at.
+func (q *queue) putOff(at time.Time) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.later.IsZero() || at.Before(q.later) {
+		q.later = at
+	}
 }
 
 func (q *queue) next(ctx context.Context) (Delivery, bool, error) {
@@ -239,8 +267,9 @@ func (q *queue) next(ctx context.Context) (Delivery, bool, error) {
 }
 
 // pass delivers the pending deliveries once, with Workers in parallel; n
-// is how many it found (those refused with 429 are pending again).
-func (a *Announcer) pass(ctx context.Context) (Stats, int, error) {
+// is how many it found (those refused with 429 are pending again), later
+// the soonest one it put off could go (zero when it put off none).
+func (a *Announcer) pass(ctx context.Context) (Stats, int, time.Time, error) {
 	q := &queue{store: a.cfg.Store}
 	replies := &replyCache{a: a, m: map[[2]string]*Reply{}}
 	var (
@@ -263,7 +292,7 @@ func (a *Announcer) pass(ctx context.Context) (Stats, int, error) {
 		}()
 	}
 	wg.Wait()
-	return total, q.taken, errors.Join(errs...)
+	return total, q.taken, q.later, errors.Join(errs...)
 }
 
 // work sends deliveries from q until there are none left.
@@ -277,7 +306,16 @@ func (a *Announcer) work(ctx context.Context, q *queue, replies *replyCache) (St
 		if err != nil || !ok {
 			return st, err
 		}
-		if err := a.cfg.Pacer.Wait(ctx, d.Sub.To); err != nil {
+		if pp, ok := a.cfg.Pacer.(patientPacer); ok {
+			now, at, err := pp.WaitWithin(ctx, d.Sub.To, patience)
+			if err != nil {
+				return st, nil // stopping
+			}
+			if !now {
+				q.putOff(at) // still pending: the next pass takes it
+				continue
+			}
+		} else if err := a.cfg.Pacer.Wait(ctx, d.Sub.To); err != nil {
 			return st, nil // stopping
 		}
 		moved, err := a.cfg.Store.MoveDelivery(ctx, d.ID, DeliveryPending, DeliverySending)

@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"math"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,53 +23,93 @@ type Pacer interface {
 
 // Limits are a platform's sending limits.
 type Limits struct {
-	// PerSecond bounds the messages of the whole bot.
+	// PerSecond bounds the messages of the whole bot (rate.Inf or 0: no
+	// bound).
 	PerSecond rate.Limit
-	// PerChat bounds the messages to one chat.
+	// PerChat bounds the messages to one chat (rate.Inf or 0: no bound).
 	PerChat rate.Limit
+	// GroupPerMinute bounds the messages to one group chat in any minute
+	// (0: no bound beyond PerChat).
+	GroupPerMinute int
+	// IsGroup tells a group chat from a private one (nil: no chat is a
+	// group).
+	IsGroup func(chat string) bool
 }
 
 // TelegramLimits are Telegram's documented limits for bots: about 30
-// messages a second overall, one a second to one chat. They are the
-// default for every platform (Discord allows more).
-var TelegramLimits = Limits{PerSecond: 30, PerChat: 1}
+// messages a second overall, one a second to one chat, 20 a minute to one
+// group. They are the default for every platform (Discord allows more).
+var TelegramLimits = Limits{PerSecond: 30, PerChat: 1, GroupPerMinute: 20, IsGroup: TelegramGroup}
 
-// RatePacer is a Pacer on token buckets (golang.org/x/time/rate) of size
-// one, so that no burst ever exceeds the rate: in any one second at most
-// PerSecond messages go out, to a chat at most PerChat. A message is let
-// through only when both buckets hold a token at the time it goes, so a
-// late wake-up never lets two through closer than the rate allows.
+// TelegramGroup reports whether a Telegram chat id is a group's (groups
+// and channels have negative ids).
+func TelegramGroup(chat string) bool { return strings.HasPrefix(chat, "-") }
+
+// RatePacer is a Pacer that keeps every limit at once: the bot's rate,
+// each chat's and each group's. A message reserves the earliest moment
+// all of them allow and then waits for it without holding any lock, so a
+// chat that must wait (its one message a second) holds up no other chat:
+// a message to another chat takes the next free moment of the bot's rate,
+// before or between the waiting chat's. No burst exceeds a rate: in any
+// one second at most PerSecond messages go out, at most PerChat to one
+// chat, and in any minute at most GroupPerMinute to one group.
+//
+// Reservations are kept only while they can still matter (the last
+// second, the last minute for groups), so the memory stays bounded by the
+// chats written to in the last minute.
+//
+// It books moments itself rather than with x/time/rate limiters: a
+// rate.Limiter hands out its tokens in the order they are asked for, so a
+// message waiting for its chat would either take the bot's next token
+// while it waits (and the bot's rate would go to waste) or ask for a token
+// at a later moment, which the limiter cannot fit between those it has
+// already given.
 type RatePacer struct {
-	start     time.Time
 	def       Limits
 	platforms map[string]Limits
 	now       func() time.Time
 	sleep     func(context.Context, time.Duration) error
+	warm      time.Time
 
-	mu     sync.Mutex // held while a caller waits its turn
-	global map[string]*rate.Limiter
-	chats  map[string]*rate.Limiter
+	mu      sync.Mutex // never held while waiting
+	windows map[string]*window
+	hold    map[string]time.Time
+	added   int
+}
 
-	holdMu sync.Mutex
-	hold   map[string]time.Time
+// PacerConfig configures NewPacer.
+type PacerConfig struct {
+	// Limits apply to every platform but those in Platforms.
+	Limits    Limits
+	Platforms map[string]Limits
+	// Now and Sleep are the clock (nil: the real one); tests pass a fake
+	// one to run a broadcast in no time.
+	Now   func() time.Time
+	Sleep func(context.Context, time.Duration) error
+	// Warmup lets nothing through for this long after the start: the
+	// process before may have sent its limit's worth just before it
+	// stopped.
+	Warmup time.Duration
+}
+
+// NewPacer returns a RatePacer configured by c.
+func NewPacer(c PacerConfig) *RatePacer {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Sleep == nil {
+		c.Sleep = Sleep
+	}
+	return &RatePacer{def: c.Limits, platforms: c.Platforms, now: c.Now, sleep: c.Sleep,
+		warm: c.Now().Add(c.Warmup), windows: map[string]*window{}, hold: map[string]time.Time{}}
 }
 
 // NewRatePacer returns a RatePacer with limits def, or those of
-// platforms for the platforms listed. now and sleep are the clock (nil:
-// the real one); tests pass a fake one to run a broadcast in no time.
-//
-// A new RatePacer lets nothing through during its first second: the
-// process before it may have sent a second's worth just before it
-// stopped.
+// platforms for the platforms listed, on the clock now and sleep (nil:
+// the real one). It lets nothing through during its first second (see
+// PacerConfig.Warmup).
 func NewRatePacer(def Limits, platforms map[string]Limits, now func() time.Time, sleep func(context.Context, time.Duration) error) *RatePacer {
-	if now == nil {
-		now = time.Now
-	}
-	if sleep == nil {
-		sleep = Sleep
-	}
-	return &RatePacer{start: now(), def: def, platforms: platforms, now: now, sleep: sleep,
-		global: map[string]*rate.Limiter{}, chats: map[string]*rate.Limiter{}, hold: map[string]time.Time{}}
+	return NewPacer(PacerConfig{Limits: def, Platforms: platforms, Now: now, Sleep: sleep, Warmup: time.Second})
 }
 
 // Sleep waits for d or until ctx is done.
@@ -94,83 +137,211 @@ func (p *RatePacer) limits(platform string) Limits {
 // Hold implements Pacer.
 func (p *RatePacer) Hold(platform string, d time.Duration) {
 	until := p.now().Add(d)
-	p.holdMu.Lock()
-	defer p.holdMu.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if until.After(p.hold[platform]) {
 		p.hold[platform] = until
 	}
 }
 
-// Wait implements Pacer.
+// Wait implements Pacer: it reserves the message's moment and sleeps
+// until then. A Hold that comes meanwhile moves the message after it.
 func (p *RatePacer) Wait(ctx context.Context, to Address) error {
+	_, _, err := p.WaitWithin(ctx, to, -1)
+	return err
+}
+
+// WaitWithin is Wait for a message that may also go later: when it could
+// not go within d, it reserves nothing and reports false with the moment
+// it could go, so that the caller sends to other chats meanwhile. A
+// negative d waits however long it takes.
+func (p *RatePacer) WaitWithin(ctx context.Context, to Address, d time.Duration) (bool, time.Time, error) {
+	for {
+		at, cancel := p.Reserve(to)
+		wait := at.Sub(p.now())
+		if d >= 0 && wait > d {
+			cancel()
+			return false, at, nil
+		}
+		var err error
+		if wait > 0 {
+			err = p.sleep(ctx, wait)
+		} else {
+			err = ctx.Err()
+		}
+		if err != nil {
+			cancel()
+			return false, at, err
+		}
+		p.mu.Lock()
+		held := p.hold[to.Platform].After(at)
+		p.mu.Unlock()
+		if !held {
+			return true, at, nil
+		}
+		cancel()
+	}
+}
+
+// Reserve books the earliest moment a message may go to `to` without
+// breaking a limit, and returns it with a function that gives the moment
+// back (when the message will not be sent after all). It does not wait.
+func (p *RatePacer) Reserve(to Address) (time.Time, func()) {
+	lim := p.limits(to.Platform)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	lim := p.limits(to.Platform)
-	g := p.global[to.Platform]
-	if g == nil {
-		g = rate.NewLimiter(lim.PerSecond, 1)
-		p.global[to.Platform] = g
-	}
-	key := to.Platform + "\x00" + to.Chat
-	c := p.chats[key]
-	if c == nil {
-		p.prune()
-		c = rate.NewLimiter(lim.PerChat, 1)
-		p.chats[key] = c
-	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		now := p.now()
-		p.holdMu.Lock()
-		until := p.hold[to.Platform]
-		p.holdMu.Unlock()
-		if warm := p.start.Add(time.Second); until.Before(warm) {
-			until = warm
-		}
-		if now.Before(until) {
-			if err := p.sleep(ctx, until.Sub(now)); err != nil {
-				return err
-			}
-			continue
-		}
-		d := max(delay(g, now), delay(c, now))
-		if d == 0 && g.AllowN(now, 1) && c.AllowN(now, 1) {
-			return nil
-		}
-		if d == 0 {
-			d = time.Millisecond // rounding: a token short by a hair
-		}
-		if err := p.sleep(ctx, d); err != nil {
-			return err
-		}
-	}
-}
-
-// delay is how long until l holds a whole token.
-func delay(l *rate.Limiter, now time.Time) time.Duration {
-	if l.Limit() == rate.Inf {
-		return 0
-	}
-	missing := 1 - l.TokensAt(now)
-	if missing <= 0 {
-		return 0
-	}
-	return time.Duration(missing/float64(l.Limit())*float64(time.Second)) + time.Nanosecond
-}
-
-// prune drops the per-chat buckets that are full again (they would let a
-// message through anyway), keeping the map small across broadcasts.
-func (p *RatePacer) prune() {
-	if len(p.chats) < 4096 {
-		return
-	}
 	now := p.now()
-	for k, l := range p.chats {
-		if l.TokensAt(now) >= 1 {
-			delete(p.chats, k)
+	ws := p.windowsFor(to, lim)
+	at := now
+	if h := p.hold[to.Platform]; h.After(at) {
+		at = h
+	}
+	if p.warm.After(at) {
+		at = p.warm
+	}
+	for _, w := range ws {
+		w.forget(now)
+	}
+	// Each window moves the moment later until all of them accept it.
+	for moved := true; moved; {
+		moved = false
+		for _, w := range ws {
+			if t := w.earliest(at); t.After(at) {
+				at, moved = t, true
+			}
 		}
+	}
+	for _, w := range ws {
+		w.add(at)
+	}
+	p.added++
+	if p.added%1024 == 0 {
+		p.sweep(now)
+	}
+	return at, func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		for _, w := range ws {
+			w.remove(at)
+		}
+	}
+}
+
+// windowsFor are the limits a message to `to` must keep. p.mu is held.
+func (p *RatePacer) windowsFor(to Address, lim Limits) []*window {
+	var ws []*window
+	get := func(key string, n int, d time.Duration) {
+		w := p.windows[key]
+		if w == nil {
+			w = &window{n: n, d: d}
+			p.windows[key] = w
+		}
+		ws = append(ws, w)
+	}
+	if d := interval(lim.PerSecond); d > 0 {
+		get("all\x00"+to.Platform, 1, d)
+	}
+	chat := to.Platform + "\x00" + to.Chat
+	if d := interval(lim.PerChat); d > 0 {
+		get("chat\x00"+chat, 1, d)
+	}
+	if lim.GroupPerMinute > 0 && lim.IsGroup != nil && lim.IsGroup(to.Chat) {
+		get("group\x00"+chat, lim.GroupPerMinute, time.Minute)
+	}
+	return ws
+}
+
+// sweep drops the windows whose reservations can no longer matter.
+func (p *RatePacer) sweep(now time.Time) {
+	for k, w := range p.windows {
+		w.forget(now)
+		if len(w.slots) == 0 {
+			delete(p.windows, k)
+		}
+	}
+}
+
+// Windows is how many chats' (and the bot's) reservations are kept: it
+// stays bounded by the chats written to in the last minute.
+func (p *RatePacer) Windows() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.windows)
+}
+
+// interval is the least time between two messages at rate r, rounded up
+// so that r messages never fit in less than a second; 0 for no bound.
+func interval(r rate.Limit) time.Duration {
+	if r <= 0 || r == rate.Inf {
+		return 0
+	}
+	return time.Duration(math.Ceil(float64(time.Second) / float64(r)))
+}
+
+// window is one limit, "at most n messages in any d", with the moments
+// reserved under it, sorted.
+type window struct {
+	n     int
+	d     time.Duration
+	slots []time.Time
+}
+
+// forget drops the moments that no message from now on can be within d
+// of.
+func (w *window) forget(now time.Time) {
+	i := 0
+	for i < len(w.slots) && !w.slots[i].After(now.Add(-w.d)) {
+		i++
+	}
+	if i > 0 {
+		w.slots = slices.Delete(w.slots, 0, i)
+	}
+}
+
+// earliest is the first moment from t on at which a message keeps the
+// limit. A moment stops breaking it only when it gets d past a reserved
+// one, so those are the only candidates after t.
+func (w *window) earliest(t time.Time) time.Time {
+	if w.fits(t) {
+		return t
+	}
+	for _, s := range w.slots {
+		if c := s.Add(w.d); c.After(t) && w.fits(c) {
+			return c
+		}
+	}
+	// Unreachable: past the last reservation plus d every moment fits.
+	return w.slots[len(w.slots)-1].Add(w.d)
+}
+
+// fits reports whether a message at t keeps at most n messages in every
+// span shorter than d.
+func (w *window) fits(t time.Time) bool {
+	// The reservations within d of t, with t among them, in order.
+	near := make([]time.Time, 0, 2*w.n+1)
+	for _, s := range w.slots {
+		if s.Sub(t) < w.d && t.Sub(s) < w.d {
+			near = append(near, s)
+		}
+	}
+	i, _ := slices.BinarySearchFunc(near, t, time.Time.Compare)
+	near = slices.Insert(near, i, t)
+	for j := 0; j+w.n < len(near); j++ {
+		if near[j+w.n].Sub(near[j]) < w.d {
+			return false
+		}
+	}
+	return true
+}
+
+func (w *window) add(t time.Time) {
+	i, _ := slices.BinarySearchFunc(w.slots, t, time.Time.Compare)
+	w.slots = slices.Insert(w.slots, i, t)
+}
+
+func (w *window) remove(t time.Time) {
+	if i, ok := slices.BinarySearchFunc(w.slots, t, time.Time.Compare); ok {
+		w.slots = slices.Delete(w.slots, i, i+1)
 	}
 }
 

@@ -81,6 +81,14 @@ type Config struct {
 	// Seen, when set, remembers the gateway events handled, so that events
 	// replayed after a reconnection are answered once (store.Store).
 	Seen SeenStore
+	// Replays remembers the HTTP interactions taken, so that a signed
+	// request sent again is refused (default: NewMemoryReplays).
+	Replays ReplayStore
+	// MaxSkew is how far an HTTP interaction's signed timestamp may be
+	// from Now (default DefaultMaxSkew); older ones are refused.
+	MaxSkew time.Duration
+	// Now is the clock the timestamps are checked on (default time.Now).
+	Now func() time.Time
 	// Logger gets the adapter's logs (never message text).
 	Logger *slog.Logger
 }
@@ -112,6 +120,9 @@ func (c Config) Validate() error {
 	}
 	if c.DeferAfter < 0 {
 		errs = append(errs, errors.New("discord: negative DeferAfter"))
+	}
+	if c.MaxSkew < 0 {
+		errs = append(errs, errors.New("discord: negative MaxSkew"))
 	}
 	return errors.Join(errs...)
 }
@@ -148,6 +159,9 @@ type Adapter struct {
 	pub        ed25519.PublicKey
 	deferAfter time.Duration
 	seen       SeenStore
+	replays    ReplayStore
+	maxSkew    time.Duration
+	now        func() time.Time
 	log        *slog.Logger
 
 	// life is the context of work that outlives an event handler
@@ -216,7 +230,17 @@ func newAdapter(cfg Config, s api) *Adapter {
 	a := &Adapter{
 		h: cfg.Handler, cat: cfg.Catalogs, api: s, appID: cfg.AppID,
 		deferAfter: cfg.DeferAfter, seen: cfg.Seen, log: cfg.Logger,
+		replays: cfg.Replays, maxSkew: cfg.MaxSkew, now: cfg.Now,
 		ready: make(chan struct{}), dms: map[string]string{},
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.maxSkew == 0 {
+		a.maxSkew = DefaultMaxSkew
+	}
+	if a.replays == nil {
+		a.replays = NewMemoryReplays(0, a.now)
 	}
 	if a.deferAfter == 0 {
 		a.deferAfter = 2 * time.Second
@@ -372,12 +396,16 @@ func (a *Adapter) answer(ctx context.Context, m bot.Message) (r bot.Reply) {
 }
 
 // failure is the apology for a failed answer, in the user's language.
-func (a *Adapter) failure(locale string) bot.Reply {
+func (a *Adapter) failure(locale string) bot.Reply { return a.notice(locale, "error.internal") }
+
+// notice is the catalog message id as a private reply in the user's
+// language.
+func (a *Adapter) notice(locale, id string) bot.Reply {
 	lang, _, _ := strings.Cut(strings.ToLower(locale), "-")
 	if !a.cat.Has(lang) {
 		lang = "en"
 	}
-	return bot.Reply{Lang: lang, Intent: "error", Text: []string{a.cat.For(lang).S("error.internal")}, Private: true}
+	return bot.Reply{Lang: lang, Intent: "error", Text: []string{a.cat.For(lang).S(id)}, Private: true}
 }
 
 // opts are the options of every REST call: cancelled with ctx. Rate

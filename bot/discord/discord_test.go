@@ -770,7 +770,13 @@ func TestSend(t *testing.T) {
 // signed is an HTTP interaction signed with key.
 func signed(t *testing.T, url string, key ed25519.PrivateKey, body []byte) *http.Request {
 	t.Helper()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	return signedWhen(t, url, key, body, time.Now())
+}
+
+// signedWhen is an HTTP interaction signed with key at the time at.
+func signedWhen(t *testing.T, url string, key ed25519.PrivateKey, body []byte, at time.Time) *http.Request {
+	t.Helper()
+	ts := strconv.FormatInt(at.Unix(), 10)
 	r, err := http.NewRequest("POST", url, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -782,13 +788,17 @@ func signed(t *testing.T, url string, key ed25519.PrivateKey, body []byte) *http
 }
 
 // httpBot serves an adapter in HTTP interactions mode, without a token.
-func httpBot(t *testing.T, f *fakeDiscord, h bot.Handler, deferAfter time.Duration) (string, ed25519.PrivateKey) {
+func httpBot(t *testing.T, f *fakeDiscord, h bot.Handler, deferAfter time.Duration, mod ...func(*Config)) (string, ed25519.PrivateKey) {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := New(Config{Handler: h, Catalogs: newCore(t).Catalogs(), PublicKey: hex.EncodeToString(pub), AppID: "app1", APIURL: f.apiURL(), DeferAfter: deferAfter})
+	cfg := Config{Handler: h, Catalogs: newCore(t).Catalogs(), PublicKey: hex.EncodeToString(pub), AppID: "app1", APIURL: f.apiURL(), DeferAfter: deferAfter}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	a, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,9 +40,12 @@ func (a *Adapter) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionC
 }
 
 // ServeHTTP serves Discord's HTTP interactions (the Interactions Endpoint
-// URL): it checks the Ed25519 signature (401 when bad or missing),
-// answers PING with PONG, and answers commands and button presses in the
-// HTTP response, deferring it when the core is slow.
+// URL): it checks the Ed25519 signature (401 when bad or missing) and that
+// the signed timestamp is within MaxSkew of the clock (401 when stale),
+// refuses an interaction id it has taken before (409: a replay), answers
+// PING with PONG, and answers commands and button presses in the HTTP
+// response, deferring it when the core is slow. Every signed request gets
+// an answer, even one the bot cannot make sense of.
 func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a.pub == nil {
 		http.NotFound(w, r)
@@ -51,6 +54,12 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if !discordgo.VerifyInteraction(r, a.pub) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
+	at, err := signedAt(r, a.now(), a.maxSkew)
+	if err != nil {
+		a.log.Warn("refused an interaction with a stale timestamp")
+		http.Error(w, "stale request", http.StatusUnauthorized)
 		return
 	}
 	var i discordgo.Interaction
@@ -67,14 +76,33 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unsupported interaction type", http.StatusBadRequest)
 		return
 	}
+	if i.ID == "" || i.Token == "" {
+		http.Error(w, "interaction without an id or a token", http.StatusBadRequest)
+		return
+	}
+	// A replay carries the same signed timestamp: the id need only be
+	// remembered while that timestamp is accepted.
+	fresh, err := a.replays.Claim(r.Context(), i.ID, at.Add(a.maxSkew))
+	if err != nil {
+		a.log.Warn("recording an interaction id", "err", err)
+		http.Error(w, "cannot check for replays", http.StatusServiceUnavailable)
+		return
+	}
+	if !fresh {
+		a.log.Warn("refused a replayed interaction", "interaction", i.ID)
+		http.Error(w, "interaction already handled", http.StatusConflict)
+		return
+	}
 	if !a.begin() {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
 	first := make(chan *discordgo.InteractionResponse, 1)
 	sent := make(chan error, 1)
+	finished := make(chan struct{})
 	go func() {
 		defer a.wg.Done()
+		defer close(finished)
 		a.interact(a.life, &i, func(resp *discordgo.InteractionResponse) error {
 			first <- resp
 			return <-sent
@@ -88,6 +116,11 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			err = http.NewResponseController(w).Flush()
 		}
 		sent <- err
+	case <-finished:
+		// interact gave up without a response (it cannot acknowledge):
+		// Discord still gets an answer, not a request that hangs.
+		writeJSON(w, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: responseData(render(a.failure(string(i.Locale)))[0], discordgo.MessageFlagsEphemeral)})
 	case <-r.Context().Done():
 		sent <- r.Context().Err()
 	}
@@ -133,7 +166,14 @@ func (a *Adapter) interact(ctx context.Context, i *discordgo.Interaction, first 
 	}()
 	m, ok := translate(i)
 	if !ok {
-		log.Debug("ignored an interaction")
+		// No user to answer, or a button without data: say so rather than
+		// let Discord show "the application did not respond".
+		log.Debug("an interaction the bot cannot answer")
+		msg := render(a.unsupported(i))[0]
+		if err := respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: responseData(msg, discordgo.MessageFlagsEphemeral)}); err != nil {
+			log.Warn("answering", "err", err)
+		}
+		done = true
 		return
 	}
 	replies := make(chan bot.Reply, 1)
@@ -206,6 +246,16 @@ func (a *Adapter) deliverInteraction(ctx context.Context, i *discordgo.Interacti
 		}
 	}
 	return nil
+}
+
+// unsupported is the answer to an interaction translate cannot read: a
+// button without data has expired; anything else (no user) is not for the
+// bot.
+func (a *Adapter) unsupported(i *discordgo.Interaction) bot.Reply {
+	if i.Type == discordgo.InteractionMessageComponent {
+		return a.notice(string(i.Locale), "choice.expired")
+	}
+	return a.notice(string(i.Locale), "error.unsupported")
 }
 
 // firstSeen reports whether a gateway event is new (always, without Seen).

@@ -36,7 +36,7 @@ func BenchmarkUpdates(b *testing.B) {
 			if bc.core {
 				h = newCore(b, nil)
 			}
-			opts := []option{func(c *Config) { c.SendRate = rate.Inf }}
+			opts := []option{func(c *Config) { c.SendRate, c.ChatRate, c.GroupPerMinute = rate.Inf, rate.Inf, -1 }}
 			if bc.store {
 				st, err := store.Open(context.Background(), b.TempDir(), nil)
 				if err != nil {

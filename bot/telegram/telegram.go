@@ -90,9 +90,11 @@ type Config struct {
 	// HTTPClient calls the Bot API (default: a client with dial, TLS and
 	// header timeouts; each call also has its own deadline).
 	HTTPClient *http.Client
-	// Now is the clock of the per-user rate limit (default time.Now).
+	// Now is the clock of the per-user rate limit and of the pacing of
+	// outgoing messages (default time.Now).
 	Now func() time.Time
-	// Sleep waits before a retry (default: a timer that stops with ctx).
+	// Sleep waits before a retry and for a message's turn (default: a
+	// timer that stops with ctx).
 	Sleep func(ctx context.Context, d time.Duration) error
 
 	// PollTimeout is getUpdates' long-poll timeout (default 30 s).
@@ -119,8 +121,16 @@ type Config struct {
 	UserBurst   int
 	NoticeEvery time.Duration
 	// SendRate paces all outgoing messages (default 30 a second, Telegram's
-	// advice; rate.Inf: no pacing).
-	SendRate rate.Limit
+	// advice; rate.Inf: no pacing). ChatRate paces those to one chat
+	// (default one a second; rate.Inf: none), GroupPerMinute those to one
+	// group in any minute (default 20; negative: no bound). A message
+	// waiting its chat's turn holds up no other chat.
+	SendRate       rate.Limit
+	ChatRate       rate.Limit
+	GroupPerMinute int
+	// MaxParts is the most messages one reply becomes (default 4): a
+	// longer reply is cut and ends with a note saying so.
+	MaxParts int
 	// Workers is how many updates are handled at once (default 16); the
 	// updates of one chat are handled in order.
 	Workers int
@@ -215,6 +225,18 @@ func (c *Config) setDefaults() {
 	if c.SendRate <= 0 {
 		c.SendRate = 30
 	}
+	if c.ChatRate <= 0 {
+		c.ChatRate = 1
+	}
+	switch {
+	case c.GroupPerMinute == 0:
+		c.GroupPerMinute = 20
+	case c.GroupPerMinute < 0:
+		c.GroupPerMinute = 0
+	}
+	if c.MaxParts <= 0 {
+		c.MaxParts = 4
+	}
 	if c.Workers <= 0 {
 		c.Workers = 16
 	}
@@ -244,7 +266,7 @@ type Adapter struct {
 	api   botAPI
 	self  tgbotapi.User
 	log   *slog.Logger
-	send  *rate.Limiter
+	pace  *bot.RatePacer
 	users *userLimits
 	keys  *callbackKeys
 
@@ -268,7 +290,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	a := &Adapter{
 		cfg:   cfg,
 		log:   cfg.Logger,
-		send:  rate.NewLimiter(cfg.SendRate, sendBurst(cfg.SendRate)),
+		pace:  newPacer(cfg),
 		users: newUserLimits(cfg.UserRate, cfg.UserBurst),
 		keys:  newCallbackKeys(),
 	}
@@ -286,12 +308,14 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	return a, nil
 }
 
-// sendBurst lets a second's worth of messages go at once.
-func sendBurst(r rate.Limit) int {
-	if r == rate.Inf || r > 1000 {
-		return 1000
-	}
-	return max(1, int(r))
+// newPacer keeps Telegram's limits on every message the adapter sends:
+// SendRate in all, ChatRate to a chat, GroupPerMinute to a group.
+func newPacer(cfg Config) *bot.RatePacer {
+	return bot.NewPacer(bot.PacerConfig{
+		Limits: bot.Limits{PerSecond: cfg.SendRate, PerChat: cfg.ChatRate, GroupPerMinute: cfg.GroupPerMinute, IsGroup: bot.TelegramGroup},
+		Now:    cfg.Now,
+		Sleep:  cfg.Sleep,
+	})
 }
 
 func (a *Adapter) mode() string {
@@ -497,7 +521,7 @@ func (a *Adapter) Send(ctx context.Context, to bot.Address, r bot.Reply) error {
 // sendReply sends r to chat, the keyboard under the last part; replyTo, if
 // set, is the message the first part answers.
 func (a *Adapter) sendReply(ctx context.Context, chat int64, r bot.Reply, replyTo int) error {
-	parts := RenderHTML(r, MaxMessage)
+	parts := a.render(r)
 	kb := a.keyboard(r.Choices)
 	if len(parts) == 0 {
 		if kb == nil {
@@ -523,11 +547,26 @@ func (a *Adapter) sendReply(ctx context.Context, chat int64, r bot.Reply, replyT
 	return nil
 }
 
+// render is r as at most MaxParts messages: a reply that needs more is
+// cut, and its last message ends with a note saying so, so that no answer
+// floods a chat.
+func (a *Adapter) render(r bot.Reply) []string {
+	parts := RenderHTML(r, MaxMessage)
+	if len(parts) <= a.cfg.MaxParts {
+		return parts
+	}
+	note := "\n\n" + EscapeHTML(a.sayIn(r.Lang, "reply.cut", "…"))
+	parts = RenderHTML(r, MaxMessage-units(note))[:a.cfg.MaxParts]
+	parts[len(parts)-1] += note
+	a.log.Info("cut a long reply", "parts", a.cfg.MaxParts, "intent", r.Intent)
+	return parts
+}
+
 // sendMessage sends one message, paced, retried, and followed to the new
 // id of a group that became a supergroup.
 func (a *Adapter) sendMessage(ctx context.Context, m tgbotapi.MessageConfig) error {
 	for moved := false; ; moved = true {
-		if err := a.send.Wait(ctx); err != nil {
+		if err := a.pace.Wait(ctx, bot.Address{Platform: Platform, Chat: strconv.FormatInt(m.ChatID, 10)}); err != nil {
 			return err
 		}
 		err := a.do(ctx, "sendMessage", a.cfg.CallTimeout, func(ctx context.Context) error {

@@ -474,9 +474,13 @@ func TestSplitting(t *testing.T) {
 		items = append(items, fmt.Sprintf("Partner town number %d & friends <%d>", i, i))
 	}
 	h := handlerFunc(func(_ context.Context, m bot.Message) bot.Reply {
+		if m.Text == "short" {
+			return bot.Reply{Lang: "en", Text: []string{strings.Repeat("ż", 5000)}, Items: items[:100]}
+		}
 		return bot.Reply{Lang: "en", Title: "Many", Text: []string{strings.Repeat("ż", 9000)}, Items: items, Choices: []bot.Choice{{Label: "More", Data: "/more"}}}
 	})
-	start(t, f, h)
+	hs := start(t, f, h)
+	note := hs.core.Catalogs().For("en").S("reply.cut")
 	f.push(privateMsg(user(802, "en"), "x"))
 	var parts []apiCall
 	for {
@@ -486,8 +490,9 @@ func TestSplitting(t *testing.T) {
 			break
 		}
 	}
-	if len(parts) < 5 {
-		t.Fatalf("%d parts, want at least 5", len(parts))
+	// The reply needs 9 messages; it becomes 4, the last saying so.
+	if len(parts) != 4 {
+		t.Fatalf("%d parts, want 4", len(parts))
 	}
 	all := ""
 	for i, p := range parts {
@@ -503,13 +508,30 @@ func TestSplitting(t *testing.T) {
 		}
 		all += visibleText(html) + "\n"
 	}
+	if !strings.HasSuffix(strings.TrimSpace(all), note) || !strings.HasPrefix(note, "…") {
+		t.Errorf("the last part does not end with the note %q", note)
+	}
 	if n := strings.Count(all, "ż"); n != 9000 {
 		t.Errorf("%d of 9000 characters of the long line arrived", n)
 	}
-	for i := range 400 {
+	// The items that arrived are the first ones, whole.
+	arrived := strings.Count(all, "Partner town number")
+	if arrived == 0 || arrived == 400 {
+		t.Fatalf("%d items arrived", arrived)
+	}
+	for i := range arrived {
 		if !strings.Contains(all, fmt.Sprintf("number %d & friends <%d>\n", i, i)) {
 			t.Fatalf("item %d lost or cut in the split", i)
 		}
+	}
+	// A reply that fits in 4 messages is not cut.
+	f.push(privateMsg(user(802, "en"), "short"))
+	all = ""
+	for range 3 {
+		all += visibleText(f.next(t, "sendMessage").Params.Get("text"))
+	}
+	if strings.Contains(all, note) || !strings.Contains(all, "number 99 & friends <99>") {
+		t.Errorf("a reply of 3 messages was cut")
 	}
 }
 
