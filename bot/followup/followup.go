@@ -38,6 +38,8 @@ type Config struct {
 	Reports ReportStore
 	// TownOf tells the town a question is about, "" when none (optional).
 	TownOf func(text, lang string) string
+	// FrameOf describes what the bot understood of a question (optional).
+	FrameOf func(text, lang string) string
 	// Observer counts messages and answers (optional).
 	Observer Observer
 	// Buttons adds 👍/👎 under answers on these platforms (the terminal
@@ -169,6 +171,9 @@ func (h *Handler) entry(kind, text string, r bot.Reply) Entry {
 	e.Day = time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
 	if h.cfg.TownOf != nil {
 		e.Town = h.cfg.TownOf(text, r.Lang)
+	}
+	if h.cfg.FrameOf != nil {
+		e.Frame = h.cfg.FrameOf(text, r.Lang)
 	}
 	return e
 }

@@ -29,8 +29,8 @@ type Entry struct {
 	Day time.Time `json:"day"`
 	// Intent is what the bot understood the question to ask.
 	Intent string `json:"intent"`
-	// Frame is the understood question as the core describes it (empty
-	// until the core provides one).
+	// Frame is what the bot understood (understand.Summary as JSON,
+	// without the question's words: they are kept masked in Text only).
 	Frame string `json:"frame,omitempty"`
 	Text  string `json:"text"`
 	// Folded is the grouping key: Text folded (lowercase, no diacritics,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -213,7 +214,7 @@ func (o *ops) wire(d deps, f opsFlags, out bot.Sender) (bot.Handler, error) {
 	o.m.Counts("twinbot_signups", "Sign-ups by status.", "status", d.Store.SignupCounts)
 	o.m.Counts("twinbot_broadcast_deliveries", `Announcement deliveries by state ("pending" is the queue).`, "state", d.Store.DeliveryStateCounts)
 	return followup.New(followup.Config{
-		Next: d.Bot, Catalogs: d.Bot.Catalogs(), Reports: d.Store, TownOf: townOf(d.Bot),
+		Next: d.Bot, Catalogs: d.Bot.Catalogs(), Reports: d.Store, TownOf: townOf(d.Bot), FrameOf: frameOf(d.Bot),
 		Observer: o.m, Buttons: []string{"telegram", "discord"}, Logger: d.Log,
 		Offices: offices, Handovers: d.Store, Sender: out,
 		TownName: func(id, lang string) string {
@@ -243,6 +244,21 @@ func townOf(b *bot.Bot) func(text, lang string) string {
 			return q.Partners[0].Town.ID
 		}
 		return ""
+	}
+}
+
+// frameOf describes what the bot understood of a question, for the report:
+// the frame's summary as JSON (ids and the words it could not explain, never
+// the question's text).
+func frameOf(b *bot.Bot) func(text, lang string) string {
+	return func(text, lang string) string {
+		s := b.Understand(text, lang).Summary()
+		s.Unexplained, s.Context = nil, nil // words of the question: kept masked in Text only
+		j, err := json.Marshal(s)
+		if err != nil {
+			return ""
+		}
+		return string(j)
 	}
 }
 
