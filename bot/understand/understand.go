@@ -215,9 +215,6 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			for k := c.Start; k < c.End; k++ {
 				explained[k] = true
 			}
-			if c.Cat == catClause {
-				breakAt[c.Start] = true
-			}
 			if strings.HasPrefix(c.Cat, catQuestion+":") || strings.HasPrefix(c.Cat, catFact+":") ||
 				(strings.HasPrefix(c.Cat, catIntent+":") && c.Cat != "i:towns" && c.Cat != "i:greeting" && c.Cat != "i:thanks") {
 				for k := c.Start; k < c.End; k++ {
@@ -283,6 +280,14 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// Content words nothing explained: they must be found in a text of the
 	// knowledge base, or the bot says it does not know.
 	caps := capitalized(text)
+	// Conjunctions of the question's own language start clauses.
+	for _, l := range order {
+		for _, c := range all[l] {
+			if c.Cat == catClause && c.Score >= float64(c.End-c.Start) && !skip[c.Start] {
+				breakAt[c.Start] = true
+			}
+		}
+	}
 	clause := clauses(text, len(tokens), breakAt)
 	asking := map[int]bool{}
 	for i := range tokens {
@@ -299,7 +304,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if !skip[i] && !stopAt[i] && len(t) >= 3 {
 				optional = append(optional, t) // cue words rank passages
 			}
-		case len(asking) > 0 && !asking[clause[i]]:
+		case len(asking) > 0 && !asking[clause[i]] && !(caps[words[i]] && !u.pass.Knows(t)):
 			// A clause that asks nothing is context: "… because my son
 			// is a scout".
 			q.Context = append(q.Context, words[i])
@@ -566,7 +571,7 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 	case in == IntentExchangesUpcoming || in == IntentPartnerCount ||
 		(in == IntentPartnersByCountry && (q.has("i:partners") || q.has("i:towns") || q.has("q:which"))) ||
 		(in == IntentAgreementDate && len(q.Partners) > 0 && q.has("i:agreement")) ||
-		((in == IntentTwinningAbout || in == IntentCommitments) && len(q.Partners) == 0) ||
+		((in == IntentTwinningAbout || in == IntentCommitments) && len(q.Partners) == 0 && q.Passage.Source.Kind == SourcePage) ||
 		(in == IntentPartnersList && len(q.Towns) > 0 && q.has("i:partners")):
 		// The structured answer holds what is asked; the words found in a
 		// text only qualify it.
@@ -602,6 +607,9 @@ func (u *Understander) rules(q *Frame) string {
 		return IntentAgreementDate
 	case q.Fact != "" && partner:
 		return IntentPartnerInfo
+	case q.has("i:count") && !q.has("q:when") && !partner && (town || listCue || len(q.Countries) > 0) && q.Fact == "":
+		// "How many partners … with a signed agreement": a count.
+		return IntentPartnerCount
 	case q.has("i:agreement") && (partner || town || q.Years != nil) && !(q.has("i:cooperation") && !q.has("q:when")):
 		return IntentAgreementDate
 	case q.has("q:when") && partner:
