@@ -55,7 +55,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	dataDir := fs.String("data", "./data", "folder of the database (created on first start)")
 	httpAddr := fs.String("http-addr", ":8080", "address to serve webhooks on (only when a webhook mode is configured)")
-	platforms := []platform{&telegramFlags{}, &discordFlags{}}
+	platforms := []platform{&telegramFlags{}, &discordFlags{}, &webFlags{}}
 	for _, p := range platforms {
 		p.register(fs)
 	}
