@@ -233,6 +233,7 @@ func (a *Adapter) Routes() map[string]http.Handler {
 		"OPTIONS /widget/chat":  http.HandlerFunc(a.preflight),
 		"GET /{$}":              http.HandlerFunc(a.demo),
 		"GET /widget/demo.html": http.HandlerFunc(a.demo),
+		"GET /favicon.ico":      http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }),
 	}
 }
 
@@ -407,8 +408,7 @@ func (a *Adapter) chat(w http.ResponseWriter, r *http.Request) {
 			})
 			if isForget(text) {
 				s.history = nil // the conversation held personal data
-			}
-			if !req.Hello {
+			} else if !req.Hello {
 				shown := text
 				if req.Label != "" && len(req.Label) <= 200 {
 					shown = req.Label
