@@ -92,7 +92,7 @@ type Config struct {
 	// (default 24 hours).
 	SessionTTL time.Duration
 	// SessionRate and SessionBurst limit the messages of one session
-	// (default one every 2 seconds, bursts of 10).
+	// (default one a second, bursts of 20: a whole sign-up at typing speed).
 	SessionRate  rate.Limit
 	SessionBurst int
 	// AddrRate and AddrBurst limit the requests of one address (default 5
@@ -194,7 +194,7 @@ func New(cfg Config) (*Adapter, error) {
 		cfg.SessionTTL = 24 * time.Hour
 	}
 	if cfg.SessionRate == 0 {
-		cfg.SessionRate, cfg.SessionBurst = rate.Every(2*time.Second), 10
+		cfg.SessionRate, cfg.SessionBurst = rate.Every(time.Second), 20
 	}
 	if cfg.AddrRate == 0 {
 		cfg.AddrRate, cfg.AddrBurst = 5, 60
