@@ -175,10 +175,12 @@ type addrLimit struct {
 }
 
 // maxHistory is how many messages a session keeps for the panel;
-// maxInbox how many undelivered notes.
+// maxInbox how many undelivered notes; maxSessions how many sessions the
+// adapter keeps at most (the least recently used goes first).
 const (
-	maxHistory = 80
-	maxInbox   = 20
+	maxHistory  = 80
+	maxInbox    = 20
+	maxSessions = 50000
 )
 
 // New builds an Adapter.
@@ -500,11 +502,25 @@ func (a *Adapter) session(id string, now time.Time) *session {
 	a.sweepLocked(now)
 	s, ok := a.sessions[id]
 	if !ok {
+		if len(a.sessions) >= maxSessions {
+			a.evictLocked()
+		}
 		s = &session{lim: rate.NewLimiter(a.cfg.SessionRate, a.cfg.SessionBurst)}
 		a.sessions[id] = s
 	}
 	s.seen = now
 	return s
+}
+
+// evictLocked forgets the least recently used session.
+func (a *Adapter) evictLocked() {
+	oldest, at := "", time.Time{}
+	for id, s := range a.sessions {
+		if oldest == "" || s.seen.Before(at) {
+			oldest, at = id, s.seen
+		}
+	}
+	delete(a.sessions, oldest)
 }
 
 func (a *Adapter) sweepLocked(now time.Time) {

@@ -301,6 +301,7 @@ test('axe: no WCAG 2.1 AA violation in the open panel, at desktop size, 320 px a
   };
   await axe('desktop');
   await page.screenshot({ path: join(artifacts, 'panel-desktop.png') });
+  await page.locator('.tb-panel').screenshot({ path: join(artifacts, 'panel.png') });
 
   const fits = () => page.evaluate(() => {
     const r = document.querySelector('.tb-panel').getBoundingClientRect();
