@@ -336,7 +336,7 @@ func (a *Adapter) preflight(w http.ResponseWriter, r *http.Request) {
 func (a *Adapter) chat(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if !a.allowOrigin(w, r) {
-		a.log.Info("refused origin", "status", http.StatusForbidden)
+		a.log.Info("refused a website not in --web-origins", "origin", r.Header.Get("Origin"))
 		http.Error(w, "origin not allowed", http.StatusForbidden)
 		return
 	}

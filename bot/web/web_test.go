@@ -54,7 +54,7 @@ type env struct {
 	clock *clock
 }
 
-func newEnv(t *testing.T, opts ...func(*Config)) *env {
+func newEnv(t testing.TB, opts ...func(*Config)) *env {
 	t.Helper()
 	kbOnce.Do(func() { kb, kbErr = knowledge.Load(knowledge.Default()) })
 	if kbErr != nil {
@@ -102,7 +102,7 @@ type call struct {
 	raw    []byte // a body other than req's JSON
 }
 
-func (e *env) do(t *testing.T, c call) (*httptest.ResponseRecorder, response) {
+func (e *env) do(t testing.TB, c call) (*httptest.ResponseRecorder, response) {
 	t.Helper()
 	body := c.raw
 	if body == nil {
@@ -133,7 +133,7 @@ func (e *env) do(t *testing.T, c call) (*httptest.ResponseRecorder, response) {
 
 // say sends text in the session of tok and returns the answer's token and
 // the text of its replies.
-func (e *env) say(t *testing.T, tok, text string) (string, string, response) {
+func (e *env) say(t testing.TB, tok, text string) (string, string, response) {
 	t.Helper()
 	w, resp := e.do(t, call{req: request{Session: tok, Text: text, Langs: []string{"pl-PL"}, Town: "zywiec"}})
 	if w.Code != http.StatusOK {
@@ -511,5 +511,23 @@ func TestAssets(t *testing.T) {
 	if w.Header().Get("Content-Security-Policy") != CSP || !strings.Contains(page, `<script src="/widget.js" data-town="zywiec" defer></script>`) ||
 		strings.Contains(page, "<style") || strings.Contains(page, "style=") || strings.Contains(page, "<script>") {
 		t.Errorf("demo page: CSP %q\n%s", w.Header().Get("Content-Security-Policy"), page)
+	}
+}
+
+// BenchmarkChat is one question through the endpoint: JSON in, the real
+// core, JSON out.
+func BenchmarkChat(b *testing.B) {
+	e := newEnv(b)
+	tok, _, _ := e.say(b, "", "/start")
+	body, _ := json.Marshal(request{Session: tok, Text: "Jakie są miasta partnerskie Żywca?", Langs: []string{"pl"}})
+	b.ReportAllocs()
+	for b.Loop() {
+		r := httptest.NewRequest("POST", "http://bot.example.org/widget/chat", bytes.NewReader(body))
+		r.RemoteAddr = "192.0.2.1:1234"
+		w := httptest.NewRecorder()
+		e.mux.ServeHTTP(w, r)
+		if w.Code != 200 {
+			b.Fatal(w.Code, w.Body)
+		}
 	}
 }
