@@ -34,6 +34,9 @@ func asset(name, contentType string) http.Handler {
 		h.Set("ETag", etag)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+		// Public files: readable by any page's scripts too (tools such as
+		// accessibility checkers read stylesheets).
+		h.Set("Access-Control-Allow-Origin", "*")
 		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(data))
 	})
 }
