@@ -404,9 +404,12 @@ func (a *Adapter) chat(w http.ResponseWriter, r *http.Request) {
 		} else {
 			s.warned = false
 			start := now
+			locale := s.lang // a client that sends neither: the conversation's
+			if len(req.Langs) > 0 || hasTown {
+				locale = a.pickLang(req.Langs, town.Lang)
+			}
 			rep := a.cfg.Handler.Handle(r.Context(), bot.Message{
-				Platform: Platform, Chat: id, User: id, Text: text,
-				Locale: a.pickLang(req.Langs, town.Lang),
+				Platform: Platform, Chat: id, User: id, Text: text, Locale: locale,
 			})
 			if isForget(text) {
 				s.history = nil // the conversation held personal data

@@ -5,8 +5,11 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"flag"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -530,4 +533,83 @@ func BenchmarkChat(b *testing.B) {
 			b.Fatal(w.Code, w.Body)
 		}
 	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestWireGolden pins the JSON the widget reads: every part of a reply,
+// the panel's words and the language menu. The reply is a fixed one, so
+// the file changes with the adapter, not with the knowledge base.
+func TestWireGolden(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.Handler = fixedHandler{} })
+	_, resp := e.do(t, call{req: request{Hello: true, Langs: []string{"pl-PL", "pl"}, Town: "zywiec"}})
+	_, resp = e.do(t, call{req: request{Session: resp.Session, Text: "/x", Label: "Przycisk", History: true, Langs: []string{"pl"}}})
+	resp.Session = "SESSION"
+	got, err := json.MarshalIndent(resp, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "wire.golden.json")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if string(want) != string(got)+"\n" {
+		t.Errorf("the answer differs from %s (go test -update rewrites it):\n%s", golden, got)
+	}
+}
+
+// fixedHandler answers every message with one reply that has every part.
+type fixedHandler struct{}
+
+func (fixedHandler) Handle(_ context.Context, m bot.Message) bot.Reply {
+	return bot.Reply{
+		Lang: "pl", Intent: "partner_info", Title: "Tytuł <b>", Text: []string{"Akapit\ndrugi wiersz", m.Text},
+		Items: []string{"jeden", "dwa"},
+		Cards: []bot.Card{{Title: "Riom", Subtitle: "Francja", Fields: []bot.Field{{Name: "Od", Value: "1995"}},
+			Text: []string{"Opis"}, Items: []string{"punkt"}, Links: []bot.Link{{Title: "Strona", URL: "https://www.riom.net"}}}},
+		Links:   []bot.Link{{URL: "javascript:alert(1)"}},
+		Notes:   []string{"przykład"},
+		Choices: []bot.Choice{{Label: "Tak", Data: "/yes"}, {Label: "Nie", Data: "/no"}},
+		Private: true,
+	}
+}
+
+// FuzzToken: any session string is either refused or names the session
+// it was made for; a made token always opens.
+func FuzzToken(f *testing.F) {
+	kbOnce.Do(func() { kb, kbErr = knowledge.Load(knowledge.Default()) })
+	core, err := bot.New(bot.Config{KB: kb, Locales: locales.FS()})
+	if err != nil {
+		f.Fatal(err)
+	}
+	a, err := New(Config{Handler: core, Catalogs: core.Catalogs(), Key: bytes.Repeat([]byte{7}, 32)})
+	if err != nil {
+		f.Fatal(err)
+	}
+	now := signupDay
+	id, _ := a.openToken("", now)
+	f.Add(a.token(id, now))
+	f.Add("")
+	f.Add("a.b.c")
+	f.Add(strings.Repeat(".", 50))
+	f.Fuzz(func(t *testing.T, tok string) {
+		got, ok := a.checkToken(tok, now)
+		if ok && a.token(got, now) != tok && !strings.HasPrefix(tok, got+".") {
+			t.Errorf("token %q opened as %q", tok, got)
+		}
+		id, fresh := a.openToken(tok, now)
+		if ok == fresh {
+			t.Errorf("token %q: valid %v but fresh %v", tok, ok, fresh)
+		}
+		if back, ok := a.checkToken(a.token(id, now), now); !ok || back != id {
+			t.Errorf("a made token does not open: %q", id)
+		}
+	})
 }

@@ -282,8 +282,12 @@ test('keyboard only: open, answer, choose a button, close with Escape', async (t
 
   // Back from the input to the last quick-reply button, and press it.
   const n = await bots(page).count();
-  await page.keyboard.press('Shift+Tab');
-  assert.ok(await page.evaluate(() => document.activeElement.classList.contains('tb-choice')), 'Shift+Tab reaches a button');
+  let onChoice = false;
+  for (let i = 0; i < 15 && !onChoice; i++) {
+    await page.keyboard.press('Shift+Tab');
+    onChoice = await page.evaluate(() => document.activeElement.classList.contains('tb-choice'));
+  }
+  assert.ok(onChoice, 'Shift+Tab reaches a quick-reply button');
   assert.equal(await ring(), 'solid 3px');
   await page.keyboard.press('Space');
   await bots(page).nth(n).waitFor({ timeout: WAIT });
@@ -360,4 +364,35 @@ test('a town\'s site: data-lang, data-color, data-position, CORS; a site not lis
   await other.page.goto(OTHER + '/plain.html');
   await refused;
   assert.equal(await other.page.locator('.tb-launch').isVisible(), false, 'no widget for a site not in --web-origins');
+});
+
+test('whatever an answer holds is shown as text, never run as HTML', async (t) => {
+  const { page, problems } = await browse(t);
+  const evil = '<img src=x onerror="window.pwned=1"><b>bold</b>';
+  await page.route(base + '/widget/chat', (route) => route.fulfill({
+    status: 200,
+    contentType: 'application/json',
+    body: JSON.stringify({
+      session: 'x.y.z', lang: 'pl', ui: { open: evil, send: 'Wyślij' }, langs: [{ code: 'pl', name: evil }],
+      replies: [{
+        lang: 'pl', title: evil, text: [evil], items: [evil], notes: [evil],
+        cards: [{ title: evil, subtitle: evil, fields: [{ name: evil, value: evil }], links: [{ title: evil, url: 'https://example.org/' }] }],
+        links: [{ title: 'click', url: 'javascript:window.pwned=1' }, { url: 'data:text/html,<script>1</script>' }],
+        choices: [{ label: evil, data: '/x' }],
+      }],
+    }),
+  }));
+  await page.goto(base + '/');
+  await launcher(page).click();
+  await bots(page).first().waitFor({ timeout: WAIT });
+  const found = await page.evaluate(() => ({
+    imgs: document.querySelectorAll('.tb-root img').length,
+    bolds: document.querySelectorAll('.tb-root b').length,
+    hrefs: [...document.querySelectorAll('.tb-root a')].map((a) => a.getAttribute('href')),
+    pwned: window.pwned === 1,
+  }));
+  assert.deepEqual(found, { imgs: 0, bolds: 0, hrefs: ['https://example.org/'], pwned: false });
+  assert.match(await bots(page).first().textContent(), /<img src=x onerror=/);
+  assert.match(await bots(page).first().textContent(), /javascript:window\.pwned=1/);
+  assert.deepEqual(problems, []);
 });
