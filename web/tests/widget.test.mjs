@@ -396,3 +396,16 @@ test('whatever an answer holds is shown as text, never run as HTML', async (t) =
   assert.match(await bots(page).first().textContent(), /javascript:window\.pwned=1/);
   assert.deepEqual(problems, []);
 });
+
+test('a question sent before the greeting arrives stays in the same conversation', async (t) => {
+  const { page, problems } = await browse(t);
+  await page.goto(base + '/');
+  await launcher(page).click();
+  await input(page).fill('/partners');
+  await input(page).press('Enter'); // no wait for the greeting
+  await bots(page).nth(1).waitFor({ timeout: WAIT });
+  await page.reload();
+  await page.locator('.tb-user', { hasText: '/partners' }).waitFor({ timeout: WAIT });
+  assert.equal(await bots(page).count(), 2, 'the greeting and the answer, in one session');
+  assert.deepEqual(problems, []);
+});

@@ -259,10 +259,10 @@
 
   // send posts one request; requests go one after another, in order.
   function send(body) {
-    body.session = token || '';
     body.langs = langs();
     body.town = ds.town || '';
     queue = queue.then(function () {
+      body.session = token || ''; // the token the previous answer brought
       log.setAttribute('aria-busy', 'true');
       return fetch(base + '/widget/chat', {
         method: 'POST',
