@@ -59,8 +59,8 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 	o.register(fs)
 	logLevel := fs.String("log-level", "", "log level: debug, info, warn, error (default info; warn in the terminal chat, whose screen it shares)")
 	dataDir := fs.String("data", "./data", "folder of the database (created on first start)")
-	httpAddr := fs.String("http-addr", ":8080", "address to serve /healthz, /readyz, /metrics and webhooks on")
-	platforms := []platform{&telegramFlags{}, &discordFlags{}}
+	httpAddr := fs.String("http-addr", ":8080", "address to serve /healthz, /readyz, /metrics, webhooks and the web widget on")
+	platforms := []platform{&telegramFlags{}, &discordFlags{}, &webFlags{}}
 	for _, p := range platforms {
 		p.register(fs)
 	}
