@@ -204,6 +204,13 @@ func (b *Bot) answer(q *understand.Frame, lang string, st *state) Reply {
 	case understand.IntentNews:
 		c.news(q, st)
 	case understand.IntentTwinningAbout:
+		if !q.Cue("i:about") && q.Cue("i:partners") && st != nil && st.Town != "" {
+			// "What are the partner towns?" from someone who chose a town.
+			q.Intent = understand.IntentPartnersList
+			c.r.Intent = q.Intent
+			c.partnersList(q, st)
+			break
+		}
 		c.pages(q, st, knowledge.PageAbout, knowledge.PageHistory)
 	case understand.IntentCommitments:
 		c.pages(q, st, knowledge.PageCommitments, knowledge.PageMethods)
@@ -663,6 +670,13 @@ func (c *composer) partnerInfo(q *understand.Frame) bool {
 			if !c.fact(p, q.Fact) {
 				return false
 			}
+			// Further facts asked ("founded, and where does it lie?"), when
+			// known.
+			for _, f := range q.Facts {
+				if f != q.Fact {
+					c.fact(p, f)
+				}
+			}
 		}
 		return true
 	}
@@ -930,7 +944,8 @@ func (c *composer) agreements(q *understand.Frame, st *state) bool {
 
 // agreementCard shows the agreements of one partnership.
 func (c *composer) agreementCard(q *understand.Frame, p *knowledge.PartnerRef) {
-	card := Card{Title: c.t.S("agreements.title", "Town", c.townName(p.Town), "Partner", c.partnerName(p))}
+	card := Card{Title: c.t.S("agreements.title", "Town", c.townName(p.Town), "Partner", c.partnerName(p)),
+		Subtitle: c.t.Country(p.Partner.Country)}
 	for _, a := range p.Partner.Agreements {
 		card.Items = append(card.Items, c.agreementLine(p, a))
 	}

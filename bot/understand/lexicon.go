@@ -6,6 +6,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 
@@ -92,7 +93,10 @@ func LoadLexicons(fsys fs.FS) (Lexicons, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bot: lexicons: %w", err)
 	}
-	out := Lexicons{}
+	// words/pl.yaml and words/pl.<part>.yaml (pl.stopwords.yaml) make one
+	// lexicon: the language is the name up to its first dot.
+	merged := map[string]*LexiconFile{}
+	var langs []string
 	for _, f := range files {
 		data, err := fs.ReadFile(fsys, f)
 		if err != nil {
@@ -102,10 +106,40 @@ func LoadLexicons(fsys fs.FS) (Lexicons, error) {
 		if err := yaml.UnmarshalWithOptions(data, &lf, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
 			return nil, fmt.Errorf("bot: lexicon %s: %s", f, yaml.FormatError(err, false, false))
 		}
-		lang := strings.TrimSuffix(path.Base(f), path.Ext(f))
-		out[lang] = compileLexicon(lang, &lf)
+		lang, _, _ := strings.Cut(path.Base(f), ".")
+		if m := merged[lang]; m != nil {
+			m.merge(&lf)
+		} else {
+			merged[lang] = &lf
+			langs = append(langs, lang)
+		}
+	}
+	out := Lexicons{}
+	for _, lang := range langs {
+		out[lang] = compileLexicon(lang, merged[lang])
 	}
 	return out, nil
+}
+
+// merge adds the entries of o to lf.
+func (lf *LexiconFile) merge(o *LexiconFile) {
+	lf.Letters += o.Letters
+	lf.Stopwords = append(lf.Stopwords, o.Stopwords...)
+	lf.Conjunctions = append(lf.Conjunctions, o.Conjunctions...)
+	for _, m := range []struct {
+		to   *map[string][]string
+		from map[string][]string
+	}{
+		{&lf.Questions, o.Questions}, {&lf.Intents, o.Intents}, {&lf.Facts, o.Facts},
+		{&lf.Relations, o.Relations}, {&lf.Filters, o.Filters}, {&lf.Countries, o.Countries},
+	} {
+		if *m.to == nil && len(m.from) > 0 {
+			*m.to = map[string][]string{}
+		}
+		for k, v := range m.from {
+			(*m.to)[k] = append((*m.to)[k], v...)
+		}
+	}
 }
 
 func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
@@ -286,8 +320,8 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 					return
 				}
 				s := stemScore(tokens[i+j], w, e.exact[j])
-				if s == 0 {
-					return
+				if s == 0 || (s < 1 && (e.cat == catStop || e.cat == catClause)) {
+					return // a near miss of a stop word is no evidence
 				}
 				total += s
 			}
@@ -299,11 +333,36 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 		for _, ei := range lx.prefix[key2(q)] {
 			try(ei, false)
 		}
+		n := len(out)
 		if len(q) >= 4 && !found {
 			// A word of the language is not also a near miss of another.
 			for _, k := range typoKeys(q) {
 				for _, ei := range lx.typo[k] {
 					try(ei, true)
+				}
+			}
+		}
+		if !found && len(out) == n && len(q) >= 9 {
+			// A compound ("Nachbarstädte", "Partnerschaftsvertrag"): the
+			// longest tail that is a one-word entry of five letters or more,
+			// at half strength ("…städte" is a town noun, "…vertrag" an
+			// agreement).
+			for k := 3; k <= len(q)-5; k++ {
+				if !utf8.RuneStart(q[k]) {
+					continue
+				}
+				tail := q[k:]
+				best := -1
+				for _, ei := range lx.prefix[key2(tail)] {
+					e := &lx.entries[ei]
+					if len(e.words) == 1 && len(e.words[0]) >= 5 && e.cyr == cyr[i] && stemScore(tail, e.words[0], e.exact[0]) == 1 {
+						best = ei
+						break
+					}
+				}
+				if best >= 0 {
+					out = append(out, Cue{Cat: lx.entries[best].cat, Start: i, End: i + 1, Score: 0.6})
+					break
 				}
 			}
 		}

@@ -1,6 +1,7 @@
 package understand
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -42,6 +43,9 @@ type Frame struct {
 	Countries []string
 	Relations []string
 	Fact      string
+	// Facts are all the facts asked for, the strongest (Fact) first: "when
+	// was it founded and where does it lie?".
+	Facts []string
 	// Years restricts agreements to a time ("in 2005", "since 2010",
 	// "in the 2000s", "before 1995"); nil when the question names none.
 	Years *Years
@@ -188,6 +192,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	cueAt := make([]bool, len(tokens))
 	askAt := make([]bool, len(tokens))
 	exclAt := make([]bool, len(tokens))
+	townNoun := make([]bool, len(tokens))
 	relAt := map[string][]int{}
 	breakAt := make([]bool, len(tokens))
 	countryAt := map[string][2]int{}
@@ -224,6 +229,11 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if c.Cat == catStop || c.Cat == catClause || c.Cat == catQuestion+":"+"what" {
 				for k := c.Start; k < c.End; k++ {
 					stopAt[k] = true
+				}
+			}
+			if c.Cat == "i:towns" {
+				for k := c.Start; k < c.End; k++ {
+					townNoun[k] = true
 				}
 			}
 			if c.Cat == catStop || c.Cat == catClause {
@@ -328,7 +338,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		switch {
 		case strings.HasPrefix(cat, catCountry+":"):
 			cc := strings.TrimPrefix(cat, catCountry+":")
-			if !descriptive(cc, countryAt[cat], mentions) {
+			if !descriptive(cc, countryAt[cat], mentions, townNoun) {
 				q.Countries = append(q.Countries, cc)
 			}
 		case strings.HasPrefix(cat, catRelation+":"):
@@ -350,9 +360,22 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	sort.Strings(q.Relations)
 	sort.Strings(q.Excluded)
 	q.Fact = q.best(catFact)
+	for cat := range q.cues {
+		if f, ok := strings.CutPrefix(cat, catFact+":"); ok {
+			q.Facts = append(q.Facts, f)
+		}
+	}
+	sort.Slice(q.Facts, func(i, j int) bool { // the strongest first
+		a, b := q.cues[catFact+":"+q.Facts[i]], q.cues[catFact+":"+q.Facts[j]]
+		return a > b || a == b && q.Facts[i] < q.Facts[j]
+	})
 	q.Years = years(tokens, q.cues)
 	q.Including = q.has(catFilter + ":including")
 	q.AllTowns = q.has(catFilter + ":all")
+	if q.has(catFilter+":abroad") && !slices.Contains(q.Relations, knowledge.RelDomestic) {
+		// "foreign partners": all but those in the same country.
+		q.Excluded = append(q.Excluded, knowledge.RelDomestic)
+	}
 	switch {
 	case q.has(catFilter + ":first"):
 		q.Order = OrderFirst
@@ -379,7 +402,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// only be found in a text: search the cue words there ("Who is the
 	// mayor of Opoczno?", "When did Opočno get town rights?").
 	who := q.has("q:who") && (q.Intent == IntentNews || q.Intent == IntentPartnerInfo || q.Intent == IntentUnknown || q.Intent == IntentTwinningAbout || q.Intent == IntentCommitments)
-	missing := q.Intent == IntentPartnerInfo && q.Fact != "" && !hasFact(q.Partners, q.Fact)
+	// A figure (population) is never taken from a text: a year near the
+	// word is too easily read as one.
+	missing := q.Intent == IntentPartnerInfo && q.Fact != "" && q.Fact != "population" && !hasFact(q.Partners, q.Fact)
 	if (who || missing) && q.Passage == nil {
 		var cues []string
 		for i, t := range tokens {
@@ -444,9 +469,15 @@ func hasFact(ps []*knowledge.PartnerRef, fact string) bool {
 // descriptive reports whether a country named at span next to a name of a
 // place of that country only describes the place ("the Slovak Bytča",
 // "slovinskými Jesenicemi"): it is then no filter.
-func descriptive(cc string, span [2]int, mentions []knowledge.Mention) bool {
+func descriptive(cc string, span [2]int, mentions []knowledge.Mention, townNoun []bool) bool {
 	for _, m := range mentions {
-		if entityCountry(m.Entity) == cc && (span[1] == m.Start || m.End == span[0]) {
+		if entityCountry(m.Entity) != cc {
+			continue
+		}
+		// Next to the name, or with a town noun between ("polského města
+		// Opoczno").
+		if span[1] == m.Start || m.End == span[0] ||
+			(span[1]+1 == m.Start && townNoun[span[1]]) || (m.End+1 == span[0] && townNoun[m.End]) {
 			return true
 		}
 	}
