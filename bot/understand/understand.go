@@ -172,6 +172,20 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			q.Places = append(q.Places, m.Entity)
 		}
 	}
+	// A name said twice in two cases ("mezi Żywcem a Čadcou … v Čadci") is
+	// one mention: the second form is explained by the first.
+	for i, t := range tokens {
+		if skip[i] || len(t) < 5 {
+			continue
+		}
+		for _, m := range mentions {
+			for k := m.Start; k < m.End; k++ {
+				if n := tokens[k]; len(n) >= 5 && fold.CommonPrefix(t, n) >= max(4, len(n)-2) {
+					skip[i] = true
+				}
+			}
+		}
+	}
 
 	q.Langs, q.Confident = u.detect(words, tokens, skip, all)
 	if len(q.Langs) > 0 {
