@@ -28,8 +28,8 @@ var evalLevels = map[string]float64{
 	"dev.jsonl":     1.0,
 	"more.jsonl":    0.93,
 	"heldout.jsonl": 0.99,
-	"blind.jsonl":   0.83,
-	"tune.jsonl":    0.91,
+	"blind.jsonl":   0.84,
+	"tune.jsonl":    0.94,
 }
 
 // evalQuestion is one line of a question set (the format of

@@ -210,6 +210,31 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	relAt := map[string][]int{}
 	breakAt := make([]bool, len(tokens))
 	countryAt := map[string][2]int{}
+	// Clauses: conjunctions of the question's own language start one.
+	// Intent cues of a clause a conjunction starts ("… because I heard
+	// about exchanges") are context when another clause asks.
+	for _, l := range order {
+		for _, c := range all[l] {
+			if c.Cat == catClause && c.Score >= float64(c.End-c.Start) && !skip[c.Start] {
+				breakAt[c.Start] = true
+			}
+		}
+	}
+	clause := clauses(text, len(tokens), breakAt)
+	sub := map[int]bool{}
+	for i := range tokens {
+		if breakAt[i] {
+			sub[clause[i]] = true
+		}
+	}
+	mainAsks := false
+	for _, l := range order {
+		for _, c := range all[l] {
+			if !sub[clause[c.Start]] && (strings.HasPrefix(c.Cat, catQuestion+":") || (strings.HasPrefix(c.Cat, catIntent+":") && c.Cat != "i:towns")) {
+				mainAsks = true
+			}
+		}
+	}
 	take := func(cs []Cue) {
 		// A word that matches some entry exactly is not also a near miss of
 		// another ("Литві" is Lithuania, not a typo of Latvia).
@@ -234,8 +259,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			for k := c.Start; k < c.End; k++ {
 				explained[k] = true
 			}
-			if strings.HasPrefix(c.Cat, catQuestion+":") || strings.HasPrefix(c.Cat, catFact+":") ||
-				(strings.HasPrefix(c.Cat, catIntent+":") && c.Cat != "i:towns" && c.Cat != "i:greeting" && c.Cat != "i:thanks") {
+			if (strings.HasPrefix(c.Cat, catQuestion+":") || strings.HasPrefix(c.Cat, catFact+":") ||
+				(strings.HasPrefix(c.Cat, catIntent+":") && c.Cat != "i:towns" && c.Cat != "i:greeting" && c.Cat != "i:thanks")) &&
+				!(mainAsks && sub[clause[c.Start]]) {
 				for k := c.Start; k < c.End; k++ {
 					askAt[k] = true
 				}
@@ -252,6 +278,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 			if c.Cat == catStop || c.Cat == catClause {
 				continue
+			}
+			if mainAsks && sub[clause[c.Start]] && strings.HasPrefix(c.Cat, catIntent+":") {
+				continue // explained, but context
 			}
 			if strings.HasPrefix(c.Cat, catCountry+":") {
 				countryAt[c.Cat] = [2]int{c.Start, c.End}
@@ -304,15 +333,6 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// Content words nothing explained: they must be found in a text of the
 	// knowledge base, or the bot says it does not know.
 	caps := capitalized(text)
-	// Conjunctions of the question's own language start clauses.
-	for _, l := range order {
-		for _, c := range all[l] {
-			if c.Cat == catClause && c.Score >= float64(c.End-c.Start) && !skip[c.Start] {
-				breakAt[c.Start] = true
-			}
-		}
-	}
-	clause := clauses(text, len(tokens), breakAt)
 	asking := map[int]bool{}
 	for i := range tokens {
 		if askAt[i] {
@@ -540,7 +560,9 @@ func capitalized(text string) map[string]bool {
 			}
 			start = false
 		}
-		if strings.ContainsAny(f[len(f)-1:], ".!?") {
+		// A sentence ends at . ! ? but not after an abbreviation ("np.",
+		// "z.B.", "e.g.").
+		if strings.ContainsAny(f[len(f)-1:], "!?") || (strings.HasSuffix(f, ".") && len([]rune(w)) > 3) {
 			start = true
 		}
 	}
@@ -602,7 +624,8 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 	switch {
 	case ntok == 0:
 		return IntentHelp
-	case q.has("i:signup"):
+	case q.has("i:signup") && (len(q.Uncovered) == 0 || q.has("i:exchanges")):
+		// Signing up for an exchange; "register a car" is no such thing.
 		return IntentSignup
 	case len(q.Unexplained) > 0 && q.Passage == nil:
 		// Words no text explains: the bot does not know what is asked.
@@ -621,6 +644,12 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 		// The structured answer holds what is asked; the words found in a
 		// text only qualify it.
 		q.Passage = nil
+	case q.Passage.Source.Kind == SourceCooperation:
+		// One point of a cooperation list: the whole list answers, that
+		// point among the others.
+		q.Partners = []*knowledge.PartnerRef{q.Passage.Source.Partner}
+		q.Passage = nil
+		in = IntentCooperationScope
 	default:
 		in = passageIntent(q.Passage)
 	}
