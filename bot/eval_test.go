@@ -29,7 +29,7 @@ var evalLevels = map[string]float64{
 	"more.jsonl":    0.93,
 	"heldout.jsonl": 0.99,
 	"blind.jsonl":   0.84,
-	"tune.jsonl":    0.94,
+	"tune.jsonl":    0.93,
 }
 
 // evalQuestion is one line of a question set (the format of
