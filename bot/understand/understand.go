@@ -452,11 +452,11 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			ask = AskNumber
 		}
 		langs := append(append([]string{}, order...), u.langs...)
-		if len(required) > 0 || missing {
+		if len(required) > 0 {
 			q.Passage = u.pass.Search(append(cues, required...), optional, scope, ask, langs)
 		} else {
-			// Who took part, who visited: any of the cue words, and a
-			// sentence that names someone.
+			// Who took part, who visited, when first mentioned: any of the
+			// cue words, in a sentence of the kind asked for.
 			for _, c := range cues {
 				h := u.pass.Search([]string{c}, append(optional, cues...), scope, ask, langs)
 				if h != nil && (q.Passage == nil || h.Score > q.Passage.Score) {
