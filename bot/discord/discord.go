@@ -149,6 +149,7 @@ type Adapter struct {
 	deferAfter time.Duration
 	seen       SeenStore
 	log        *slog.Logger
+	owner      string // names this process in the store's claims
 
 	// life is the context of work that outlives an event handler
 	// (deferred answers); cancelled when Run has drained.
@@ -228,6 +229,7 @@ func newAdapter(cfg Config, s api) *Adapter {
 		a.pub, _ = hex.DecodeString(cfg.PublicKey) // checked by Validate
 	}
 	a.life, a.end = context.WithCancel(context.Background())
+	a.owner = newOwner()
 	return a
 }
 

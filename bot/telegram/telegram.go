@@ -57,10 +57,20 @@ func (Secret) String() string { return "REDACTED" }
 // GoString keeps the secret out of %#v.
 func (Secret) GoString() string { return `"REDACTED"` }
 
-// SeenStore remembers which updates were already handled (store.Store).
+// SeenStore is the update log (store.Store, bot.MemUpdates): it records an
+// update as handled once its reply went out, and keeps the reply until
+// then (see bot.UpdateState).
 type SeenStore interface {
-	// FirstSeen records id and reports whether it is new.
-	FirstSeen(ctx context.Context, platform, id string) (bool, error)
+	// ClaimUpdate takes update id for owner during lease (0: ignore the
+	// claims of others) and tells what to do with it.
+	ClaimUpdate(ctx context.Context, platform, id, owner string, lease time.Duration) (bot.UpdateState, bot.Reply, error)
+	// KeepReply keeps the reply of update id, sent to user, until
+	// FinishUpdate.
+	KeepReply(ctx context.Context, platform, id, user string, r bot.Reply) error
+	// FinishUpdate records update id as answered (or failed for good).
+	FinishUpdate(ctx context.Context, platform, id string) error
+	// ReleaseUpdate ends a claim after a failed attempt.
+	ReleaseUpdate(ctx context.Context, platform, id string) error
 }
 
 // Config is what the adapter needs. Zero optional fields take the defaults
@@ -247,6 +257,8 @@ type Adapter struct {
 	send  *rate.Limiter
 	users *userLimits
 	keys  *callbackKeys
+	// owner names this process in the update log's claims.
+	owner string
 
 	// life is the context updates are handled in: it ends DrainTimeout
 	// after Run's context.
@@ -272,6 +284,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		users: newUserLimits(cfg.UserRate, cfg.UserBurst),
 		keys:  newCallbackKeys(),
 	}
+	a.owner = a.keys.run
 	var c *tgClient
 	err := a.do(ctx, "getMe", cfg.CallTimeout, func(ctx context.Context) (err error) {
 		c, err = dialClient(ctx, cfg.Token, cfg.APIURL, cfg.HTTPClient)
@@ -443,7 +456,8 @@ const maxUpdate = 1 << 20
 // WebhookHandler receives updates Telegram posts to the webhook. A request
 // without the secret registered with setWebhook is refused; an update is
 // answered before the request is, so Telegram redelivers it if the bot
-// stops on the way (and the update id keeps it from being answered twice).
+// stops on the way or its reply could not be sent (503); the update log
+// keeps it from being answered twice.
 func (a *Adapter) WebhookHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
@@ -470,7 +484,11 @@ func (a *Adapter) WebhookHandler() http.Handler {
 		defer a.inflight.Done()
 		ctx, cancel := context.WithTimeout(a.life, a.cfg.HandleTimeout)
 		defer cancel()
-		a.HandleUpdate(ctx, u)
+		if !a.handle(ctx, u) {
+			// Not answered yet (the reply is kept): Telegram sends it again.
+			http.Error(w, "not answered yet", http.StatusServiceUnavailable)
+			return
+		}
 		w.WriteHeader(http.StatusOK)
 	})
 }
