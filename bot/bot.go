@@ -82,6 +82,9 @@ type Config struct {
 	// Admins are the users ("telegram:123") allowed the admin commands
 	// (/signups); to everyone else they do not exist.
 	Admins []string
+	// Conversations keeps conversations' state between messages for
+	// replicas and restarts (optional: in memory; see ConvStore).
+	Conversations ConvStore
 }
 
 // Validate reports configuration mistakes.
@@ -238,6 +241,10 @@ func (b *Bot) Handle(ctx context.Context, m Message) (r Reply) {
 	b.mu.Unlock()
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if b.cfg.Conversations != nil {
+		b.loadConv(ctx, m, st)
+		defer b.saveConv(ctx, m, st)
+	}
 	if st.Town == "" && prefs.Town != "" {
 		st.Town = prefs.Town
 	}

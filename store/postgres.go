@@ -108,4 +108,8 @@ var pgMigrations = []string{
 	);
 	CREATE INDEX deliveries_by_state ON deliveries (state, id);
 	CREATE INDEX deliveries_by_user ON deliveries ("user");`,
+	// 2: SQLite's migration 4: conversations in progress.
+	pgConversationsMigration,
+	// 3: SQLite's migration 5: leases.
+	pgLeasesMigration,
 }

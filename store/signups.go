@@ -327,7 +327,7 @@ func (s *Store) Forget(ctx context.Context, user string, capacity map[string]int
 			promoted = append(promoted, p)
 		}
 		for _, stmt := range []string{`DELETE FROM subscriptions WHERE "user" = ?`, `DELETE FROM deliveries WHERE "user" = ?`, `DELETE FROM prefs WHERE "user" = ?`,
-			`UPDATE seen_updates SET reply = NULL, "user" = '' WHERE "user" = ?`} {
+			`UPDATE seen_updates SET reply = NULL, "user" = '' WHERE "user" = ?`, `DELETE FROM conversations WHERE "user" = ?`} {
 			if _, err := tx.ExecContext(ctx, stmt, user); err != nil {
 				return err
 			}

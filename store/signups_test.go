@@ -444,3 +444,35 @@ func TestBroadcastResumesAfterStop(t *testing.T) {
 		t.Fatalf("first %+v, second %+v, report %+v", first, second, rep)
 	}
 }
+
+// TestSignupAcrossReplicas: with the conversations in the database, each
+// answer of a sign-up may land on another replica (two bots on one
+// store) and the sign-up completes, on both databases.
+func TestSignupAcrossReplicas(t *testing.T) {
+	for _, kind := range []string{"sqlite", "postgres"} {
+		t.Run(kind, func(t *testing.T) {
+			database := "sqlite://" + filepath.Join(t.TempDir(), store.FileName)
+			if kind == "postgres" {
+				database = storetest.Postgres(t)
+			}
+			now := func() time.Time { return today }
+			var chats []*bottest.Chat
+			for range 2 {
+				s, err := store.OpenDatabase(context.Background(), database, "", store.Options{Now: now})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				b := newBot(t, s, now, func(c *bot.Config) { c.Conversations = s })
+				chats = append(chats, bottest.NewChat(t, b, "telegram", "77", "en"))
+			}
+			steps := []string{"/signup demo-jesenice-nagold-2027", "Ada Lovelace", "2010-01-01", "ada@example.org", "yes", "yes"}
+			for i, say := range steps {
+				chats[i%2].Say(say)
+			}
+			if last := chats[(len(steps)-1)%2].Last; !strings.Contains(last.PlainText(), "signed up") {
+				t.Fatalf("the sign-up did not complete across replicas: %s", last.PlainText())
+			}
+		})
+	}
+}

@@ -253,6 +253,10 @@ var migrations = []string{
 	// 3: an update is handled once its reply went out; until then the
 	// reply is kept with it (updates.go).
 	updatesMigration,
+	// 4: conversations in progress (conversations.go).
+	conversationsMigration,
+	// 5: what one replica at a time may do (leases.go).
+	leasesMigration,
 }
 
 // Migrations is the number of migrations of the store's database: the

@@ -152,3 +152,39 @@ func TestMigrateTwiceAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestLeases: one owner at a time, until the lease expires or is dropped.
+func TestLeases(t *testing.T) {
+	databases(t, func(t *testing.T, database string) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+		s := openDB(t, database, func() time.Time { return now })
+		for i, c := range []struct {
+			owner string
+			wait  time.Duration
+			drop  bool
+			want  bool
+			hold  string
+		}{
+			{owner: "a", want: true, hold: "a"},
+			{owner: "b", want: false, hold: "a"},
+			{owner: "a", wait: 10 * time.Second, want: true, hold: "a"}, // renewed
+			{owner: "b", wait: 10 * time.Second, want: false, hold: "a"},
+			{owner: "b", wait: 6 * time.Second, want: true, hold: "b"}, // a's expired
+			{owner: "b", drop: true},
+			{owner: "a", want: true, hold: "a"},
+		} {
+			now = now.Add(c.wait)
+			if c.drop {
+				if err := s.DropLease(ctx, "gateway", c.owner); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			ok, holder, err := s.TakeLease(ctx, "gateway", c.owner, 15*time.Second)
+			if err != nil || ok != c.want || holder != c.hold {
+				t.Fatalf("step %d: %s takes: %v, %q, %v; want %v, %q", i, c.owner, ok, holder, err, c.want, c.hold)
+			}
+		}
+	})
+}

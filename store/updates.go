@@ -132,11 +132,15 @@ func (s *Store) FirstSeen(ctx context.Context, platform, id string) (bool, error
 }
 
 // PruneSeen forgets update ids older than age (platforms do not redeliver
-// them after a day), and the replies they kept.
+// them after a day), and the replies they kept; and conversations'
+// expired state.
 func (s *Store) PruneSeen(ctx context.Context, age time.Duration) error {
 	cut := s.now().Add(-age).UTC().Format(time.RFC3339Nano)
 	if _, err := s.d().ExecContext(ctx, `DELETE FROM seen_updates WHERE at < ?`, cut); err != nil {
 		return fmt.Errorf("store: seen updates: %w", err)
+	}
+	if _, err := s.d().ExecContext(ctx, `DELETE FROM conversations WHERE expires < ?`, s.now().UnixMilli()); err != nil {
+		return fmt.Errorf("store: conversations: %w", err)
 	}
 	return nil
 }

@@ -51,6 +51,8 @@ func (f *discordFlags) build(ctx context.Context, d deps) (*service, error) {
 	}
 	if a.CanSend() {
 		s.Sender = a
+		// HTTP interactions on every replica, the gateway on one.
+		d.Leases.exclusive(s, "discord:gateway", "another replica holds the Discord gateway; waiting to take over")
 	}
 	return s, nil
 }

@@ -7,6 +7,7 @@
 //	twinbot check      validate a knowledge base
 //	twinbot signups    list, export and link the sign-ups of an exchange
 //	twinbot genkb      write a large synthetic knowledge base (for measurements)
+//	twinbot migrate    bring the database's schema up to date, or copy SQLite into PostgreSQL
 package main
 
 import (
@@ -26,6 +27,8 @@ commands:
   check     validate a knowledge base: twinbot check [--kb DIR]
   signups   organizers: twinbot signups list|export|link|delete --exchange ID
   genkb     write a synthetic knowledge base: twinbot genkb --partners 30000 --out DIR
+  migrate   bring the database's schema up to date: twinbot migrate [--database URL]; copy SQLite into
+            PostgreSQL: twinbot migrate --from sqlite://FILE --to postgres://…
 
 Every flag also reads the environment variable TWINBOT_<FLAG> (--data ↔ TWINBOT_DATA).
 "twinbot <command> -h" lists a command's flags.
@@ -53,6 +56,8 @@ func run(args []string) int {
 		return runSignups(ctx, args, os.Getenv, os.Stdout, os.Stderr)
 	case "genkb":
 		return runGenKB(args, os.Getenv, os.Stdout, os.Stderr)
+	case "migrate":
+		return runMigrate(ctx, args, os.Stdout, os.Stderr)
 	case "help":
 		fmt.Fprint(os.Stdout, usage)
 		return 0

@@ -23,7 +23,9 @@ type deps struct {
 	Bot   *bot.Bot
 	Store *store.Store
 	Log   *slog.Logger
-	Env   func(string) string
+	// Leases make a service run on one replica at a time (database.go).
+	Leases *leases
+	Env    func(string) string
 }
 
 // service is one running platform adapter.
@@ -54,6 +56,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 	o.register(fs)
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	dataDir := fs.String("data", "./data", "folder of the database (created on first start)")
+	database := registerDatabase(fs)
 	httpAddr := fs.String("http-addr", ":8080", "address to serve webhooks on (only when a webhook mode is configured)")
 	platforms := []platform{&telegramFlags{}, &discordFlags{}}
 	for _, p := range platforms {
@@ -104,7 +107,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		return 0
 	}
 
-	st, err := store.Open(ctx, *dataDir, time.Now)
+	st, err := openStore(ctx, *database, *dataDir, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
@@ -113,7 +116,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 	out := bot.NewOutbox() // the adapters' Senders, registered below
 	var sfErr error
 	b, err := o.bot(log, func(c *bot.Config) {
-		c.Prefs = st
+		c.Prefs, c.Conversations = st, st
 		c.Signups, c.Sender = st, out
 		sfErr = sf.apply(c)
 	})
@@ -124,7 +127,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
 	}
-	d := deps{Bot: b, Store: st, Log: log, Env: env}
+	d := deps{Bot: b, Store: st, Log: log, Env: env, Leases: &leases{st: st, owner: newOwner(), log: log}}
 	var services []*service
 	for _, p := range active {
 		s, err := p.build(ctx, d)

@@ -44,6 +44,8 @@ func (f *telegramFlags) build(ctx context.Context, d deps) (*service, error) {
 	s := &service{Name: "telegram", Run: a.Run, Sender: a}
 	if p := a.WebhookPath(); p != "" {
 		s.Routes = map[string]http.Handler{"POST " + p: a.WebhookHandler()}
+	} else {
+		d.Leases.exclusive(s, "telegram:poll", "another replica polls Telegram with this database: polling allows one process, so run several replicas with a webhook (--telegram-webhook-url); waiting to take over")
 	}
 	return s, nil
 }
