@@ -112,4 +112,6 @@ var pgMigrations = []string{
 	pgConversationsMigration,
 	// 3: SQLite's migration 5: leases.
 	pgLeasesMigration,
+	// 4: SQLite's migration 6: paces.
+	pgPaceMigration,
 }

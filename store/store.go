@@ -257,6 +257,8 @@ var migrations = []string{
 	conversationsMigration,
 	// 5: what one replica at a time may do (leases.go).
 	leasesMigration,
+	// 6: paces shared by replicas (pace.go).
+	paceMigration,
 }
 
 // Migrations is the number of migrations of the store's database: the

@@ -188,3 +188,36 @@ func TestLeases(t *testing.T) {
 		}
 	})
 }
+
+// TestPaceIsShared: two stores on one database (two replicas) taking
+// slots of one pace at once get them spaced, whoever asks.
+func TestPaceIsShared(t *testing.T) {
+	databases(t, func(t *testing.T, database string) {
+		ctx := context.Background()
+		a, b := openDB(t, database, nil), openDB(t, database, nil)
+		const n, rate = 20, 100.0 // 20 slots at 100 a second: 190 ms at least
+		start := time.Now()
+		done := make(chan time.Time, n)
+		for i := range n {
+			s := a
+			if i%2 == 1 {
+				s = b
+			}
+			go func() {
+				if err := s.Pace(ctx, "telegram", rate); err != nil {
+					t.Error(err)
+				}
+				done <- time.Now()
+			}()
+		}
+		var last time.Time
+		for range n {
+			if at := <-done; at.After(last) {
+				last = at
+			}
+		}
+		if took := last.Sub(start); took < 180*time.Millisecond {
+			t.Fatalf("%d slots at %v a second took %v", n, rate, took)
+		}
+	})
+}

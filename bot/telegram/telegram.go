@@ -131,6 +131,10 @@ type Config struct {
 	// SendRate paces all outgoing messages (default 30 a second, Telegram's
 	// advice; rate.Inf: no pacing).
 	SendRate rate.Limit
+	// Pace, when set, also waits for a slot of a pace shared with the
+	// other replicas (store.Store.Pace), so that Telegram's global limit
+	// holds for their sum.
+	Pace func(ctx context.Context) error
 	// Workers is how many updates are handled at once (default 16); the
 	// updates of one chat are handled in order.
 	Workers int
@@ -547,6 +551,11 @@ func (a *Adapter) sendMessage(ctx context.Context, m tgbotapi.MessageConfig) err
 	for moved := false; ; moved = true {
 		if err := a.send.Wait(ctx); err != nil {
 			return err
+		}
+		if a.cfg.Pace != nil {
+			if err := a.cfg.Pace(ctx); err != nil {
+				return err
+			}
 		}
 		err := a.do(ctx, "sendMessage", a.cfg.CallTimeout, func(ctx context.Context) error {
 			_, err := a.api.Send(ctx, m)

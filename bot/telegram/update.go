@@ -20,6 +20,10 @@ import (
 	"github.com/twinbot/twinbot/bot"
 )
 
+// claimLease bounds how long a webhook replica's claim on an update keeps
+// the others from taking it.
+const claimLease = 20 * time.Second
+
 // maxCallbackData is Telegram's limit on a button's callback data.
 const maxCallbackData = 64
 
@@ -73,7 +77,10 @@ func (a *Adapter) handle(ctx context.Context, u tgbotapi.Update) (settled bool) 
 	id := strconv.Itoa(u.UpdateID)
 	// A poller is alone by Telegram's rule (409 for a second one), so it
 	// ignores earlier claims: they are its own, from before a restart.
-	lease := a.cfg.HandleTimeout
+	// A replica's claim lasts while Telegram waits for the webhook's
+	// answer: it redelivers only after that, and then a replica killed
+	// meanwhile must not hold the update for long.
+	lease := min(a.cfg.HandleTimeout, claimLease)
 	if a.cfg.WebhookURL == "" {
 		lease = 0
 	}

@@ -157,9 +157,9 @@ type leases struct {
 }
 
 // wait blocks until this process holds lease name (logging what it waits
-// for, with say, once), then keeps renewing it until ctx ends, and gives it
-// up then.
-func (l *leases) wait(ctx context.Context, name, say string) error {
+// for, with say at level, once), then keeps renewing it until ctx ends,
+// and gives it up then.
+func (l *leases) wait(ctx context.Context, name, say string, level slog.Level) error {
 	told := false
 	for {
 		ok, holder, err := l.st.TakeLease(ctx, name, l.owner, leaseTTL)
@@ -177,7 +177,7 @@ func (l *leases) wait(ctx context.Context, name, say string) error {
 		if err != nil {
 			l.log.Warn("taking a lease", "lease", name, "err", err)
 		} else if !told {
-			l.log.Error(say, "lease", name, "holder", holder)
+			l.log.Log(ctx, level, say, "lease", name, "holder", holder)
 			told = true
 		}
 		select {
@@ -208,12 +208,12 @@ func (l *leases) renew(ctx context.Context, name string) {
 	}
 }
 
-// exclusive makes s run on one replica at a time: the others wait, say so,
-// and take over when the holder stops or dies.
-func (l *leases) exclusive(s *service, name, say string) {
+// exclusive makes s run on one replica at a time: the others wait, say so
+// (at level), and take over when the holder stops or dies.
+func (l *leases) exclusive(s *service, name, say string, level slog.Level) {
 	run := s.Run
 	s.Run = func(ctx context.Context) error {
-		if err := l.wait(ctx, name, say); err != nil {
+		if err := l.wait(ctx, name, say, level); err != nil {
 			return nil // stopped while waiting
 		}
 		return run(ctx)

@@ -145,6 +145,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
 	}
+	d.Leases.exclusive(an, "announcer", "another replica sends the announcements; waiting to take over", slog.LevelInfo)
 	services = append(services, an, maintenanceService(st, log))
 	if err := serve(ctx, log, *httpAddr, services); err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
