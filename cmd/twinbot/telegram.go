@@ -30,9 +30,9 @@ func (f *telegramFlags) configured() bool { return f.token != "" }
 func (f *telegramFlags) build(ctx context.Context, d deps) (*service, error) {
 	var pace func(ctx context.Context) error
 	if d.Store.Postgres() {
-		// Replicas share Telegram's 30 messages a second (a little less,
-		// for the network's jitter).
-		pace = func(ctx context.Context) error { return d.Store.Pace(ctx, "telegram", 28) }
+		// Replicas share Telegram's 30 messages a second (less, for the
+		// jitter between a slot and the message's arrival).
+		pace = func(ctx context.Context) error { return d.Store.Pace(ctx, "telegram", 25) }
 	}
 	a, err := telegram.New(ctx, telegram.Config{
 		Pace:          pace,
