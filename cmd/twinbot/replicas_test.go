@@ -44,6 +44,7 @@ type hookFake struct {
 	sent    map[int64][]string // chat → texts
 	times   []time.Time        // arrival of every message
 	changed chan struct{}
+	says    []said       // every message a resident sent, answered
 	retries atomic.Int64 // webhook posts that were not accepted
 	dupes   atomic.Int64 // updates posted twice on purpose
 }
@@ -78,6 +79,12 @@ func (f *hookFake) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		ok(true)
 	}
+}
+
+// said is a resident's message: when it was sent, how long its answer took.
+type said struct {
+	at   time.Time
+	took time.Duration
 }
 
 // say posts a resident's message to the webhook until it is accepted,
@@ -122,7 +129,11 @@ func (f *hookFake) say(t *testing.T, chat int64, text string) (string, time.Dura
 		got, ch := f.sent[chat], f.changed
 		f.mu.Unlock()
 		if len(got) > before {
-			return got[before], time.Since(start)
+			took := time.Since(start)
+			f.mu.Lock()
+			f.says = append(f.says, said{start, took})
+			f.mu.Unlock()
+			return got[before], took
 		}
 		select {
 		case <-ch:
@@ -294,6 +305,7 @@ func TestReplicas(t *testing.T) {
 	sem := make(chan struct{}, 25) // residents typing at once
 	var done atomic.Int64
 	killed := make(chan struct{})
+	var killedAt time.Time
 	for i := range residents {
 		wg.Add(1)
 		go func() {
@@ -304,6 +316,7 @@ func TestReplicas(t *testing.T) {
 			code, status, confirm := resident(t, f, chat, exchange)
 			results <- result{chat, code, status, confirm, time.Now()}
 			if done.Add(1) == residents/3 {
+				killedAt = time.Now()
 				replicas[1].Process.Signal(syscall.SIGKILL) // kill -9 in the middle
 				close(killed)
 			}
@@ -420,6 +433,22 @@ func TestReplicas(t *testing.T) {
 			return 0
 		}
 		return confirms[int(q*float64(len(confirms)-1))]
+	}
+	// Answers around the kill: the updates the killed replica held wait
+	// for the claim to lapse; the others go to the live replicas at once.
+	var around, rest []time.Duration
+	for _, s := range f.says {
+		if d := s.at.Sub(killedAt); d > -3*time.Second && d < 3*time.Second {
+			around = append(around, s.took)
+		} else {
+			rest = append(rest, s.took)
+		}
+	}
+	sort.Slice(around, func(i, j int) bool { return around[i] < around[j] })
+	sort.Slice(rest, func(i, j int) bool { return rest[i] < rest[j] })
+	if len(around) > 0 && len(rest) > 0 {
+		t.Logf("answers to the %d messages sent within 3 s of the kill: p50 %v, max %v; the other %d: p50 %v, p99 %v, max %v",
+			len(around), around[len(around)/2], around[len(around)-1], len(rest), rest[len(rest)/2], rest[len(rest)*99/100], rest[len(rest)-1])
 	}
 	t.Logf("%d messages sent, at most %d in a second; %d webhook posts refused and delivered again, %d updates posted twice; sign-up confirmation p50 %v, p99 %v; deliveries %v",
 		len(times), most, f.retries.Load(), f.dupes.Load(), p(0.5), p(0.99), counts)
