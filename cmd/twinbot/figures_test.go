@@ -106,7 +106,9 @@ func TestFigures(t *testing.T) {
 				t.Fatalf("%d of %d sign-ups completed", len(confirms), residents)
 			}
 			sort.Slice(confirms, func(i, j int) bool { return confirms[i] < confirms[j] })
-			q := func(p float64) time.Duration { return confirms[int(p*float64(len(confirms)-1))].Round(time.Millisecond) }
+			q := func(p float64) time.Duration {
+				return confirms[int(p*float64(len(confirms)-1))].Round(time.Millisecond)
+			}
 			t.Logf("%s: %d updates in %v: %.0f updates/s; sign-up confirmation p50 %v, p99 %v",
 				c.name, updates, took.Round(time.Millisecond), float64(updates)/took.Seconds(), q(0.5), q(0.99))
 			fmt.Fprintf(os.Stderr, "FIGURE %s updates/s=%.0f confirm_p50=%v confirm_p99=%v\n", c.name, float64(updates)/took.Seconds(), q(0.5), q(0.99))
