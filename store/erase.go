@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -46,6 +47,8 @@ func (s *Store) WaitErased(ctx context.Context) error {
 		}
 		select {
 		case <-ch:
+		case <-s.stop:
+			return errors.New("store: closed before the checkpoint")
 		case <-ctx.Done():
 			return fmt.Errorf("store: waiting for the checkpoint: %w", ctx.Err())
 		}
