@@ -137,6 +137,7 @@ type state struct {
 	Town    string     // town chosen for this conversation
 	Pending string     // a question waiting for the user to pick a town
 	Flow    *flow      // a sign-up in progress
+	dropped bool       // the person's sign-up in progress was ended (ConvStore)
 	expires time.Time
 }
 
@@ -242,8 +243,8 @@ func (b *Bot) Handle(ctx context.Context, m Message) (r Reply) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if b.cfg.Conversations != nil {
-		b.loadConv(ctx, m, st)
-		defer b.saveConv(ctx, m, st)
+		had := b.loadConv(ctx, m, st)
+		defer func() { b.saveConv(ctx, m, st, had) }()
 	}
 	if st.Town == "" && prefs.Town != "" {
 		st.Town = prefs.Town
@@ -251,7 +252,7 @@ func (b *Bot) Handle(ctx context.Context, m Message) (r Reply) {
 	if strings.HasPrefix(text, "/") {
 		return b.command(ctx, m, prefs, st, text)
 	}
-	if st.Flow != nil || b.adoptFlow(m, st) {
+	if st.Flow != nil || (b.cfg.Conversations == nil && b.adoptFlow(m, st)) {
 		return b.continueFlow(ctx, m, prefs, st, text)
 	}
 	if text == "" {
