@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -20,7 +21,7 @@ var copyTables = []struct{ name, cols string }{
 
 // ErrNotEmpty is returned by Copy when the target already holds sign-ups
 // or subscriptions.
-var ErrNotEmpty = fmt.Errorf("store: the target database is not empty")
+var ErrNotEmpty = errors.New("store: the target database is not empty")
 
 // Copy copies every row of from into to (both up to date), in one
 // transaction of to, keeping sign-ups' order of arrival and reference

@@ -27,7 +27,7 @@ CREATE TABLE pace (
 // Pace waits for the next slot of the pace name, perSecond slots a second
 // shared by every process using the database (Telegram's 30 messages a
 // second hold for the sum of the replicas). Slots are evenly spaced: no
-// bursts.
+// bursts. It reads the wall clock, not the store's: it waits in real time.
 func (s *Store) Pace(ctx context.Context, name string, perSecond float64) error {
 	step := int64(float64(time.Second/time.Microsecond) / perSecond)
 	greatest := "MAX"
