@@ -89,6 +89,9 @@ type Config struct {
 	// Admins are the users ("telegram:123") allowed the admin commands
 	// (/signups); to everyone else they do not exist.
 	Admins []string
+	// Conversations keeps conversations' state between messages for
+	// replicas and restarts (optional: in memory; see ConvStore).
+	Conversations ConvStore
 }
 
 // Validate reports configuration mistakes.
@@ -148,6 +151,7 @@ type state struct {
 	Flow    *flow      // a sign-up in progress
 	// ephemeral is the last message's Message.Ephemeral.
 	ephemeral bool
+	dropped   bool // the person's sign-up in progress was ended (ConvStore)
 	expires   time.Time
 }
 
@@ -290,13 +294,17 @@ func (b *Bot) handle(ctx context.Context, m Message) (r Reply) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.ephemeral = m.Ephemeral
+	if b.cfg.Conversations != nil {
+		had := b.loadConv(ctx, m, st)
+		defer func() { b.saveConv(ctx, m, st, had) }()
+	}
 	if st.Town == "" && prefs.Town != "" {
 		st.Town = prefs.Town
 	}
 	if strings.HasPrefix(text, "/") {
 		return b.command(ctx, m, prefs, st, text)
 	}
-	if st.Flow != nil || b.adoptFlow(m, st) {
+	if st.Flow != nil || (b.cfg.Conversations == nil && b.adoptFlow(m, st)) {
 		return b.continueFlow(ctx, m, prefs, st, text)
 	}
 	if text == "" {

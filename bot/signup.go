@@ -328,6 +328,7 @@ func (b *Bot) endFlow(m Message, st *state) {
 
 // dropFlows ends the person's sign-up in progress, wherever it is.
 func (b *Bot) dropFlows(m Message, st *state) {
+	st.dropped = true
 	b.mu.Lock()
 	home := b.flowHome[userKey(m)]
 	b.mu.Unlock()

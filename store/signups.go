@@ -73,7 +73,10 @@ CREATE INDEX deliveries_by_user ON deliveries (user);
 // power cut. A sign-up whose code was shown, an erasure, and the mark
 // "sending" of an announcement (whose loss could send it twice) are worth
 // the fsync.
-func (s *Store) durable(ctx context.Context, f func(*sql.Tx) error) error {
+func (s *Store) durable(ctx context.Context, f func(tx dbq) error) error {
+	if s.pg {
+		return s.tx(ctx, f) // PostgreSQL commits durably
+	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -87,17 +90,10 @@ func (s *Store) durable(ctx context.Context, f func(*sql.Tx) error) error {
 		return err
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA synchronous = %d`, level))
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := f(tx); err != nil {
-		return errors.Join(err, tx.Rollback())
-	}
-	return tx.Commit()
+	return s.txOn(ctx, conn, f)
 }
 
-const signupCols = `id, code, exchange, user, platform, chat, chat_user, lang, status, answers, created_at, updated_at`
+const signupCols = `id, code, exchange, "user", platform, chat, chat_user, lang, status, answers, created_at, updated_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -121,13 +117,6 @@ func scanSignup(r scanner) (bot.Signup, int64, error) {
 	s.Created, _ = time.Parse(time.RFC3339Nano, created)
 	s.Updated, _ = time.Parse(time.RFC3339Nano, updated)
 	return s, id, nil
-}
-
-// q runs a query on a transaction or the database.
-type q interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
 // position fills in a waiting sign-up's place on the list.
@@ -183,8 +172,14 @@ func signupErr(err error) error {
 // durably before the code is returned.
 func (s *Store) AddSignup(ctx context.Context, su bot.Signup, capacity int, waitlist bool) (bot.Signup, error) {
 	var out bot.Signup
-	err := s.durable(ctx, func(tx *sql.Tx) error {
-		list, err := querySignups(ctx, tx, `SELECT `+signupCols+` FROM signups WHERE exchange = ? AND user = ? AND status IN ('confirmed', 'waitlist')`, su.Exchange, su.User)
+	err := s.durable(ctx, func(tx dbq) error {
+		if s.pg {
+			// One sign-up of an exchange at a time, across replicas.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, "signups:"+su.Exchange); err != nil {
+				return err
+			}
+		}
+		list, err := querySignups(ctx, tx, `SELECT `+signupCols+` FROM signups WHERE exchange = ? AND "user" = ? AND status IN ('confirmed', 'waitlist')`, su.Exchange, su.User)
 		if err != nil {
 			return err
 		}
@@ -229,13 +224,10 @@ func (s *Store) AddSignup(ctx context.Context, su bot.Signup, capacity int, wait
 		if su.Code == "" {
 			return errors.New("no free reference code")
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO signups (code, exchange, user, platform, chat, chat_user, lang, status, answers, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			su.Code, su.Exchange, su.User, su.To.Platform, su.To.Chat, su.To.User, su.Lang, su.Status, string(answers), now, now)
-		if err != nil {
-			return err
-		}
-		id, err := res.LastInsertId()
+		var id int64
+		err = tx.QueryRowContext(ctx, `INSERT INTO signups (code, exchange, "user", platform, chat, chat_user, lang, status, answers, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			su.Code, su.Exchange, su.User, su.To.Platform, su.To.Chat, su.To.User, su.Lang, su.Status, string(answers), now, now).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -250,7 +242,7 @@ func (s *Store) AddSignup(ctx context.Context, su bot.Signup, capacity int, wait
 
 // FindSignup implements bot.SignupStore.
 func (s *Store) FindSignup(ctx context.Context, exchange, user string) (bot.Signup, bool, error) {
-	list, err := querySignups(ctx, s.db, `SELECT `+signupCols+` FROM signups WHERE exchange = ? AND user = ? AND status IN ('confirmed', 'waitlist')`, exchange, user)
+	list, err := querySignups(ctx, s.d(), `SELECT `+signupCols+` FROM signups WHERE exchange = ? AND "user" = ? AND status IN ('confirmed', 'waitlist')`, exchange, user)
 	if err != nil || len(list) == 0 {
 		return bot.Signup{}, false, signupErr(err)
 	}
@@ -260,46 +252,46 @@ func (s *Store) FindSignup(ctx context.Context, exchange, user string) (bot.Sign
 // Taken implements bot.SignupStore.
 func (s *Store) Taken(ctx context.Context, exchange string) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM signups WHERE exchange = ? AND status = 'confirmed'`, exchange).Scan(&n)
+	err := s.d().QueryRowContext(ctx, `SELECT COUNT(*) FROM signups WHERE exchange = ? AND status = 'confirmed'`, exchange).Scan(&n)
 	return n, signupErr(err)
 }
 
 // Signups implements bot.SignupStore.
 func (s *Store) Signups(ctx context.Context, exchange string) ([]bot.Signup, error) {
-	list, err := querySignups(ctx, s.db, `SELECT `+signupCols+` FROM signups WHERE exchange = ? ORDER BY id`, exchange)
+	list, err := querySignups(ctx, s.d(), `SELECT `+signupCols+` FROM signups WHERE exchange = ? ORDER BY id`, exchange)
 	return list, signupErr(err)
 }
 
 // UserSignups implements bot.SignupStore.
 func (s *Store) UserSignups(ctx context.Context, user string) ([]bot.Signup, error) {
-	list, err := querySignups(ctx, s.db, `SELECT `+signupCols+` FROM signups WHERE user = ? AND status IN ('confirmed', 'waitlist') ORDER BY id`, user)
+	list, err := querySignups(ctx, s.d(), `SELECT `+signupCols+` FROM signups WHERE "user" = ? AND status IN ('confirmed', 'waitlist') ORDER BY id`, user)
 	return list, signupErr(err)
 }
 
 // SignupByCode returns the sign-up with a reference code.
 func (s *Store) SignupByCode(ctx context.Context, code string) (bot.Signup, bool, error) {
-	list, err := querySignups(ctx, s.db, `SELECT `+signupCols+` FROM signups WHERE code = ?`, strings.ToUpper(strings.TrimSpace(code)))
+	list, err := querySignups(ctx, s.d(), `SELECT `+signupCols+` FROM signups WHERE code = ?`, strings.ToUpper(strings.TrimSpace(code)))
 	if err != nil || len(list) == 0 {
 		return bot.Signup{}, false, signupErr(err)
 	}
 	return list[0], true, nil
 }
 
-// Forget implements bot.SignupStore, in one transaction. secure_delete
-// makes SQLite overwrite the erased data in the file instead of leaving
-// them in free pages.
+// Forget implements bot.SignupStore, in one transaction: sign-ups are
+// withdrawn and emptied, subscriptions, deliveries, choices and the
+// replies kept for the person's updates deleted. On SQLite every
+// statement runs with secure_delete (the data are overwritten, not left
+// in free pages) and a checkpoint then empties the write-ahead log, in the
+// background (see erase.go).
 func (s *Store) Forget(ctx context.Context, user string, capacity map[string]int) (withdrawn, promoted []bot.Signup, err error) {
-	err = s.durable(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
-			return err
-		}
-		mine, err := querySignups(ctx, tx, `SELECT `+signupCols+` FROM signups WHERE user = ? AND status IN ('confirmed', 'waitlist') ORDER BY id`, user)
+	err = s.durable(ctx, func(tx dbq) error {
+		mine, err := querySignups(ctx, tx, `SELECT `+signupCols+` FROM signups WHERE "user" = ? AND status IN ('confirmed', 'waitlist') ORDER BY id`, user)
 		if err != nil {
 			return err
 		}
 		now := s.stamp()
 		for _, m := range mine {
-			if _, err := tx.ExecContext(ctx, `UPDATE signups SET status = 'withdrawn', user = '', platform = '', chat = '', chat_user = '', lang = '', answers = '{}', updated_at = ? WHERE code = ?`, now, m.Code); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE signups SET status = 'withdrawn', "user" = '', platform = '', chat = '', chat_user = '', lang = '', answers = '{}', updated_at = ? WHERE code = ?`, now, m.Code); err != nil {
 				return err
 			}
 			w := bot.Signup{Code: m.Code, Exchange: m.Exchange, Status: bot.StatusWithdrawn, Created: m.Created}
@@ -307,6 +299,11 @@ func (s *Store) Forget(ctx context.Context, user string, capacity map[string]int
 			withdrawn = append(withdrawn, w)
 			if m.Status != bot.StatusConfirmed || capacity[m.Exchange] <= 0 {
 				continue
+			}
+			if s.pg {
+				if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, "signups:"+m.Exchange); err != nil {
+					return err
+				}
 			}
 			var taken int
 			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM signups WHERE exchange = ? AND status = 'confirmed'`, m.Exchange).Scan(&taken); err != nil {
@@ -329,7 +326,8 @@ func (s *Store) Forget(ctx context.Context, user string, capacity map[string]int
 			p.Status, p.Position, p.Updated = bot.StatusConfirmed, 0, w.Updated
 			promoted = append(promoted, p)
 		}
-		for _, stmt := range []string{`DELETE FROM subscriptions WHERE user = ?`, `DELETE FROM deliveries WHERE user = ?`, `DELETE FROM prefs WHERE user = ?`} {
+		for _, stmt := range []string{`DELETE FROM subscriptions WHERE "user" = ?`, `DELETE FROM deliveries WHERE "user" = ?`, `DELETE FROM prefs WHERE "user" = ?`,
+			`UPDATE seen_updates SET reply = NULL, "user" = '' WHERE "user" = ?`, `DELETE FROM conversations WHERE "user" = ?`} {
 			if _, err := tx.ExecContext(ctx, stmt, user); err != nil {
 				return err
 			}
@@ -339,8 +337,9 @@ func (s *Store) Forget(ctx context.Context, user string, capacity map[string]int
 	if err != nil {
 		return nil, nil, signupErr(err)
 	}
-	// Best effort: move the erased pages out of the write-ahead log too.
-	s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	// The resident is answered at once; the log is emptied in the
+	// background (erase.go).
+	s.wantCheckpoint()
 	return withdrawn, promoted, nil
 }
 
@@ -349,10 +348,7 @@ func (s *Store) Forget(ctx context.Context, user string, capacity map[string]int
 // file, and returns how many there were.
 func (s *Store) DeleteSignups(ctx context.Context, exchange string) (int, error) {
 	var n int64
-	err := s.durable(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
-			return err
-		}
+	err := s.durable(ctx, func(tx dbq) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM signups WHERE exchange = ?`, exchange)
 		if err != nil {
 			return err
@@ -363,26 +359,26 @@ func (s *Store) DeleteSignups(ctx context.Context, exchange string) (int, error)
 	if err != nil {
 		return 0, signupErr(err)
 	}
-	s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	s.wantCheckpoint()
 	return int(n), nil
 }
 
 // Subscribe implements bot.SignupStore.
 func (s *Store) Subscribe(ctx context.Context, sub bot.Subscription) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO subscriptions (user, town, partner, platform, chat, chat_user, lang, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (user, town, partner) DO UPDATE SET platform = excluded.platform, chat = excluded.chat, chat_user = excluded.chat_user, lang = excluded.lang`,
+	_, err := s.d().ExecContext(ctx, `INSERT INTO subscriptions ("user", town, partner, platform, chat, chat_user, lang, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT ("user", town, partner) DO UPDATE SET platform = excluded.platform, chat = excluded.chat, chat_user = excluded.chat_user, lang = excluded.lang`,
 		sub.User, sub.Town, sub.Partner, sub.To.Platform, sub.To.Chat, sub.To.User, sub.Lang, s.stamp())
 	return signupErr(err)
 }
 
 // Unsubscribe implements bot.SignupStore.
 func (s *Store) Unsubscribe(ctx context.Context, user string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM subscriptions WHERE user = ?`, user)
+	_, err := s.d().ExecContext(ctx, `DELETE FROM subscriptions WHERE "user" = ?`, user)
 	return signupErr(err)
 }
 
 func querySubs(ctx context.Context, db q, where string, args ...any) ([]bot.Subscription, error) {
-	rows, err := db.QueryContext(ctx, `SELECT user, town, partner, platform, chat, chat_user, lang FROM subscriptions `+where+` ORDER BY user, created_at, town, partner`, args...)
+	rows, err := db.QueryContext(ctx, `SELECT "user", town, partner, platform, chat, chat_user, lang FROM subscriptions `+where+` ORDER BY "user", created_at, town, partner`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -400,35 +396,34 @@ func querySubs(ctx context.Context, db q, where string, args ...any) ([]bot.Subs
 
 // Subscriptions implements bot.SignupStore.
 func (s *Store) Subscriptions(ctx context.Context, user string) ([]bot.Subscription, error) {
-	subs, err := querySubs(ctx, s.db, `WHERE user = ?`, user)
+	subs, err := querySubs(ctx, s.d(), `WHERE "user" = ?`, user)
 	return subs, signupErr(err)
 }
 
 // QueueAnnouncement implements bot.AnnounceStore.
 func (s *Store) QueueAnnouncement(ctx context.Context, exchange string, match func(bot.Subscription) bool) (bool, error) {
 	queued := false
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM announcements WHERE exchange = ?`, exchange).Scan(&n); err != nil {
+	err := s.tx(ctx, func(tx dbq) error {
+		// The row claims the announcement: a replica queueing it at the same
+		// time waits for this transaction, then inserts nothing.
+		now := s.stamp()
+		res, err := tx.ExecContext(ctx, `INSERT INTO announcements (exchange, queued_at, recipients) VALUES (?, ?, 0) ON CONFLICT (exchange) DO NOTHING`, exchange, now)
+		if err != nil {
 			return err
 		}
-		if n > 0 {
-			return nil
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
 		}
 		subs, err := querySubs(ctx, tx, ``)
 		if err != nil {
 			return err
 		}
-		now := s.stamp()
 		recipients := 0
-		if _, err := tx.ExecContext(ctx, `INSERT INTO announcements (exchange, queued_at, recipients) VALUES (?, ?, 0)`, exchange, now); err != nil {
-			return err
-		}
 		for _, sub := range subs {
 			if !match(sub) {
 				continue
 			}
-			res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO deliveries (exchange, user, platform, chat, chat_user, lang, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
+			res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (exchange, "user", platform, chat, chat_user, lang, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (exchange, "user") DO NOTHING`,
 				exchange, sub.User, sub.To.Platform, sub.To.Chat, sub.To.User, sub.Lang, now)
 			if err != nil {
 				return err
@@ -451,7 +446,7 @@ func (s *Store) QueueAnnouncement(ctx context.Context, exchange string, match fu
 
 // PendingDeliveries implements bot.AnnounceStore.
 func (s *Store) PendingDeliveries(ctx context.Context, after int64, limit int) ([]bot.Delivery, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, exchange, user, platform, chat, chat_user, lang, state FROM deliveries WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?`, after, limit)
+	rows, err := s.d().QueryContext(ctx, `SELECT id, exchange, "user", platform, chat, chat_user, lang, state FROM deliveries WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: deliveries: %w", err)
 	}
@@ -478,12 +473,12 @@ func (s *Store) MoveDelivery(ctx context.Context, id int64, from, to string) (bo
 		err error
 	)
 	if to == bot.DeliverySending {
-		err = s.durable(ctx, func(tx *sql.Tx) error {
+		err = s.durable(ctx, func(tx dbq) error {
 			res, err = tx.ExecContext(ctx, move, to, s.stamp(), id, from)
 			return err
 		})
 	} else {
-		res, err = s.db.ExecContext(ctx, move, to, s.stamp(), id, from)
+		res, err = s.d().ExecContext(ctx, move, to, s.stamp(), id, from)
 	}
 	if err != nil {
 		return false, fmt.Errorf("store: deliveries: %w", err)
@@ -494,7 +489,7 @@ func (s *Store) MoveDelivery(ctx context.Context, id int64, from, to string) (bo
 
 // AbandonSending implements bot.AnnounceStore.
 func (s *Store) AbandonSending(ctx context.Context) (int, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE deliveries SET state = 'unknown', updated_at = ? WHERE state = 'sending'`, s.stamp())
+	res, err := s.d().ExecContext(ctx, `UPDATE deliveries SET state = 'unknown', updated_at = ? WHERE state = 'sending'`, s.stamp())
 	if err != nil {
 		return 0, fmt.Errorf("store: deliveries: %w", err)
 	}
@@ -504,7 +499,7 @@ func (s *Store) AbandonSending(ctx context.Context) (int, error) {
 
 // DeliveryCounts counts an announcement's deliveries by state.
 func (s *Store) DeliveryCounts(ctx context.Context, exchange string) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM deliveries WHERE exchange = ? GROUP BY state`, exchange)
+	rows, err := s.d().QueryContext(ctx, `SELECT state, COUNT(*) FROM deliveries WHERE exchange = ? GROUP BY state`, exchange)
 	if err != nil {
 		return nil, fmt.Errorf("store: deliveries: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,6 +19,7 @@ import (
 	"github.com/twinbot/twinbot/knowledge"
 	"github.com/twinbot/twinbot/locales"
 	"github.com/twinbot/twinbot/store"
+	"github.com/twinbot/twinbot/store/storetest"
 )
 
 // today is when the demo exchanges of the default knowledge base are open.
@@ -35,6 +37,20 @@ func open(t testing.TB, dir string, now func() time.Time) *store.Store {
 func TestSignupStore(t *testing.T) {
 	bottest.StoreSuite(t, func(t *testing.T, now func() time.Time) bottest.Store {
 		s := open(t, t.TempDir(), now)
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
+// TestSignupStorePostgres runs the same suite on PostgreSQL, a schema per
+// test (TWINBOT_TEST_POSTGRES; skipped without it).
+func TestSignupStorePostgres(t *testing.T) {
+	storetest.Postgres(t) // skips early without a server
+	bottest.StoreSuite(t, func(t *testing.T, now func() time.Time) bottest.Store {
+		s, err := store.OpenDatabase(context.Background(), storetest.Postgres(t), "", store.Options{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Cleanup(func() { s.Close() })
 		return s
 	})
@@ -95,6 +111,66 @@ func TestForgetErasesFromTheFile(t *testing.T) {
 		for _, secret := range []string{"Zebulon", "4242@example.org"} {
 			if bytes.Contains(data, []byte(secret)) {
 				t.Errorf("%s still holds %q after /forget", filepath.Base(f), secret)
+			}
+		}
+	}
+}
+
+// TestForgetWithConcurrentReader: a reader in the middle of a long read
+// (an export, a backup) neither delays /forget nor leaves the person's
+// data in the write-ahead log: the checkpoint is retried until it
+// succeeds, and the files are read while the bot still runs.
+func TestForgetWithConcurrentReader(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir, func() time.Time { return today })
+	defer s.Close()
+	b := newBot(t, s, func() time.Time { return today })
+	if r := signUp(t, b, "4242", "Zebulon Quixotic"); !strings.Contains(r.PlainText(), "signed up") {
+		t.Fatalf("sign-up: %s", r.PlainText())
+	}
+	c := bottest.NewChat(t, b, "telegram", "4242", "en")
+	c.Say("/subscribe")
+	c.Say("/lang en")
+	c.Say("/town zywiec")
+
+	reader, err := sql.Open("sqlite", "file:"+filepath.Join(dir, store.FileName)+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	ctx := context.Background()
+	tx, err := reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM signups`).Scan(&n); err != nil || n == 0 {
+		t.Fatalf("the reader sees %d sign-ups (%v)", n, err)
+	}
+
+	start := time.Now()
+	r := c.Say("/forget")
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("/forget took %v with a reader open", took)
+	}
+	if r.Intent == "" {
+		t.Fatalf("/forget answered %+v", r)
+	}
+	tx.Rollback() // the reader ends
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := s.WaitErased(wctx); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{"Zebulon", "4242@example.org", "telegram:4242"} {
+			if bytes.Contains(data, []byte(secret)) {
+				t.Errorf("%s (%d bytes) still holds %q after /forget", filepath.Base(f), len(data), secret)
 			}
 		}
 	}
@@ -366,5 +442,37 @@ func TestBroadcastResumesAfterStop(t *testing.T) {
 	rep := ts.Report()
 	if first.Sent != 777 || first.Sent+second.Sent != 2000 || rep.Duplicates != 0 || rep.Refused != 0 || rep.MaxPerSecond > 30 {
 		t.Fatalf("first %+v, second %+v, report %+v", first, second, rep)
+	}
+}
+
+// TestSignupAcrossReplicas: with the conversations in the database, each
+// answer of a sign-up may land on another replica (two bots on one
+// store) and the sign-up completes, on both databases.
+func TestSignupAcrossReplicas(t *testing.T) {
+	for _, kind := range []string{"sqlite", "postgres"} {
+		t.Run(kind, func(t *testing.T) {
+			database := "sqlite://" + filepath.Join(t.TempDir(), store.FileName)
+			if kind == "postgres" {
+				database = storetest.Postgres(t)
+			}
+			now := func() time.Time { return today }
+			var chats []*bottest.Chat
+			for range 2 {
+				s, err := store.OpenDatabase(context.Background(), database, "", store.Options{Now: now})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				b := newBot(t, s, now, func(c *bot.Config) { c.Conversations = s })
+				chats = append(chats, bottest.NewChat(t, b, "telegram", "77", "en"))
+			}
+			steps := []string{"/signup demo-jesenice-nagold-2027", "Ada Lovelace", "2010-01-01", "ada@example.org", "yes", "yes"}
+			for i, say := range steps {
+				chats[i%2].Say(say)
+			}
+			if last := chats[(len(steps)-1)%2].Last; !strings.Contains(last.PlainText(), "signed up") {
+				t.Fatalf("the sign-up did not complete across replicas: %s", last.PlainText())
+			}
+		})
 	}
 }

@@ -163,6 +163,7 @@ type Adapter struct {
 	maxSkew    time.Duration
 	now        func() time.Time
 	log        *slog.Logger
+	owner      string // names this process in the store's claims
 
 	// life is the context of work that outlives an event handler
 	// (deferred answers); cancelled when Run has drained.
@@ -252,6 +253,7 @@ func newAdapter(cfg Config, s api) *Adapter {
 		a.pub, _ = hex.DecodeString(cfg.PublicKey) // checked by Validate
 	}
 	a.life, a.end = context.WithCancel(context.Background())
+	a.owner = newOwner()
 	return a
 }
 

@@ -37,7 +37,8 @@ func (a *Adapter) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 	if !dm && !mentions(m, self) {
 		return
 	}
-	if !a.firstSeen(m.ID) {
+	state, r := a.claimMessage(m.ID)
+	if state == bot.UpdateDone || state == bot.UpdateBusy {
 		return
 	}
 	text := m.Content
@@ -46,13 +47,17 @@ func (a *Adapter) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 	}
 	ctx, cancel := context.WithTimeout(a.life, interactionTTL)
 	defer cancel()
-	r := a.answer(ctx, bot.Message{Platform: platform, Chat: m.ChannelID, User: m.Author.ID, Text: strings.TrimSpace(text)})
+	if state == bot.UpdateNew {
+		r = a.answer(ctx, bot.Message{Platform: platform, Chat: m.ChannelID, User: m.Author.ID, Text: strings.TrimSpace(text)})
+		a.keepReply(m.ID, m.Author.ID, r)
+	}
 	channel := m.ChannelID
 	var ref *discordgo.MessageReference
 	if r.Private && !dm {
 		c, err := a.dm(ctx, m.Author.ID)
 		if err != nil {
 			a.log.Warn("opening a direct message", "err", err)
+			a.settle(m.ID, err)
 			return
 		}
 		channel = c
@@ -60,7 +65,9 @@ func (a *Adapter) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 		no := false
 		ref = &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &no}
 	}
-	if err := a.send(ctx, channel, render(r), ref); err != nil {
+	err := a.send(ctx, channel, render(r), ref)
+	a.settle(m.ID, err)
+	if err != nil {
 		a.log.Warn("answering a message", "err", err, "dm", dm)
 		return
 	}

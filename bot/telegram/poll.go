@@ -69,7 +69,7 @@ func (a *Adapter) poll(ctx context.Context) error {
 		}
 		failures = 0
 		for _, u := range ups {
-			if known[u.UpdateID] {
+			if known[u.UpdateID] && !d.again(u.UpdateID) {
 				continue // in progress or done, returned again
 			}
 			known[u.UpdateID] = true
@@ -103,6 +103,7 @@ type dispatcher struct {
 	mu      sync.Mutex
 	chats   map[int64][]tgbotapi.Update
 	pending map[int]bool // dispatched and not done
+	retry   map[int]bool // pending, whose reply could not be sent yet
 }
 
 func newDispatcher(a *Adapter) *dispatcher {
@@ -112,6 +113,7 @@ func newDispatcher(a *Adapter) *dispatcher {
 		progress: make(chan struct{}, 1),
 		chats:    map[int64][]tgbotapi.Update{},
 		pending:  map[int]bool{},
+		retry:    map[int]bool{},
 	}
 }
 
@@ -157,18 +159,23 @@ func (d *dispatcher) run(chat int64) {
 		d.chats[chat] = q[1:]
 		d.mu.Unlock()
 
-		done := false
+		done, settled := false, false
 		d.sem <- struct{}{}
 		if d.a.life.Err() == nil {
 			ctx, cancel := context.WithTimeout(d.a.life, d.a.cfg.HandleTimeout)
-			d.a.HandleUpdate(ctx, u)
+			settled = d.a.handle(ctx, u)
 			done = d.a.life.Err() == nil || ctx.Err() == nil
 			cancel()
 		}
 		<-d.sem
 		d.mu.Lock()
-		if done {
+		switch {
+		case done && settled:
 			delete(d.pending, u.UpdateID)
+		case done:
+			// Its reply is kept, not sent: it stays unconfirmed and is
+			// dispatched again when getUpdates returns it.
+			d.retry[u.UpdateID] = true
 		}
 		d.mu.Unlock()
 		select {
@@ -176,6 +183,16 @@ func (d *dispatcher) run(chat int64) {
 		default:
 		}
 	}
+}
+
+// again reports whether a pending update is to be dispatched again (its
+// reply could not be sent), and forgets that it is.
+func (d *dispatcher) again(id int) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ok := d.retry[id]
+	delete(d.retry, id)
+	return ok
 }
 
 // busy reports whether updates are being handled.

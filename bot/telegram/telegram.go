@@ -57,10 +57,20 @@ func (Secret) String() string { return "REDACTED" }
 // GoString keeps the secret out of %#v.
 func (Secret) GoString() string { return `"REDACTED"` }
 
-// SeenStore remembers which updates were already handled (store.Store).
+// SeenStore is the update log (store.Store, bot.MemUpdates): it records an
+// update as handled once its reply went out, and keeps the reply until
+// then (see bot.UpdateState).
 type SeenStore interface {
-	// FirstSeen records id and reports whether it is new.
-	FirstSeen(ctx context.Context, platform, id string) (bool, error)
+	// ClaimUpdate takes update id for owner during lease (0: ignore the
+	// claims of others) and tells what to do with it.
+	ClaimUpdate(ctx context.Context, platform, id, owner string, lease time.Duration) (bot.UpdateState, bot.Reply, error)
+	// KeepReply keeps the reply of update id, sent to user, until
+	// FinishUpdate.
+	KeepReply(ctx context.Context, platform, id, user string, r bot.Reply) error
+	// FinishUpdate records update id as answered (or failed for good).
+	FinishUpdate(ctx context.Context, platform, id string) error
+	// ReleaseUpdate ends a claim after a failed attempt.
+	ReleaseUpdate(ctx context.Context, platform, id string) error
 }
 
 // Config is what the adapter needs. Zero optional fields take the defaults
@@ -131,6 +141,10 @@ type Config struct {
 	// MaxParts is the most messages one reply becomes (default 4): a
 	// longer reply is cut and ends with a note saying so.
 	MaxParts int
+	// Pace, when set, also waits for a slot of a pace shared with the
+	// other replicas (store.Store.Pace), so that Telegram's global limit
+	// holds for their sum.
+	Pace func(ctx context.Context) error
 	// Workers is how many updates are handled at once (default 16); the
 	// updates of one chat are handled in order.
 	Workers int
@@ -269,6 +283,8 @@ type Adapter struct {
 	pace  *bot.RatePacer
 	users *userLimits
 	keys  *callbackKeys
+	// owner names this process in the update log's claims.
+	owner string
 
 	// life is the context updates are handled in: it ends DrainTimeout
 	// after Run's context.
@@ -294,6 +310,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		users: newUserLimits(cfg.UserRate, cfg.UserBurst),
 		keys:  newCallbackKeys(),
 	}
+	a.owner = a.keys.run
 	var c *tgClient
 	err := a.do(ctx, "getMe", cfg.CallTimeout, func(ctx context.Context) (err error) {
 		c, err = dialClient(ctx, cfg.Token, cfg.APIURL, cfg.HTTPClient)
@@ -467,7 +484,8 @@ const maxUpdate = 1 << 20
 // WebhookHandler receives updates Telegram posts to the webhook. A request
 // without the secret registered with setWebhook is refused; an update is
 // answered before the request is, so Telegram redelivers it if the bot
-// stops on the way (and the update id keeps it from being answered twice).
+// stops on the way or its reply could not be sent (503); the update log
+// keeps it from being answered twice.
 func (a *Adapter) WebhookHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
@@ -494,7 +512,11 @@ func (a *Adapter) WebhookHandler() http.Handler {
 		defer a.inflight.Done()
 		ctx, cancel := context.WithTimeout(a.life, a.cfg.HandleTimeout)
 		defer cancel()
-		a.HandleUpdate(ctx, u)
+		if !a.handle(ctx, u) {
+			// Not answered yet (the reply is kept): Telegram sends it again.
+			http.Error(w, "not answered yet", http.StatusServiceUnavailable)
+			return
+		}
 		w.WriteHeader(http.StatusOK)
 	})
 }
@@ -568,6 +590,11 @@ func (a *Adapter) sendMessage(ctx context.Context, m tgbotapi.MessageConfig) err
 	for moved := false; ; moved = true {
 		if err := a.pace.Wait(ctx, bot.Address{Platform: Platform, Chat: strconv.FormatInt(m.ChatID, 10)}); err != nil {
 			return err
+		}
+		if a.cfg.Pace != nil {
+			if err := a.cfg.Pace(ctx); err != nil {
+				return err
+			}
 		}
 		err := a.do(ctx, "sendMessage", a.cfg.CallTimeout, func(ctx context.Context) error {
 			_, err := a.api.Send(ctx, m)

@@ -20,6 +20,10 @@ import (
 	"github.com/twinbot/twinbot/bot"
 )
 
+// claimLease bounds how long a webhook replica's claim on an update keeps
+// the others from taking it.
+const claimLease = 20 * time.Second
+
 // maxCallbackData is Telegram's limit on a button's callback data.
 const maxCallbackData = 64
 
@@ -40,11 +44,22 @@ type incoming struct {
 // HandleUpdate answers one update; the polling loop and the webhook call
 // it, and tests may too. A panic is recovered and logged: one bad update
 // never stops the bot.
-func (a *Adapter) HandleUpdate(ctx context.Context, u tgbotapi.Update) {
+func (a *Adapter) HandleUpdate(ctx context.Context, u tgbotapi.Update) { a.handle(ctx, u) }
+
+// handle answers one update and reports whether it is settled: answered,
+// ignored, or failed for good. An unsettled update (its reply could not be
+// sent yet, or another replica holds it) must come again: the poller does
+// not confirm it, the webhook answers Telegram with an error.
+//
+// The update log records an update as handled only once its reply went
+// out; until then it keeps the reply, and a redelivery sends that reply
+// again instead of handling the update twice.
+func (a *Adapter) handle(ctx context.Context, u tgbotapi.Update) (settled bool) {
 	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
 			a.log.Error("panic while handling an update", "update_id", u.UpdateID, "panic", panicValue(p), "stack", string(debug.Stack()))
+			settled = true
 		}
 	}()
 	var in *incoming
@@ -56,48 +71,97 @@ func (a *Adapter) HandleUpdate(ctx context.Context, u tgbotapi.Update) {
 	}
 	if in == nil {
 		a.log.Debug("ignored", "update_id", u.UpdateID)
-		return
+		return true
 	}
 	log := a.log.With("update_id", u.UpdateID, "kind", in.kind, "chat_type", in.chatType)
-	first, err := a.cfg.Seen.FirstSeen(ctx, Platform, strconv.Itoa(u.UpdateID))
+	id := strconv.Itoa(u.UpdateID)
+	// A poller is alone by Telegram's rule (409 for a second one), so it
+	// ignores earlier claims: they are its own, from before a restart.
+	// A replica's claim lasts while Telegram waits for the webhook's
+	// answer: it redelivers only after that, and then a replica killed
+	// meanwhile must not hold the update for long.
+	lease := min(a.cfg.HandleTimeout, claimLease)
+	if a.cfg.WebhookURL == "" {
+		lease = 0
+	}
+	state, r, err := a.cfg.Seen.ClaimUpdate(ctx, Platform, id, a.owner, lease)
 	switch {
 	case err != nil && ctx.Err() != nil:
-		return // shutting down: leave the update to the next start
+		return false // shutting down: leave the update to the next start
 	case err != nil:
 		// Answering twice is better than not answering.
 		log.Warn("checking for a redelivery failed", "err", err)
-	case !first:
+		state = bot.UpdateNew
+	case state == bot.UpdateDone:
 		log.Info("redelivered update ignored")
-		return
+		return true
+	case state == bot.UpdateBusy:
+		log.Info("redelivered update is being handled elsewhere")
+		return false
+	case state == bot.UpdateReplied:
+		log.Info("sending the reply kept from an earlier attempt")
 	}
-	if !a.allow(ctx, in) {
-		log.Info("rate limited")
-		return
-	}
-	if in.callback != "" {
-		if in.expired {
-			a.answerCallback(ctx, in.callback, a.say(ctx, in, "choice.expired", "This button has expired; please ask again."))
-			log.Info("expired button pressed")
-			return
+	// Writes after the handling must land even when ctx ends meanwhile.
+	store := context.WithoutCancel(ctx)
+	finish := func() bool {
+		if err := a.cfg.Seen.FinishUpdate(store, Platform, id); err != nil {
+			log.Warn("recording the update as answered failed", "err", err)
 		}
-		a.answerCallback(ctx, in.callback, "")
-		if in.chat == 0 {
-			return
+		return true
+	}
+	if state == bot.UpdateNew {
+		if !a.allow(ctx, in) {
+			log.Info("rate limited")
+			return finish()
+		}
+		if in.callback != "" {
+			if in.expired {
+				a.answerCallback(ctx, in.callback, a.say(ctx, in, "choice.expired", "This button has expired; please ask again."))
+				log.Info("expired button pressed")
+				return finish()
+			}
+			a.answerCallback(ctx, in.callback, "")
+			if in.chat == 0 {
+				return finish()
+			}
+		}
+		m := bot.Message{
+			Platform: Platform,
+			Chat:     strconv.FormatInt(in.chat, 10),
+			User:     strconv.FormatInt(in.user, 10),
+			Text:     in.text,
+			Locale:   in.locale,
+		}
+		r = a.cfg.Handler.Handle(ctx, m)
+		if err := a.cfg.Seen.KeepReply(store, Platform, id, Platform+":"+m.User, r); err != nil {
+			log.Warn("keeping the reply failed", "err", err)
 		}
 	}
-	m := bot.Message{
-		Platform: Platform,
-		Chat:     strconv.FormatInt(in.chat, 10),
-		User:     strconv.FormatInt(in.user, 10),
-		Text:     in.text,
-		Locale:   in.locale,
-	}
-	r := a.cfg.Handler.Handle(ctx, m)
 	if err := a.deliver(ctx, in, r); err != nil {
-		log.Warn("sending the reply failed", errAttr(err), "duration", time.Since(start))
-		return
+		if failedForGood(err) {
+			log.Warn("sending the reply failed for good", errAttr(err), "duration", time.Since(start))
+			return finish()
+		}
+		log.Warn("sending the reply failed; it is kept for the next attempt", errAttr(err), "duration", time.Since(start))
+		if err := a.cfg.Seen.ReleaseUpdate(store, Platform, id); err != nil {
+			log.Warn("releasing the update failed", "err", err)
+		}
+		return false
 	}
 	log.Debug("answered", "intent", r.Intent, "lang", r.Lang, "duration", time.Since(start))
+	return finish()
+}
+
+// failedForGood tells a refused message (a blocked bot, a chat that is
+// gone, a message Telegram will never accept), which sending again cannot
+// help, from a failure of the way there (server errors, timeouts, the
+// network, a shutdown), after which the reply is sent again.
+func failedForGood(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.Code == 0 {
+		return false
+	}
+	return e.Code >= 400 && e.Code < 500 && e.Code != 429 && e.Code != 401
 }
 
 // panicValue is what of a panic may be logged: runtime errors say where
@@ -451,27 +515,5 @@ func (k *callbackKeys) get(key string) (string, bool) {
 	return d, ok
 }
 
-// memSeen is a SeenStore in memory, bounded (for tests and the terminal).
-type memSeen struct {
-	mu    sync.Mutex
-	m     map[string]bool
-	order []string
-}
-
-func newMemSeen() *memSeen { return &memSeen{m: map[string]bool{}} }
-
-func (s *memSeen) FirstSeen(_ context.Context, platform, id string) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k := platform + ":" + id
-	if s.m[k] {
-		return false, nil
-	}
-	s.m[k] = true
-	s.order = append(s.order, k)
-	if len(s.order) > 100000 {
-		delete(s.m, s.order[0])
-		s.order = s.order[1:]
-	}
-	return true, nil
-}
+// newMemSeen is the default SeenStore: in memory (tests, the terminal).
+func newMemSeen() SeenStore { return bot.NewMemUpdates(nil) }

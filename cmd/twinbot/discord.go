@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"log/slog"
 	"net/http"
 
 	"github.com/twinbot/twinbot/bot/discord"
@@ -52,6 +53,8 @@ func (f *discordFlags) build(ctx context.Context, d deps) (*service, error) {
 	}
 	if a.CanSend() {
 		s.Sender = a
+		// HTTP interactions on every replica, the gateway on one.
+		d.Leases.exclusive(s, "discord:gateway", "another replica holds the Discord gateway; waiting to take over", slog.LevelInfo)
 	}
 	return s, nil
 }

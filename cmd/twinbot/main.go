@@ -8,6 +8,7 @@
 //	twinbot signups    list, export and link the sign-ups of an exchange
 //	twinbot report     what residents could not get answered, grouped
 //	twinbot genkb      write a large synthetic knowledge base (for measurements)
+//	twinbot migrate    bring the database's schema up to date, or copy SQLite into PostgreSQL
 //	twinbot version    print the version, commit and build date
 //	twinbot help       list the commands
 package main
@@ -31,6 +32,8 @@ commands:
   signups   organizers: twinbot signups list|export|link|delete --exchange ID
   report    what residents could not get answered: twinbot report [--since 30d] [--town ID] [--lang xx] [--format text|csv|json]
   genkb     write a synthetic knowledge base: twinbot genkb --partners 30000 --out DIR
+  migrate   bring the database's schema up to date: twinbot migrate [--database URL]; copy SQLite into
+            PostgreSQL: twinbot migrate --from sqlite://FILE --to postgres://…
   version   print the version, commit and build date (also --version)
   help      print this list (also --help)
 
@@ -74,6 +77,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 		return runReport(ctx, args, time.Now(), stdout, stderr)
 	case "genkb":
 		return runGenKB(args, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version())
 		return 0

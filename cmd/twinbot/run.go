@@ -28,7 +28,9 @@ type deps struct {
 	Ops     *ops
 	Store   *store.Store
 	Log     *slog.Logger
-	Env     func(string) string
+	// Leases make a service run on one replica at a time (database.go).
+	Leases *leases
+	Env    func(string) string
 }
 
 // service is one running platform adapter.
@@ -59,6 +61,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 	o.register(fs)
 	logLevel := fs.String("log-level", "", "log level: debug, info, warn, error (default info; warn in the terminal chat, whose screen it shares)")
 	dataDir := fs.String("data", "./data", "folder of the database (created on first start)")
+	database := registerDatabase(fs)
 	httpAddr := fs.String("http-addr", ":8080", "address to serve /healthz, /readyz, /metrics, webhooks and the web widget on")
 	platforms := []platform{&telegramFlags{}, &discordFlags{}, &webFlags{}}
 	for _, p := range platforms {
@@ -114,7 +117,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		return 0
 	}
 
-	st, err := store.Open(ctx, *dataDir, time.Now)
+	st, err := openStore(ctx, *database, *dataDir, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
@@ -123,7 +126,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 	out := bot.NewOutbox() // the adapters' Senders, registered below
 	var sfErr error
 	b, err := o.bot(log, func(c *bot.Config) {
-		c.Prefs = st
+		c.Prefs, c.Conversations = st, st
 		c.Signups, c.Sender = st, out
 		sfErr = sf.apply(c)
 	})
@@ -135,7 +138,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		return 1
 	}
 	op := newOps()
-	d := deps{Bot: b, Store: st, Log: log, Env: env, Ops: op}
+	d := deps{Bot: b, Store: st, Log: log, Env: env, Ops: op, Leases: &leases{st: st, owner: newOwner(), log: log}}
 	if d.Handler, err = op.wire(d, of, out); err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
@@ -162,6 +165,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
 	}
+	d.Leases.exclusive(an, "announcer", "another replica sends the announcements; waiting to take over", slog.LevelInfo)
 	services = append(services, an, maintenanceService(st, log), op.service(d, time.Duration(of.retention)), lv)
 	if err := serve(ctx, log, *httpAddr, services); err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)

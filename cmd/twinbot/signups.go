@@ -119,6 +119,7 @@ func runSignups(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	o.register(fs)
 	exchange := fs.String("exchange", "", "the exchange's id (as in the knowledge base)")
 	dataDir := fs.String("data", "./data", "the bot's data folder (its --data)")
+	database := registerDatabase(fs)
 	format := fs.String("format", "csv", "export format: csv or json")
 	outFile := fs.String("out", "", "write the export to this file (default: standard output)")
 	botName := fs.String("bot", "", "the Telegram bot's username (link)")
@@ -178,11 +179,11 @@ func runSignups(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if !known {
 		fmt.Fprintf(stderr, "twinbot signups: warning: no exchange %q in the knowledge base; showing what the database holds\n", *exchange)
 	}
-	if _, err := os.Stat(filepath.Join(*dataDir, store.FileName)); err != nil {
+	if _, err := os.Stat(filepath.Join(*dataDir, store.FileName)); *database == "" && err != nil {
 		fmt.Fprintf(stderr, "twinbot signups: no database in %s (the folder given to `twinbot run --data`): %v\n", *dataDir, err)
 		return 1
 	}
-	st, err := store.Open(ctx, *dataDir, nil)
+	st, err := store.OpenDatabase(ctx, *database, *dataDir, store.Options{})
 	if err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -27,7 +28,14 @@ func (f *telegramFlags) register(fs *flag.FlagSet) {
 func (f *telegramFlags) configured() bool { return f.token != "" }
 
 func (f *telegramFlags) build(ctx context.Context, d deps) (*service, error) {
+	var pace func(ctx context.Context) error
+	if d.Store.Postgres() {
+		// Replicas share Telegram's 30 messages a second (less, for the
+		// jitter between a slot and the message's arrival).
+		pace = func(ctx context.Context) error { return d.Store.Pace(ctx, "telegram", 25) }
+	}
 	a, err := telegram.New(ctx, telegram.Config{
+		Pace:          pace,
 		Token:         telegram.Secret(strings.TrimSpace(f.token)),
 		APIURL:        f.apiURL,
 		WebhookURL:    f.webhookURL,
@@ -45,6 +53,8 @@ func (f *telegramFlags) build(ctx context.Context, d deps) (*service, error) {
 	s := &service{Name: "telegram", Run: a.Run, Sender: a}
 	if p := a.WebhookPath(); p != "" {
 		s.Routes = map[string]http.Handler{"POST " + p: a.WebhookHandler()}
+	} else {
+		d.Leases.exclusive(s, "telegram:poll", "another replica polls Telegram with this database: polling allows one process, so run several replicas with a webhook (--telegram-webhook-url); waiting to take over", slog.LevelError)
 	}
 	return s, nil
 }
