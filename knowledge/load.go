@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path"
 	"reflect"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -52,7 +53,9 @@ func Load(fsys fs.FS) (*KB, error) {
 		fl   *loader
 	}
 	var jobs []*job
-	for _, f := range l.list() {
+	files := l.list()
+	l.files = len(files)
+	for _, f := range files {
 		b, ok, more := l.readFile(f)
 		if ok {
 			jobs = append(jobs, &job{name: f.name, b: b})
@@ -96,6 +99,13 @@ type loader struct {
 	kb    *KB
 	probs Problems
 	total int64
+	files int // YAML files found
+
+	// failed are the files that could not be read or parsed whole, with
+	// the ids written in them as far as a look at their text tells (a
+	// reference to one of them is not reported: the file's own problem
+	// is the one to fix).
+	failed map[string][]string
 
 	fields    map[reflect.Type][]fieldInfo
 	langs     map[string]bool // language codes checkLang found good
@@ -126,6 +136,29 @@ func (l *loader) add(p Problem) { l.probs = append(l.probs, p) }
 
 func (l *loader) fileProblem(name, id string, data map[string]any) {
 	l.add(newProblem(name, 0, 0, id, data))
+	l.fail(name, nil)
+}
+
+// fail records that a file could not be read or parsed whole; b is what
+// was read of it.
+func (l *loader) fail(name string, b []byte) {
+	if l.failed == nil {
+		l.failed = map[string][]string{}
+	}
+	l.failed[name] = append(l.failed[name], idsIn(b)...)
+}
+
+// idRefRE finds what looks like an id in a file's text.
+var idRefRE = regexp.MustCompile(`(?m)^[ \t-]*(?:- +)?["']?id["']?[ \t]*:[ \t]*["']?([a-z0-9][a-z0-9-]*)`)
+
+// idsIn lists the ids written in b ("id: zywiec", "- id: riom"), at most
+// a few thousand.
+func idsIn(b []byte) []string {
+	var ids []string
+	for _, m := range idRefRE.FindAllSubmatch(b, 10_000) {
+		ids = append(ids, string(m[1]))
+	}
+	return ids
 }
 
 type fileEntry struct {
@@ -232,6 +265,10 @@ func (l *loader) readFile(f fileEntry) (b []byte, ok, more bool) {
 // merge takes over what a file's own loader found.
 func (l *loader) merge(fl *loader) {
 	l.probs = append(l.probs, fl.probs...)
+	for name, ids := range fl.failed {
+		l.fail(name, nil)
+		l.failed[name] = append(l.failed[name], ids...)
+	}
 	l.towns = append(l.towns, fl.towns...)
 	l.exchanges = append(l.exchanges, fl.exchanges...)
 	l.news = append(l.news, fl.news...)
@@ -246,16 +283,21 @@ func (l *loader) loadBytes(name string, b []byte) {
 	if !utf8.Valid(b) {
 		line, col := badUTF8(b)
 		l.add(newProblem(name, line, col, "check.not_utf8", map[string]any{}))
+		l.fail(name, b)
 		return
 	}
 	docs, err := parse(b)
 	if err != nil {
 		l.syntaxProblems(name, b, err)
+		l.fail(name, b)
 		return
 	}
 	d := newDecoder(l, name, b)
 	body, ok := d.checkDocs(docs)
 	if !ok || body == nil || !d.checkAliases(body) {
+		if !ok || body != nil {
+			l.fail(name, b)
+		}
 		return
 	}
 	var f File

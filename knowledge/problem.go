@@ -16,7 +16,8 @@ import (
 // catalogs (locales/messages/check.<lang>.yaml), Data holds the message's
 // template fields and Msg is its English text.
 type Problem struct {
-	File      string // path of the file inside the knowledge base's fs.FS
+	File      string // path of the file inside the knowledge base's fs.FS; "" for the whole
+
 	Line, Col int    // 1-based; 0 when the problem is about the file as a whole
 	ID        string
 	Data      map[string]any
@@ -28,6 +29,9 @@ type Problem struct {
 func (p Problem) String() string { return p.prefix() + p.Msg }
 
 func (p Problem) prefix() string {
+	if p.File == "" {
+		return "" // about the knowledge base as a whole
+	}
 	if p.Line <= 0 {
 		return p.File + ": "
 	}
@@ -68,6 +72,9 @@ func (ps Problems) Error() string {
 func sortProblems(ps Problems) Problems {
 	sort.SliceStable(ps, func(i, j int) bool {
 		a, b := ps[i], ps[j]
+		if (a.File == "") != (b.File == "") {
+			return b.File == "" // problems of the whole come last
+		}
 		if a.File != b.File {
 			return a.File < b.File
 		}
@@ -168,6 +175,10 @@ var messages = map[string]string{
 	"check.deadline_after_start": "the sign-up deadline ({{.Deadline}}) is after the start ({{.Start}})",
 	"check.opens_after_deadline": "sign-up opens ({{.Opens}}) after its deadline ({{.Deadline}})",
 	"check.age_range":            "min_age ({{.Min}}) is greater than max_age ({{.Max}})",
+
+	"check.no_files":             "there is no .yaml or .yml file here: is this the knowledge base's folder?",
+	"check.no_town":              "no file describes a town (a file with \"town:\"): the bot needs at least one",
+	"check.exchange_id_too_long": "the exchange id \"{{.ID}}\" is too long for a Telegram sign-up link or button: use at most {{.Max}} characters",
 
 	// twinbot check's own lines.
 	"check.summary": "The knowledge base is valid. Towns: {{.Towns}}, partners: {{.Partners}}, exchanges: {{.Exchanges}}, news: {{.News}}; languages: {{.Languages}}.",

@@ -69,6 +69,9 @@ func (l *loader) validate() {
 		} else {
 			exchanges[x.ID] = e
 		}
+		if len(x.ID) > MaxExchangeIDLen {
+			l.report(e.src, e.path+".id", "check.exchange_id_too_long", map[string]any{"ID": x.ID, "Max": MaxExchangeIDLen})
+		}
 		l.checkRefs(towns, e.src, e.path, x.Town, x.Partners)
 		if x.Start != nil && x.End != nil && dateBefore(*x.End, *x.Start) {
 			l.report(e.src, e.path+".end", "check.end_before_start", map[string]any{"End": x.End.String(), "Start": x.Start.String()})
@@ -97,7 +100,23 @@ func (l *loader) validate() {
 	}
 
 	l.checkNames()
+
+	// A knowledge base without a town makes a bot that knows nothing and
+	// greets as "the assistant of ."; a file that could not be read may
+	// hold the town, and then it is that file's problem.
+	switch {
+	case l.files == 0:
+		l.add(newProblem("", 0, 0, "check.no_files", map[string]any{}))
+	case len(l.towns) == 0 && len(l.failed) == 0:
+		l.add(newProblem("", 0, 0, "check.no_town", map[string]any{}))
+	}
 }
+
+// MaxExchangeIDLen is the longest exchange id: the sign-up button carries
+// "/signup <id>" as Telegram callback data (at most 64 bytes), and the
+// sign-up link "/start signup-<id>" a start parameter (at most 64
+// characters), so the button is the tighter limit.
+const MaxExchangeIDLen = 64 - len("/signup ")
 
 // dateBefore reports whether a certainly ends before b begins, for dates
 // known to the day, month or year: 2024-05 is not before 2024-05-10, but
@@ -171,7 +190,9 @@ func (l *loader) checkRefs(towns map[string]townSrc, s *src, path, town string, 
 	}
 	t, ok := towns[town]
 	if !ok {
-		l.report(s, path+".town", "check.unknown_town", map[string]any{"ID": town})
+		if !l.inFailed(town) {
+			l.report(s, path+".town", "check.unknown_town", map[string]any{"ID": town})
+		}
 		return
 	}
 	for i, id := range partners {
@@ -182,10 +203,21 @@ func (l *loader) checkRefs(towns map[string]townSrc, s *src, path, town string, 
 		for j := range t.v.Partners {
 			found = found || t.v.Partners[j].ID == id
 		}
-		if !found {
+		if !found && !l.inFailed(id) {
 			l.report(s, fmt.Sprintf("%s.partners[%d]", path, i), "check.unknown_partner", map[string]any{"Town": town, "ID": id})
 		}
 	}
+}
+
+// inFailed reports whether id is written in a file that could not be
+// parsed whole: a reference to it is not reported as unknown.
+func (l *loader) inFailed(id string) bool {
+	for _, ids := range l.failed {
+		if slices.Contains(ids, id) {
+			return true
+		}
+	}
+	return false
 }
 
 // place is something residents name in questions: a town, a partner or a
