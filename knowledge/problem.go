@@ -16,9 +16,9 @@ import (
 // catalogs (locales/messages/check.<lang>.yaml), Data holds the message's
 // template fields and Msg is its English text.
 type Problem struct {
-	File      string // path of the file inside the knowledge base's fs.FS; "" for the whole
+	File string // path of the file inside the knowledge base's fs.FS; "" for the whole
 
-	Line, Col int    // 1-based; 0 when the problem is about the file as a whole
+	Line, Col int // 1-based; 0 when the problem is about the file as a whole
 	ID        string
 	Data      map[string]any
 	Msg       string
