@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -23,13 +24,42 @@ type decoder struct {
 	l   *loader
 	src *src
 	txt *source
+	// left is what the decoded values of the file may still take, in
+	// bytes: a list of 100,000 "{}" takes 3 bytes of YAML each and some
+	// 300 bytes once decoded. Past it the file is not decoded further.
+	left int
 }
 
 func newDecoder(l *loader, name string, b []byte) *decoder {
-	return &decoder{l: l, src: &src{name: name}, txt: newSource(b)}
+	return &decoder{l: l, src: &src{name: name}, txt: newSource(b), left: decodeFactor*len(b) + decodeSlack}
+}
+
+const (
+	// decodeFactor and decodeSlack bound what a file's decoded values
+	// take: a town's file takes 2 to 4 times its size.
+	decodeFactor = 8
+	decodeSlack  = 256 << 10
+)
+
+// spend charges n bytes of decoded values at p, reporting false (once)
+// when the file's budget is spent.
+func (d *decoder) spend(n int, p position) bool {
+	if d.left < 0 {
+		return false
+	}
+	d.left -= n
+	if d.left < 0 {
+		d.problem(p, "check.too_dense", nil)
+		return false
+	}
+	return true
 }
 
 func (d *decoder) problem(p position, id string, data map[string]any) {
+	if d.l.full() {
+		d.l.count++ // not listed: no need to render it
+		return
+	}
 	if data == nil {
 		data = map[string]any{}
 	}
@@ -157,15 +187,16 @@ func (d *decoder) limitProblem(p position, id string, max int) Problem {
 }
 
 // checkAliases measures the file as if its aliases were expanded, refusing
-// a file that would expand to more than MaxNodes values or nest deeper
-// than MaxDepth, and an alias inside its own anchor (yaml.v3 lets it refer
+// a file that would expand to more than MaxNodes values or MaxAliasBytes
+// bytes of text, or nest deeper than MaxDepth, and an alias inside its own anchor (yaml.v3 lets it refer
 // to the anchor it is part of, a cycle), before anything is decoded.
 func (d *decoder) checkAliases(root *yaml.Node) bool {
-	type size struct{ n, h int } // values, levels
+	type size struct{ n, h, bytes int } // values, levels, bytes of text
 	var measured map[*yaml.Node]size
-	expanded := 0
+	expanded, expandedBytes := 0, 0
 	ok, stop := true, false
 	sat := func(n int) int { return min(n, MaxNodes+1) }
+	satBytes := func(n int) int { return min(n, MaxAliasBytes+1) }
 	var walk func(n *yaml.Node, level int) size
 	walk = func(n *yaml.Node, level int) size {
 		if stop {
@@ -181,9 +212,13 @@ func (d *decoder) checkAliases(root *yaml.Node) bool {
 				return size{n: 1}
 			}
 			expanded = sat(expanded + s.n)
+			expandedBytes = satBytes(expandedBytes + s.bytes)
 			switch {
 			case expanded > MaxNodes:
 				d.problem(d.pos(n), "check.alias_expansion", map[string]any{"Max": MaxNodes})
+				ok, stop = false, true
+			case expandedBytes > MaxAliasBytes:
+				d.problem(d.pos(n), "check.alias_bytes", map[string]any{"Max": MaxAliasBytes})
 				ok, stop = false, true
 			case level+s.h > MaxDepth:
 				d.problem(d.pos(n), "check.too_deep", map[string]any{"Max": MaxDepth})
@@ -200,10 +235,11 @@ func (d *decoder) checkAliases(root *yaml.Node) bool {
 			ok, stop = false, true
 			return size{}
 		}
-		total := size{n: 1}
+		total := size{n: 1, bytes: satBytes(len(n.Value))}
 		for _, c := range n.Content {
 			s := walk(c, level+deeper)
 			total.n = sat(total.n + s.n)
+			total.bytes = satBytes(total.bytes + s.bytes)
 			total.h = max(total.h, s.h)
 		}
 		total.h += deeper
@@ -291,10 +327,10 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, r rule) (po
 
 // decodeAt is decode with the position to record and report at.
 func (d *decoder) decodeAt(n *yaml.Node, at position, v reflect.Value, path string, r rule) (position, bool) {
-	before := len(d.l.probs)
+	before := d.l.count
 	d.src.at[path] = at
 	d.value(resolve(n), at, v, path, r)
-	return at, len(d.l.probs) == before
+	return at, d.l.count == before
 }
 
 func (d *decoder) value(n *yaml.Node, at position, v reflect.Value, path string, r rule) {
@@ -318,7 +354,7 @@ func (d *decoder) value(n *yaml.Node, at position, v reflect.Value, path string,
 		}
 		v.Set(reflect.ValueOf(date))
 	case t.Kind() == reflect.Pointer:
-		if null {
+		if null || !d.spend(int(t.Elem().Size()), at) {
 			return
 		}
 		nv := reflect.New(t.Elem())
@@ -329,7 +365,7 @@ func (d *decoder) value(n *yaml.Node, at position, v reflect.Value, path string,
 	case t.Kind() == reflect.Slice:
 		d.decodeSlice(n, at, v, path, r, null)
 	case t.Kind() == reflect.Map:
-		d.decodeMap(n, at, v, path, null)
+		d.decodeMap(n, at, v, path, r, null)
 	case t.Kind() == reflect.String:
 		s, ok := scalarText(n)
 		if !ok {
@@ -512,6 +548,10 @@ func (d *decoder) checkRule(s string, at position, r rule) {
 		id, data = d.l.checkCountry(s)
 	case ruleLang:
 		id, data = d.l.checkLang(s)
+	case ruleName:
+		if utf8.RuneCountInString(s) > MaxNameLen {
+			id, data = "check.name_too_long", map[string]any{"Value": s, "Max": MaxNameLen}
+		}
 	case ruleURL:
 		if !checkURL(s) {
 			id, data = "check.bad_url", map[string]any{"Value": s}
@@ -733,6 +773,9 @@ func (d *decoder) decodeSlice(n *yaml.Node, at position, v reflect.Value, path s
 		d.problem(at, "check.want_list", nil)
 		return
 	}
+	if !d.spend(len(n.Content)*int(v.Type().Elem().Size()), at) {
+		return
+	}
 	block := n.Style&yaml.FlowStyle == 0
 	out := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 	for i, item := range n.Content {
@@ -760,7 +803,7 @@ func (d *decoder) dash(item *yaml.Node) position {
 }
 
 // decodeMap decodes a Text or a TextList: its keys are language codes.
-func (d *decoder) decodeMap(n *yaml.Node, at position, v reflect.Value, path string, null bool) {
+func (d *decoder) decodeMap(n *yaml.Node, at position, v reflect.Value, path string, r rule, null bool) {
 	if null {
 		return
 	}
@@ -770,6 +813,9 @@ func (d *decoder) decodeMap(n *yaml.Node, at position, v reflect.Value, path str
 		return
 	}
 	t := v.Type()
+	if !d.spend(mapCost+len(pairs)/2*entryCost, at) {
+		return
+	}
 	m := reflect.MakeMapWithSize(t, len(pairs)/2)
 	kv, ev := reflect.New(t.Key()).Elem(), reflect.New(t.Elem()).Elem()
 	for i := 0; i+1 < len(pairs); i += 2 {
@@ -783,7 +829,7 @@ func (d *decoder) decodeMap(n *yaml.Node, at position, v reflect.Value, path str
 			d.problem(d.pos(k), id, data)
 		}
 		ev.SetZero()
-		if at, ok := d.decode(pairs[i+1], ev, path+"."+pathKey(key), rule{}); ok && isEmpty(ev) {
+		if at, ok := d.decode(pairs[i+1], ev, path+"."+pathKey(key), r); ok && isEmpty(ev) {
 			d.problem(at, "check.empty_value", nil)
 		}
 		kv.SetString(key)
@@ -791,6 +837,12 @@ func (d *decoder) decodeMap(n *yaml.Node, at position, v reflect.Value, path str
 	}
 	v.Set(m)
 }
+
+// What a small map of the format takes, and each of its entries.
+const (
+	mapCost   = 64
+	entryCost = 48
+)
 
 // pathKey writes a mapping key into a path, quoting it unless it is made of
 // letters, digits, "_" and "-".

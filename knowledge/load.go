@@ -29,6 +29,9 @@ const (
 	// MaxNodes is the most values one file may hold once its aliases are
 	// expanded ("billion laughs" files hold a billion).
 	MaxNodes = 100_000
+	// MaxAliasBytes is the most text one file's aliases may add once
+	// expanded (a long name repeated through aliases).
+	MaxAliasBytes = 1 << 20
 	// MaxDepth is the deepest nesting of lists and fields a file may have.
 	MaxDepth = 64
 	// MaxKeys is the most entries one block mapping may have (a town has a
@@ -42,14 +45,18 @@ const (
 // for consistency, and returns the KB. When anything is wrong it returns a
 // nil KB and Problems listing every problem of every file.
 func Load(fsys fs.FS) (*KB, error) {
-	l := &loader{fsys: fsys, kb: &KB{}}
-	// Reading is sequential (it enforces the total size limit); parsing
-	// and decoding, most of the work, run on every core, each file with a
-	// loader of its own; the results are merged in file order, so problems
-	// and the KB do not depend on scheduling.
+	l := &loader{fsys: fsys, kb: &KB{}, goccy: &sync.Mutex{}}
+	// Reading and the pre-scan are sequential (reading enforces the total
+	// size limit); parsing and decoding, most of the work, run on every
+	// core, each file with a loader of its own, as long as the memory the
+	// files being parsed need stays within parseBudget; the results are
+	// merged in file order, so problems and the KB do not depend on
+	// scheduling.
 	type job struct {
 		name string
 		b    []byte
+		scan scanResult
+		cost int64
 		fl   *loader
 	}
 	var jobs []*job
@@ -58,32 +65,41 @@ func Load(fsys fs.FS) (*KB, error) {
 	for _, f := range files {
 		b, ok, more := l.readFile(f)
 		if ok {
-			jobs = append(jobs, &job{name: f.name, b: b})
+			j := &job{name: f.name, b: b, fl: &loader{fsys: fsys, kb: &KB{}, goccy: l.goccy, file: true}}
+			if j.b, ok = j.fl.precheck(f.name, b, &j.scan); ok {
+				j.cost = int64(len(b)) + int64(j.scan.tokens)*parseCostPerToken
+			} else {
+				j.b = nil
+			}
+			jobs = append(jobs, j)
 		}
 		if !more {
 			break
 		}
 	}
 	next := make(chan *job)
+	budget := newBudget(parseBudget)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(len(jobs), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for j := range next {
-				j.fl = &loader{fsys: fsys, kb: &KB{}}
-				j.fl.loadBytes(j.name, j.b)
+				j.fl.loadBytes(j.name, j.b, j.scan)
 				j.b = nil
+				budget.release(j.cost)
 			}
-		}()
+		})
 	}
 	for _, j := range jobs {
+		if j.b == nil {
+			continue // refused by the pre-check
+		}
+		budget.acquire(j.cost)
 		next <- j
 	}
 	close(next)
 	wg.Wait()
 	for _, j := range jobs {
-		l.merge(j.fl)
+		l.merge(j.fl, j.name)
 	}
 	l.validate()
 	if len(l.probs) > 0 {
@@ -93,11 +109,53 @@ func Load(fsys fs.FS) (*KB, error) {
 	return l.kb, nil
 }
 
+const (
+	// parseBudget is the most memory the files being parsed at once may
+	// need (a file that needs more is parsed alone).
+	parseBudget = 16 << 20
+	// parseCostPerToken is what parsing costs a token of a file, in bytes:
+	// yaml.v3's node and its share of the decoded values.
+	parseCostPerToken = 400
+)
+
+// budget is a weighted semaphore: acquire waits until the costs of what
+// is running and of what is asked fit in the budget, or nothing runs.
+type budget struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	limit int64
+	used  int64
+}
+
+func newBudget(limit int64) *budget {
+	b := &budget{limit: limit}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+func (b *budget) acquire(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.used > 0 && b.used+n > b.limit {
+		b.cond.Wait()
+	}
+	b.used += n
+}
+
+func (b *budget) release(n int64) {
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
 // loader holds the state of one Load.
 type loader struct {
 	fsys  fs.FS
 	kb    *KB
 	probs Problems
+	count int  // problems found, listed or not
+	file  bool // the loader of one file, whose list of problems is cut
 	total int64
 	files int // YAML files found
 
@@ -106,6 +164,10 @@ type loader struct {
 	// reference to one of them is not reported: the file's own problem
 	// is the one to fix).
 	failed map[string][]string
+
+	// goccy is held while goccy/go-yaml parses a file, the costliest
+	// thing Load does: one file at a time.
+	goccy *sync.Mutex
 
 	fields    map[reflect.Type][]fieldInfo
 	langs     map[string]bool // language codes checkLang found good
@@ -132,7 +194,20 @@ type itemSrc[T any] struct {
 
 type townSrc = itemSrc[*Town]
 
-func (l *loader) add(p Problem) { l.probs = append(l.probs, p) }
+// maxFileProblems is the most problems listed for one file: a file of
+// 100,000 values that are all wrong would otherwise make a list larger
+// than itself.
+const maxFileProblems = 200
+
+func (l *loader) add(p Problem) {
+	l.count++
+	if !l.full() {
+		l.probs = append(l.probs, p)
+	}
+}
+
+// full reports whether l lists no more problems.
+func (l *loader) full() bool { return l.file && len(l.probs) >= maxFileProblems }
 
 func (l *loader) fileProblem(name, id string, data map[string]any) {
 	l.add(newProblem(name, 0, 0, id, data))
@@ -263,8 +338,12 @@ func (l *loader) readFile(f fileEntry) (b []byte, ok, more bool) {
 }
 
 // merge takes over what a file's own loader found.
-func (l *loader) merge(fl *loader) {
+func (l *loader) merge(fl *loader, name string) {
 	l.probs = append(l.probs, fl.probs...)
+	l.count += len(fl.probs)
+	if more := fl.count - len(fl.probs); more > 0 {
+		l.add(newProblem(name, 0, 0, "check.more_problems", map[string]any{"Count": more, "Listed": len(fl.probs)}))
+	}
 	for name, ids := range fl.failed {
 		l.fail(name, nil)
 		l.failed[name] = append(l.failed[name], ids...)
@@ -277,18 +356,38 @@ func (l *loader) merge(fl *loader) {
 	l.kb.News = append(l.kb.News, fl.kb.News...)
 }
 
-// loadBytes checks, parses and decodes one file's content.
-func (l *loader) loadBytes(name string, b []byte) {
+// precheck checks what can be checked of a file's content without
+// parsing it: its encoding, and its nesting and number of values by the
+// pre-scan, which it fills in. It returns the content to parse, and false
+// if the file is not to be parsed.
+func (l *loader) precheck(name string, b []byte, sc *scanResult) ([]byte, bool) {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) // a byte order mark, as Windows editors write
 	if !utf8.Valid(b) {
 		line, col := badUTF8(b)
 		l.add(newProblem(name, line, col, "check.not_utf8", map[string]any{}))
 		l.fail(name, b)
-		return
+		return nil, false
 	}
+	*sc = prescan(b)
+	deep, many := sc.deep, sc.many
+	switch {
+	case deep.line > 0 && (many.line == 0 || deep.line < many.line || deep.line == many.line && deep.col <= many.col):
+		l.add(newProblem(name, int(deep.line), int(deep.col), "check.too_deep", map[string]any{"Max": MaxDepth}))
+	case many.line > 0:
+		l.add(newProblem(name, int(many.line), int(many.col), "check.too_many_values", map[string]any{"Max": MaxTokens}))
+	default:
+		return b, true
+	}
+	l.fail(name, b)
+	return nil, false
+}
+
+// loadBytes parses and decodes one file's content, which precheck has
+// passed with the pre-scan sc.
+func (l *loader) loadBytes(name string, b []byte, sc scanResult) {
 	docs, err := parse(b)
 	if err != nil {
-		l.syntaxProblems(name, b, err)
+		l.syntaxProblems(name, b, err, sc)
 		l.fail(name, b)
 		return
 	}

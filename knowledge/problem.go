@@ -114,6 +114,7 @@ var messages = map[string]string{
 	"check.not_a_file":      "this is not a regular file",
 	"check.file_too_large":  "the file is too large: {{.Size}} bytes, at most {{.Limit}} are allowed",
 	"check.total_too_large": "the knowledge base is too large: with this file it exceeds {{.Limit}} bytes, so this file and the ones after it were not read",
+	"check.more_problems":   "this file has {{.Count}} more problems, not listed here (the first {{.Listed}} are): fix those and check again",
 	"check.not_utf8":        "the file is not in UTF-8: save it as UTF-8 text",
 
 	// YAML syntax.
@@ -126,7 +127,10 @@ var messages = map[string]string{
 	"check.multiple_documents":  "a file may hold only one YAML document: remove this \"---\" or split the file",
 	"check.too_deep":            "the file is nested too deeply (more than {{.Max}} levels)",
 	"check.too_many_keys":       "too many entries at this level (more than {{.Max}})",
+	"check.too_dense":           "the file holds too many lists and fields for its size, from here on: split it into several files",
+	"check.too_many_values":     "the file holds too many values (more than {{.Max}}): split it into several files",
 	"check.alias_expansion":     "the anchors and aliases (& and *) here expand to more than {{.Max}} values: write the text out instead",
+	"check.alias_bytes":         "the anchors and aliases (& and *) here expand to more than {{.Max}} bytes of text: write the text out instead",
 	"check.alias_unknown":       "the alias \"*{{.Name}}\" refers to no anchor \"&{{.Name}}\" above it",
 
 	// Shape of the data.
@@ -159,6 +163,7 @@ var messages = map[string]string{
 	"check.unknown_area":         "unknown area of cooperation \"{{.Value}}\"; use one of: {{.Allowed}}",
 	"check.unknown_page":         "unknown kind of page \"{{.Value}}\"; use one of: {{.Allowed}}",
 	"check.unknown_signup_field": "unknown sign-up field \"{{.Value}}\"; use one of: {{.Allowed}}",
+	"check.name_too_long":        "the name \"{{.Value}}\" is too long: a name or alias has at most {{.Max}} characters",
 	"check.negative":             "\"{{.Field}}\" cannot be negative",
 
 	// The knowledge base as a whole.
@@ -185,6 +190,21 @@ var messages = map[string]string{
 	"check.count":   "Problems found: {{.Count}}.",
 }
 
+// templates are the parsed messages (nil for one that does not parse),
+// read only.
+var templates = func() map[string]*template.Template {
+	m := make(map[string]*template.Template, len(messages))
+	for id, src := range messages {
+		t, err := template.New(id).Option("missingkey=error").Parse(src)
+		if err == nil {
+			m[id] = t
+		} else {
+			m[id] = nil
+		}
+	}
+	return m
+}()
+
 // newProblem builds a Problem, rendering its English text. An unknown id or
 // a template error is a programming mistake, and shows as such in the text
 // rather than hiding the problem.
@@ -198,12 +218,8 @@ func newProblem(file string, line, col int, id string, data map[string]any) Prob
 }
 
 func render(id string, data map[string]any) string {
-	src, ok := messages[id]
-	if !ok {
-		return fmt.Sprintf("%s %v", id, data)
-	}
-	t, err := template.New(id).Option("missingkey=error").Parse(src)
-	if err != nil {
+	t, ok := templates[id]
+	if !ok || t == nil {
 		return fmt.Sprintf("%s %v", id, data)
 	}
 	var b strings.Builder

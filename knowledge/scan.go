@@ -1,0 +1,265 @@
+package knowledge
+
+// Before a parser builds anything, one cheap pass over a file's bytes
+// measures what makes parsers costly: how deep its lists and fields nest
+// and roughly how many values (tokens) it holds. A parser's memory grows
+// with its tokens (yaml.v3 keeps a node of some 200 bytes for each,
+// goccy/go-yaml about 800 bytes), and goccy/go-yaml's time with the square
+// of the nesting; a 4 MB file of "[" would take a gigabyte. The pass is not
+// a YAML parser: it may misjudge text in odd places (a block scalar holding
+// YAML-like lines), so the limits on tokens, which bound every parser's
+// memory whatever the depth, are what Load relies on, and the depth is
+// checked again on the tokens.
+
+// Limits of the pre-scan.
+const (
+	// MaxTokens is the most values and keys a file may hold as written:
+	// a town's file has a few thousand; yaml.v3's tree of a file at the
+	// limit takes some 30 MB.
+	MaxTokens = 100_000
+	// maxGoccyTokens is the most tokens of a file goccy/go-yaml is asked
+	// to point at a syntax error in (some 40 MB); a larger broken file gets
+	// yaml.v3's message, which gives the line.
+	maxGoccyTokens = 50_000
+)
+
+// scanResult is what the pre-scan found.
+type scanResult struct {
+	tokens int      // values, keys and indicators, roughly
+	deep   position // where nesting first goes past MaxDepth, or zero
+	many   position // where the tokens first go past MaxTokens, or zero
+}
+
+// prescan measures b (valid UTF-8) without parsing it.
+func prescan(b []byte) scanResult {
+	var r scanResult
+	var open []blockLevel // block collections by the column of their "-" or keys
+	line, col := 1, 0     // col is 0-based, in characters
+	flow := 0
+	i := 0
+	// blockScalar > -1: the lines of a block scalar ("|" or ">") indented
+	// more than it are its text.
+	blockScalar := -1
+	count := func(n int) {
+		r.tokens += n
+		if r.tokens > MaxTokens && r.many.line == 0 {
+			r.many = position{int32(line), int32(col + 1)}
+		}
+	}
+	tooDeep := func() {
+		if r.deep.line == 0 {
+			r.deep = position{int32(line), int32(col + 1)}
+		}
+	}
+	// advance moves past one character.
+	advance := func() {
+		if b[i] == '\n' {
+			line, col = line+1, 0
+		} else if b[i]&0xc0 != 0x80 {
+			col++
+		}
+		i++
+	}
+	// skipQuoted skips a quoted scalar starting at b[i].
+	skipQuoted := func() {
+		q := b[i]
+		advance()
+		for i < len(b) {
+			switch c := b[i]; {
+			case c == '\\' && q == '"' && i+1 < len(b):
+				advance()
+				advance()
+			case c == q && q == '\'' && i+1 < len(b) && b[i+1] == '\'':
+				advance()
+				advance()
+			case c == q:
+				advance()
+				return
+			case c == '\r' && i+1 < len(b) && b[i+1] == '\n':
+				i++
+			case c == '\r':
+				line, col = line+1, 0
+				i++
+			default:
+				advance()
+			}
+		}
+	}
+	skipLine := func() {
+		for i < len(b) && b[i] != '\n' {
+			advance()
+		}
+	}
+	blank := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+	for i < len(b) && r.deep.line == 0 && r.many.line == 0 {
+		// The start of a line.
+		indent := 0
+		for i < len(b) && b[i] == ' ' {
+			advance()
+			indent++
+		}
+		if i >= len(b) {
+			break
+		}
+		if c := b[i]; c == '\n' || c == '\r' || c == '#' {
+			skipLine()
+			if i < len(b) {
+				advance()
+			}
+			continue
+		}
+		if blockScalar >= 0 {
+			if indent > blockScalar {
+				skipLine()
+				if i < len(b) {
+					advance()
+				}
+				continue
+			}
+			blockScalar = -1
+		}
+		valueStart := true // at a place where a value may start
+		dashCol := -1      // the column of a "-" just before
+		for i < len(b) && b[i] != '\n' && r.deep.line == 0 && r.many.line == 0 {
+			c := b[i]
+			next := byte(' ')
+			if i+1 < len(b) {
+				next = b[i+1]
+			}
+			switch {
+			case c == '#' && (i == 0 || blank(b[i-1])):
+				skipLine()
+				continue
+			case flow == 0 && valueStart && (c == '-' || c == '?') && blank(next):
+				// A block list item ("- ") or complex key ("? "): a level.
+				if c == '-' {
+					if !pushLevel(&open, col, true) {
+						tooDeep()
+					}
+					dashCol = col
+				}
+				count(1)
+				advance()
+				continue
+			case flow == 0 && valueStart && c != '[' && c != '{' && c != '"' && c != '\'' && c != '|' && c != '>' &&
+				c != '&' && c != '!' && c != '*' && c != ' ' && c != '\t' && isKeyLine(b[i:]):
+				if !pushLevel(&open, col, false) {
+					tooDeep()
+				}
+				valueStart = false
+				advance()
+				continue
+			case valueStart && (c == '&' || c == '!'):
+				// An anchor or tag before a value: the value starts after it.
+				for i < len(b) && !blank(b[i]) {
+					advance()
+				}
+				count(1)
+				continue
+			case (valueStart || flow > 0) && (c == '"' || c == '\''):
+				skipQuoted()
+				valueStart = false
+				count(1)
+				continue
+			case flow == 0 && valueStart && (c == '|' || c == '>'):
+				blockScalar = indent
+				if dashCol >= 0 {
+					blockScalar = dashCol
+				}
+				count(1)
+				skipLine()
+				continue
+			case (valueStart || flow > 0) && (c == '[' || c == '{'):
+				flow++
+				count(1)
+				if flow > MaxDepth {
+					tooDeep()
+				}
+				advance()
+				valueStart = true
+				continue
+			case flow > 0 && (c == ']' || c == '}'):
+				flow--
+				advance()
+				valueStart = false
+				continue
+			case flow > 0 && c == ',':
+				count(1)
+				advance()
+				valueStart = true
+				continue
+			case c == ':' && (blank(next) || flow > 0):
+				count(1)
+				advance()
+				valueStart = true
+				continue
+			case c == ' ' || c == '\t':
+				advance()
+				continue
+			}
+			if valueStart {
+				count(1)
+			}
+			valueStart = false
+			if c == '\r' {
+				if next != '\n' {
+					line, col = line+1, 0
+				}
+				i++
+				break
+			}
+			advance()
+		}
+		if i < len(b) && b[i] == '\n' {
+			advance()
+		}
+	}
+	return r
+}
+
+// blockLevel is a block list (seq) or mapping, by the column of its "-"
+// or keys.
+type blockLevel struct {
+	col int
+	seq bool
+}
+
+// pushLevel records a block collection at col (a list when seq), as
+// checkBlockDepth does with tokens: a key ends the collections indented
+// more, and the lists not indented under it. It reports false when the
+// nesting goes past MaxDepth.
+func pushLevel(open *[]blockLevel, col int, seq bool) bool {
+	o := *open
+	for len(o) > 0 {
+		top := o[len(o)-1]
+		if top.col < col || top.col == col && (top.seq == seq || !top.seq) {
+			break
+		}
+		o = o[:len(o)-1]
+	}
+	if top := len(o) - 1; top >= 0 && o[top].col == col && o[top].seq == seq {
+		*open = o
+		return true
+	}
+	o = append(o, blockLevel{col, seq})
+	*open = o
+	return len(o) <= MaxDepth
+}
+
+// isKeyLine reports whether the rest of a line (from a plain scalar) is a
+// key: it has ": " or ends in ":" before any comment.
+func isKeyLine(b []byte) bool {
+	for i := 0; i < len(b) && b[i] != '\n' && b[i] != '\r'; i++ {
+		switch b[i] {
+		case '#':
+			if i > 0 && (b[i-1] == ' ' || b[i-1] == '\t') {
+				return false
+			}
+		case ':':
+			if i+1 == len(b) || b[i+1] == ' ' || b[i+1] == '\t' || b[i+1] == '\n' || b[i+1] == '\r' {
+				return true
+			}
+		}
+	}
+	return false
+}
