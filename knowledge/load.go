@@ -369,15 +369,10 @@ func (l *loader) precheck(name string, b []byte, sc *scanResult) ([]byte, bool) 
 		return nil, false
 	}
 	*sc = prescan(b)
-	deep, many := sc.deep, sc.many
-	switch {
-	case deep.line > 0 && (many.line == 0 || deep.line < many.line || deep.line == many.line && deep.col <= many.col):
-		l.add(newProblem(name, int(deep.line), int(deep.col), "check.too_deep", map[string]any{"Max": MaxDepth}))
-	case many.line > 0:
-		l.add(newProblem(name, int(many.line), int(many.col), "check.too_many_values", map[string]any{"Max": MaxTokens}))
-	default:
+	if sc.id == "" {
 		return b, true
 	}
+	l.add(newProblem(name, int(sc.at.line), int(sc.at.col), sc.id, map[string]any{"Max": sc.limit}))
 	l.fail(name, b)
 	return nil, false
 }

@@ -25,9 +25,11 @@ const (
 
 // scanResult is what the pre-scan found.
 type scanResult struct {
-	tokens int      // values, keys and indicators, roughly
-	deep   position // where nesting first goes past MaxDepth, or zero
-	many   position // where the tokens first go past MaxTokens, or zero
+	tokens int // values, keys and indicators, roughly
+	// The first limit passed, if any: where, its message and its limit.
+	at    position
+	id    string
+	limit int
 }
 
 // prescan measures b (valid UTF-8) without parsing it.
@@ -40,15 +42,23 @@ func prescan(b []byte) scanResult {
 	// blockScalar > -1: the lines of a block scalar ("|" or ">") indented
 	// more than it are its text.
 	blockScalar := -1
-	count := func(n int) {
-		r.tokens += n
-		if r.tokens > MaxTokens && r.many.line == 0 {
-			r.many = position{int32(line), int32(col + 1)}
+	stop := func(id string, limit int) {
+		if r.id == "" {
+			r.at, r.id, r.limit = position{int32(line), int32(col + 1)}, id, limit
 		}
 	}
-	tooDeep := func() {
-		if r.deep.line == 0 {
-			r.deep = position{int32(line), int32(col + 1)}
+	count := func(n int) {
+		r.tokens += n
+		if r.tokens > MaxTokens {
+			stop("check.too_many_values", MaxTokens)
+		}
+	}
+	push := func(seq bool) {
+		switch pushLevel(&open, col, seq) {
+		case levelTooDeep:
+			stop("check.too_deep", MaxDepth)
+		case levelTooManyKeys:
+			stop("check.too_many_keys", MaxKeys)
 		}
 	}
 	// advance moves past one character.
@@ -91,7 +101,7 @@ func prescan(b []byte) scanResult {
 		}
 	}
 	blank := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-	for i < len(b) && r.deep.line == 0 && r.many.line == 0 {
+	for i < len(b) && r.id == "" {
 		// The start of a line.
 		indent := 0
 		for i < len(b) && b[i] == ' ' {
@@ -120,7 +130,7 @@ func prescan(b []byte) scanResult {
 		}
 		valueStart := true // at a place where a value may start
 		dashCol := -1      // the column of a "-" just before
-		for i < len(b) && b[i] != '\n' && r.deep.line == 0 && r.many.line == 0 {
+		for i < len(b) && b[i] != '\n' && r.id == "" {
 			c := b[i]
 			next := byte(' ')
 			if i+1 < len(b) {
@@ -133,9 +143,7 @@ func prescan(b []byte) scanResult {
 			case flow == 0 && valueStart && (c == '-' || c == '?') && blank(next):
 				// A block list item ("- ") or complex key ("? "): a level.
 				if c == '-' {
-					if !pushLevel(&open, col, true) {
-						tooDeep()
-					}
+					push(true)
 					dashCol = col
 				}
 				count(1)
@@ -143,9 +151,7 @@ func prescan(b []byte) scanResult {
 				continue
 			case flow == 0 && valueStart && c != '[' && c != '{' && c != '"' && c != '\'' && c != '|' && c != '>' &&
 				c != '&' && c != '!' && c != '*' && c != ' ' && c != '\t' && isKeyLine(b[i:]):
-				if !pushLevel(&open, col, false) {
-					tooDeep()
-				}
+				push(false)
 				valueStart = false
 				advance()
 				continue
@@ -173,7 +179,7 @@ func prescan(b []byte) scanResult {
 				flow++
 				count(1)
 				if flow > MaxDepth {
-					tooDeep()
+					stop("check.too_deep", MaxDepth)
 				}
 				advance()
 				valueStart = true
@@ -220,15 +226,23 @@ func prescan(b []byte) scanResult {
 // blockLevel is a block list (seq) or mapping, by the column of its "-"
 // or keys.
 type blockLevel struct {
-	col int
-	seq bool
+	col  int
+	seq  bool
+	keys int // of a mapping
 }
+
+// What pushLevel found.
+const (
+	levelOK = iota
+	levelTooDeep
+	levelTooManyKeys
+)
 
 // pushLevel records a block collection at col (a list when seq), as
 // checkBlockDepth does with tokens: a key ends the collections indented
-// more, and the lists not indented under it. It reports false when the
-// nesting goes past MaxDepth.
-func pushLevel(open *[]blockLevel, col int, seq bool) bool {
+// more, and the lists not indented under it. It reports when the nesting
+// goes past MaxDepth or a mapping past MaxKeys keys.
+func pushLevel(open *[]blockLevel, col int, seq bool) int {
 	o := *open
 	for len(o) > 0 {
 		top := o[len(o)-1]
@@ -239,11 +253,18 @@ func pushLevel(open *[]blockLevel, col int, seq bool) bool {
 	}
 	if top := len(o) - 1; top >= 0 && o[top].col == col && o[top].seq == seq {
 		*open = o
-		return true
+		o[top].keys++
+		if !seq && o[top].keys > MaxKeys {
+			return levelTooManyKeys
+		}
+		return levelOK
 	}
-	o = append(o, blockLevel{col, seq})
+	o = append(o, blockLevel{col: col, seq: seq, keys: 1})
 	*open = o
-	return len(o) <= MaxDepth
+	if len(o) > MaxDepth {
+		return levelTooDeep
+	}
+	return levelOK
 }
 
 // isKeyLine reports whether the rest of a line (from a plain scalar) is a
