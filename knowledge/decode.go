@@ -24,6 +24,9 @@ type decoder struct {
 	l   *loader
 	src *src
 	txt *source
+	// blanked are the lines emptied to parse the file past syntax errors:
+	// a field missing from a mapping above one of them may be on it.
+	blanked []int
 	// left is what the decoded values of the file may still take, in
 	// bytes: a list of 100,000 "{}" takes 3 bytes of YAML each and some
 	// 300 bytes once decoded. Past it the file is not decoded further.
@@ -721,11 +724,24 @@ func (d *decoder) decodeStruct(n *yaml.Node, at position, v reflect.Value, path 
 		}
 		switch {
 		case present&(1<<i) == 0:
-			d.problem(at, "check.missing_field", map[string]any{"Field": f.name})
+			if !d.blankedAfter(at) {
+				d.problem(at, "check.missing_field", map[string]any{"Field": f.name})
+			}
 		case good&(1<<i) != 0 && isEmpty(v.Field(f.index)):
 			d.problem(at64[i], "check.empty_field", map[string]any{"Field": f.name})
 		}
 	}
+}
+
+// blankedAfter reports whether a line below at was blanked to parse the
+// file: a mapping there may have lost a field to it.
+func (d *decoder) blankedAfter(at position) bool {
+	for _, line := range d.blanked {
+		if line >= int(at.line) {
+			return true
+		}
+	}
+	return false
 }
 
 // isEmpty reports whether a required value was left empty: an empty string,

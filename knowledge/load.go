@@ -381,12 +381,17 @@ func (l *loader) precheck(name string, b []byte, sc *scanResult) ([]byte, bool) 
 // passed with the pre-scan sc.
 func (l *loader) loadBytes(name string, b []byte, sc scanResult) {
 	docs, err := parse(b)
+	var blanked []int
 	if err != nil {
-		l.syntaxProblems(name, b, err, sc)
-		l.fail(name, b)
-		return
+		r := l.repairSyntax(name, b, err, sc)
+		if r == nil {
+			l.fail(name, b)
+			return
+		}
+		b, docs, blanked = r.b, r.docs, r.blanked
 	}
 	d := newDecoder(l, name, b)
+	d.blanked = blanked
 	body, ok := d.checkDocs(docs)
 	if !ok || body == nil || !d.checkAliases(body) {
 		if !ok || body != nil {
