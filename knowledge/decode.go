@@ -24,6 +24,11 @@ type decoder struct {
 	l   *loader
 	src *src
 	txt *source
+	// record says to record the position of every value by its path in
+	// src.at, which only the checks of the whole need, and only to report
+	// a problem: Load decodes without, and decodes a file again with
+	// record when it has to report a problem in it (src.pos).
+	record bool
 	// blanked are the lines emptied to parse the file past syntax errors:
 	// a field missing from a mapping above one of them may be on it.
 	blanked []int
@@ -43,6 +48,31 @@ const (
 	decodeFactor = 8
 	decodeSlack  = 256 << 10
 )
+
+// intern returns the first copy of a short string the file has, so that
+// the thousands of "pl" and "DE" it holds share one: each string yaml.v3
+// gives is a copy of its own.
+func (d *decoder) intern(s string) string {
+	if len(s) > 32 {
+		return s
+	}
+	if c, ok := d.l.strings[s]; ok {
+		return c
+	}
+	if d.l.strings == nil {
+		d.l.strings = map[string]string{}
+	}
+	d.l.strings[s] = s
+	return s
+}
+
+// sub is the path of a field of the value at path ("" when not recording).
+func (d *decoder) sub(path, sep, key string) string {
+	if !d.record {
+		return ""
+	}
+	return path + sep + key
+}
 
 // spend charges n bytes of decoded values at p, reporting false (once)
 // when the file's budget is spent.
@@ -95,7 +125,9 @@ func (d *decoder) checkDocs(docs []*yaml.Node) (*yaml.Node, bool) {
 			return nil, false
 		}
 	}
-	d.src.at = make(map[string]position, c.values)
+	if d.record {
+		d.src.at = make(map[string]position, c.values)
+	}
 	if c.dup.ID != "" {
 		d.l.add(c.dup)
 		return nil, false
@@ -331,7 +363,9 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, r rule) (po
 // decodeAt is decode with the position to record and report at.
 func (d *decoder) decodeAt(n *yaml.Node, at position, v reflect.Value, path string, r rule) (position, bool) {
 	before := d.l.count
-	d.src.at[path] = at
+	if d.record {
+		d.src.at[path] = at
+	}
 	d.value(resolve(n), at, v, path, r)
 	return at, d.l.count == before
 }
@@ -375,6 +409,7 @@ func (d *decoder) value(n *yaml.Node, at position, v reflect.Value, path string,
 			d.problem(at, "check.want_text", nil)
 			return
 		}
+		s = d.intern(s)
 		v.SetString(s)
 		if s != "" {
 			d.checkRule(s, at, r)
@@ -713,7 +748,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, at position, v reflect.Value, path 
 			continue
 		}
 		present |= 1 << f
-		if fat, ok := d.decode(pairs[i+1], v.Field(fields[f].index), path+"."+key, fields[f].rule); ok {
+		if fat, ok := d.decode(pairs[i+1], v.Field(fields[f].index), d.sub(path, ".", key), fields[f].rule); ok {
 			good |= 1 << f
 			at64[f] = fat
 		}
@@ -801,7 +836,11 @@ func (d *decoder) decodeSlice(n *yaml.Node, at position, v reflect.Value, path s
 			iat = d.dash(item)
 		}
 		ev := out.Index(i)
-		at, ok := d.decodeAt(item, iat, ev, path+"["+strconv.Itoa(i)+"]", r)
+		ipath := ""
+		if d.record {
+			ipath = path + "[" + strconv.Itoa(i) + "]"
+		}
+		at, ok := d.decodeAt(item, iat, ev, ipath, r)
 		if ok && ev.Kind() == reflect.String && ev.Len() == 0 {
 			d.problem(at, "check.empty_value", nil)
 		}
@@ -845,10 +884,14 @@ func (d *decoder) decodeMap(n *yaml.Node, at position, v reflect.Value, path str
 			d.problem(d.pos(k), id, data)
 		}
 		ev.SetZero()
-		if at, ok := d.decode(pairs[i+1], ev, path+"."+pathKey(key), r); ok && isEmpty(ev) {
+		kpath := ""
+		if d.record {
+			kpath = path + "." + pathKey(key)
+		}
+		if at, ok := d.decode(pairs[i+1], ev, kpath, r); ok && isEmpty(ev) {
 			d.problem(at, "check.empty_value", nil)
 		}
-		kv.SetString(key)
+		kv.SetString(d.intern(key))
 		m.SetMapIndex(kv, ev)
 	}
 	v.Set(m)

@@ -49,9 +49,9 @@ func Load(fsys fs.FS) (*KB, error) {
 	// Reading and the pre-scan are sequential (reading enforces the total
 	// size limit); parsing and decoding, most of the work, run on every
 	// core, each file with a loader of its own, as long as the memory the
-	// files being parsed need stays within parseBudget; the results are
-	// merged in file order, so problems and the KB do not depend on
-	// scheduling.
+	// files being read and parsed need stays within parseBudget; the
+	// results are merged in file order, so problems and the KB do not
+	// depend on scheduling.
 	type job struct {
 		name string
 		b    []byte
@@ -60,27 +60,10 @@ func Load(fsys fs.FS) (*KB, error) {
 		fl   *loader
 	}
 	var jobs []*job
-	files := l.list()
-	l.files = len(files)
-	for _, f := range files {
-		b, ok, more := l.readFile(f)
-		if ok {
-			j := &job{name: f.name, b: b, fl: &loader{fsys: fsys, kb: &KB{}, goccy: l.goccy, file: true}}
-			if j.b, ok = j.fl.precheck(f.name, b, &j.scan); ok {
-				j.cost = int64(len(b)) + int64(j.scan.tokens)*parseCostPerToken
-			} else {
-				j.b = nil
-			}
-			jobs = append(jobs, j)
-		}
-		if !more {
-			break
-		}
-	}
 	next := make(chan *job)
 	budget := newBudget(parseBudget)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(jobs), 1)) {
+	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for j := range next {
 				j.fl.loadBytes(j.name, j.b, j.scan)
@@ -89,12 +72,24 @@ func Load(fsys fs.FS) (*KB, error) {
 			}
 		})
 	}
-	for _, j := range jobs {
-		if j.b == nil {
-			continue // refused by the pre-check
+	// A file is read when there is room for it, so that the files' bytes
+	// are not all in memory at once.
+	files := l.list()
+	l.files = len(files)
+	for _, f := range files {
+		b, ok, more := l.readFile(f)
+		if ok {
+			j := &job{name: f.name, fl: &loader{fsys: fsys, kb: &KB{}, goccy: l.goccy, file: true}}
+			jobs = append(jobs, j)
+			if j.b, ok = j.fl.precheck(f.name, b, &j.scan); ok {
+				j.cost = int64(len(b)) + int64(j.scan.tokens)*parseCostPerToken
+				budget.acquire(j.cost)
+				next <- j
+			}
 		}
-		budget.acquire(j.cost)
-		next <- j
+		if !more {
+			break
+		}
 	}
 	close(next)
 	wg.Wait()
@@ -170,8 +165,9 @@ type loader struct {
 	goccy *sync.Mutex
 
 	fields    map[reflect.Type][]fieldInfo
-	langs     map[string]bool // language codes checkLang found good
-	countries map[string]bool // country codes checkCountry found good
+	strings   map[string]string // short strings of the file, interned
+	langs     map[string]bool   // language codes checkLang found good
+	countries map[string]bool   // country codes checkCountry found good
 
 	towns     []townSrc
 	exchanges []itemSrc[*Exchange]
@@ -179,10 +175,12 @@ type loader struct {
 }
 
 // src is a decoded file with the positions of its values by path
-// ("$.town.partners[2].country").
+// ("$.town.partners[2].country"), which are only found, by decoding the
+// file again from fsys, when a problem is to be reported in it.
 type src struct {
 	name string
 	at   map[string]position
+	fsys fs.FS
 }
 
 // itemSrc is a loaded item with where it came from.
@@ -380,28 +378,55 @@ func (l *loader) precheck(name string, b []byte, sc *scanResult) ([]byte, bool) 
 // loadBytes parses and decodes one file's content, which precheck has
 // passed with the pre-scan sc.
 func (l *loader) loadBytes(name string, b []byte, sc scanResult) {
+	l.decodeFile(name, b, sc, false)
+}
+
+// decodeFile parses and decodes one file's content, which precheck has
+// passed, recording the positions of its values when record is set, and
+// returns its decoder (nil if the file could not be parsed).
+func (l *loader) decodeFile(name string, b []byte, sc scanResult, record bool) *decoder {
 	docs, err := parse(b)
 	var blanked []int
 	if err != nil {
 		r := l.repairSyntax(name, b, err, sc)
 		if r == nil {
 			l.fail(name, b)
-			return
+			return nil
 		}
 		b, docs, blanked = r.b, r.docs, r.blanked
 	}
 	d := newDecoder(l, name, b)
-	d.blanked = blanked
+	d.blanked, d.record = blanked, record
+	d.src.fsys = l.fsys
 	body, ok := d.checkDocs(docs)
 	if !ok || body == nil || !d.checkAliases(body) {
 		if !ok || body != nil {
 			l.fail(name, b)
 		}
-		return
+		return nil
 	}
 	var f File
 	d.decode(body, reflectValue(&f), "$", rule{})
 	l.register(d.src, &f)
+	return d
+}
+
+// positions decodes the file name of fsys again, recording where its
+// values are by path; nil when it cannot (the file changed meanwhile).
+func positions(fsys fs.FS, name string) map[string]position {
+	l := &loader{fsys: fsys, kb: &KB{}, goccy: &sync.Mutex{}, file: true}
+	b, ok, _ := l.readFile(fileEntry{name: name})
+	if !ok {
+		return nil
+	}
+	var sc scanResult
+	if b, ok = l.precheck(name, b, &sc); !ok {
+		return nil
+	}
+	if d := l.decodeFile(name, b, sc, true); d != nil {
+		return d.src.at
+	}
+	return nil
 }
 
 // parse parses b's documents with yaml.v3, which is fast; what it refuses
