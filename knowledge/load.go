@@ -379,6 +379,7 @@ func (l *loader) precheck(name string, b []byte, sc *scanResult) ([]byte, bool) 
 // passed with the pre-scan sc.
 func (l *loader) loadBytes(name string, b []byte, sc scanResult) {
 	l.decodeFile(name, b, sc, false)
+	l.strings, l.langs, l.countries = nil, nil, nil // the file's own: not needed any more
 }
 
 // decodeFile parses and decodes one file's content, which precheck has
