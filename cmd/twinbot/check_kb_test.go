@@ -37,3 +37,28 @@ func TestCheckRefusesKBWithoutTown(t *testing.T) {
 		})
 	}
 }
+
+// TestRunRefusesKBWithoutTown: `twinbot run` refuses a folder that is not
+// a knowledge base, saying why in the language of the locale.
+func TestRunRefusesKBWithoutTown(t *testing.T) {
+	empty := t.TempDir()
+	tests := []struct{ lang, want string }{
+		{"", "there is no .yaml or .yml file here: is this the knowledge base's folder?"},
+		{"pl_PL.UTF-8", "nie ma tu żadnego pliku .yaml ani .yml: czy to na pewno folder bazy wiedzy?"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			env := func(k string) string {
+				if k == "LANG" {
+					return tt.lang
+				}
+				return ""
+			}
+			var stdout, stderr bytes.Buffer
+			code := runRun(t.Context(), []string{"--kb", empty}, env, strings.NewReader(""), &stdout, &stderr)
+			if code != 1 || !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("exit code %d, stderr:\n%s\nwant 1 and %q", code, stderr.String(), tt.want)
+			}
+		})
+	}
+}

@@ -92,7 +92,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 			err = sfErr
 		}
 		if err != nil {
-			fmt.Fprintln(stderr, "twinbot:", err)
+			fmt.Fprintln(stderr, "twinbot:", localizedKBError(err, env))
 			return 1
 		}
 		interactive := isTerminal(stdin)
@@ -121,7 +121,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		err = sfErr
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "twinbot:", err)
+		fmt.Fprintln(stderr, "twinbot:", localizedKBError(err, env))
 		return 1
 	}
 	d := deps{Bot: b, Store: st, Log: log, Env: env}
