@@ -67,6 +67,19 @@ func hostile() []struct {
 	}{
 		{"nested [", one(func() string { return "town: " + strings.Repeat("[", MaxFileSize-10) + "\n" })},
 		{"nested { in 16 files", many(16, func() string { return strings.Repeat("{", MaxFileSize-10) })},
+		{"nested [ after lines ended by CR", one(func() string { return "# a comment\rtown:\r  x: " + strings.Repeat("[", MaxFileSize-30) + "\r" })},
+		{"many values after a NEL in a comment", one(func() string {
+			return "# a comment\u0085news: [" + strings.Repeat("a, ", MaxFileSize/3-100) + "a]\n"
+		})},
+		{"nested [ under a block scalar of a list item", one(func() string {
+			return "- key: |\n  [" + strings.Repeat("[", MaxFileSize-20) + "\n"
+		})},
+		{"nested [ under a block scalar of a quoted key", one(func() string {
+			return "- \"key\": |\n      text\n  [" + strings.Repeat("[", MaxFileSize-30) + "\n"
+		})},
+		{"a flow list hidden in a block scalar", one(func() string {
+			return "key: |2\n a\n  [" + strings.Repeat("a,", MaxFileSize/2-20) + "]\n"
+		})},
 		{"nested [ with a quote", one(func() string { return "a: |\n  ['\n" + strings.Repeat("[", MaxFileSize-20) + "\n" })},
 		{"deep block", one(func() string { return strings.Repeat("- ", MaxFileSize/2-2) + "x\n" })},
 		{"deep indentation", one(func() string {

@@ -368,7 +368,12 @@ func (l *loader) precheck(name string, b []byte, sc *scanResult) ([]byte, bool) 
 	}
 	*sc = prescan(b)
 	if sc.id == "" {
-		return b, true
+		// The pre-scan's count is the one that matters for well-formed
+		// files; this bound holds whatever parsers make of the file.
+		if sc.rough = roughTokens(b); sc.rough <= 2*MaxTokens {
+			return b, true
+		}
+		sc.at, sc.id, sc.limit = position{}, "check.too_many_values", MaxTokens
 	}
 	l.add(newProblem(name, int(sc.at.line), int(sc.at.col), sc.id, map[string]any{"Max": sc.limit}))
 	l.fail(name, b)

@@ -32,7 +32,7 @@ type repaired struct {
 // with err, and returns b with the offending lines repaired or blanked
 // when that makes it parse, or nil.
 func (l *loader) repairSyntax(name string, b []byte, err error, sc scanResult) *repaired {
-	if sc.tokens > maxRepairTokens {
+	if sc.tokens > maxRepairTokens || sc.rough > maxGoccyTokens {
 		l.syntaxProblems(name, b, err, sc)
 		return nil
 	}

@@ -6,10 +6,10 @@ package knowledge
 // with its tokens (yaml.v3 keeps a node of some 200 bytes for each,
 // goccy/go-yaml about 800 bytes), and goccy/go-yaml's time with the square
 // of the nesting; a 4 MB file of "[" would take a gigabyte. The pass is not
-// a YAML parser: it may misjudge text in odd places (a block scalar holding
-// YAML-like lines), so the limits on tokens, which bound every parser's
-// memory whatever the depth, are what Load relies on, and the depth is
-// checked again on the tokens.
+// a YAML parser and may misjudge text in odd places (a block scalar holding
+// YAML-like lines), so a second, context-free bound (roughTokens: every
+// indicator and word) limits what any parser may be given whatever it makes
+// of the file, and the depth is checked again on goccy/go-yaml's tokens.
 
 // Limits of the pre-scan.
 const (
@@ -26,6 +26,7 @@ const (
 // scanResult is what the pre-scan found.
 type scanResult struct {
 	tokens int // values, keys and indicators, roughly
+	rough  int // roughTokens of the file, once the pre-scan passed
 	// The first limit passed, if any: where, its message and its limit.
 	at    position
 	id    string
@@ -40,8 +41,9 @@ func prescan(b []byte) scanResult {
 	flow := 0
 	i := 0
 	// blockScalar > -1: the lines of a block scalar ("|" or ">") indented
-	// more than it are its text.
-	blockScalar := -1
+	// more than it, and at least as much as its first line (textIndent),
+	// are its text.
+	blockScalar, textIndent := -1, -1
 	stop := func(id string, limit int) {
 		if r.id == "" {
 			r.at, r.id, r.limit = position{int32(line), int32(col + 1)}, id, limit
@@ -61,11 +63,17 @@ func prescan(b []byte) scanResult {
 			stop("check.too_many_keys", MaxKeys)
 		}
 	}
-	// advance moves past one character.
+	// advance moves past one byte, counting lines as editors do ("\r\n",
+	// "\r" or "\n" ends one) and columns in characters.
 	advance := func() {
-		if b[i] == '\n' {
+		switch {
+		case b[i] == '\n':
 			line, col = line+1, 0
-		} else if b[i]&0xc0 != 0x80 {
+		case b[i] == '\r':
+			if i+1 == len(b) || b[i+1] != '\n' {
+				line, col = line+1, 0
+			}
+		case b[i]&0xc0 != 0x80:
 			col++
 		}
 		i++
@@ -85,18 +93,30 @@ func prescan(b []byte) scanResult {
 			case c == q:
 				advance()
 				return
-			case c == '\r' && i+1 < len(b) && b[i+1] == '\n':
-				i++
-			case c == '\r':
-				line, col = line+1, 0
-				i++
 			default:
 				advance()
 			}
 		}
 	}
+	// skipLine skips the rest of a line (a comment, a block scalar's
+	// text). It stops after a NEL, LS or PS character too, which yaml.v3
+	// (unlike editors) takes for a line break: what follows it is scanned,
+	// or a file could hide its values from the pre-scan behind one.
 	skipLine := func() {
-		for i < len(b) && b[i] != '\n' {
+		for i < len(b) && b[i] != '\n' && b[i] != '\r' {
+			if n, editors := lineBreak(b, i); n > 0 && !editors {
+				i += n
+				col++
+				return
+			}
+			advance()
+		}
+	}
+	endLine := func() {
+		if i < len(b) && b[i] == '\r' {
+			advance()
+		}
+		if i < len(b) && b[i] == '\n' {
 			advance()
 		}
 	}
@@ -113,24 +133,25 @@ func prescan(b []byte) scanResult {
 		}
 		if c := b[i]; c == '\n' || c == '\r' || c == '#' {
 			skipLine()
-			if i < len(b) {
-				advance()
-			}
+			endLine()
 			continue
 		}
 		if blockScalar >= 0 {
-			if indent > blockScalar {
+			if textIndent < 0 && indent > blockScalar {
+				textIndent = indent
+			}
+			if indent > blockScalar && indent >= textIndent {
 				skipLine()
-				if i < len(b) {
-					advance()
-				}
+				endLine()
 				continue
 			}
-			blockScalar = -1
+			blockScalar, textIndent = -1, -1
 		}
 		valueStart := true // at a place where a value may start
-		dashCol := -1      // the column of a "-" just before
-		for i < len(b) && b[i] != '\n' && r.id == "" {
+		// The columns of the last "-" and key of the line: a block scalar
+		// after them is indented more than they are.
+		dashCol, keyCol := -1, -1
+		for i < len(b) && b[i] != '\n' && b[i] != '\r' && r.id == "" {
 			c := b[i]
 			next := byte(' ')
 			if i+1 < len(b) {
@@ -152,6 +173,7 @@ func prescan(b []byte) scanResult {
 			case flow == 0 && valueStart && c != '[' && c != '{' && c != '"' && c != '\'' && c != '|' && c != '>' &&
 				c != '&' && c != '!' && c != '*' && c != ' ' && c != '\t' && isKeyLine(b[i:]):
 				push(false)
+				keyCol = col
 				valueStart = false
 				advance()
 				continue
@@ -163,14 +185,22 @@ func prescan(b []byte) scanResult {
 				count(1)
 				continue
 			case (valueStart || flow > 0) && (c == '"' || c == '\''):
+				start := col
 				skipQuoted()
 				valueStart = false
 				count(1)
+				if flow == 0 && isKeyLine(b[i:]) {
+					keyCol = start // a quoted key
+				}
 				continue
 			case flow == 0 && valueStart && (c == '|' || c == '>'):
-				blockScalar = indent
-				if dashCol >= 0 {
+				switch {
+				case keyCol >= 0:
+					blockScalar = keyCol
+				case dashCol >= 0:
 					blockScalar = dashCol
+				default:
+					blockScalar = indent
 				}
 				count(1)
 				skipLine()
@@ -207,18 +237,9 @@ func prescan(b []byte) scanResult {
 				count(1)
 			}
 			valueStart = false
-			if c == '\r' {
-				if next != '\n' {
-					line, col = line+1, 0
-				}
-				i++
-				break
-			}
 			advance()
 		}
-		if i < len(b) && b[i] == '\n' {
-			advance()
-		}
+		endLine()
 	}
 	return r
 }
@@ -283,4 +304,29 @@ func isKeyLine(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// roughTokens is an upper bound of the tokens any parser can find in b,
+// whatever the context: its indicator characters and the starts of its
+// words. The pre-scan's count, which skips comments and block scalars, is
+// closer for a well-formed file; this one cannot be fooled by a file that
+// parsers read otherwise than the pre-scan does.
+func roughTokens(b []byte) int {
+	n := 0
+	word := false
+	for _, c := range b {
+		switch c {
+		case '[', ']', '{', '}', ',', ':', '-', '?', '&', '*', '!', '|', '>', '\'', '"', '#', '%', '@', '`':
+			n++
+			word = false
+		case ' ', '\t', '\n', '\r':
+			word = false
+		default:
+			if !word {
+				n++
+			}
+			word = true
+		}
+	}
+	return n
 }

@@ -28,7 +28,7 @@ func (l *loader) syntaxProblems(name string, b []byte, err error, sc scanResult)
 	// yaml.v3 stops past 10,000 levels; goccy's parser takes quadratic
 	// time on such nesting, so it only locates the level too many.
 	deep := strings.Contains(err.Error(), "exceeded max depth")
-	if sc.tokens <= maxGoccyTokens {
+	if sc.tokens <= maxGoccyTokens && sc.rough <= maxGoccyTokens {
 		l.goccy.Lock()
 		if body, ok := l.parseGoccy(name, b, deep); ok && body != nil {
 			checkAnchors(l, name, body)
