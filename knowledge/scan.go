@@ -103,13 +103,22 @@ func prescan(b []byte) scanResult {
 	// (unlike editors) takes for a line break: what follows it is scanned,
 	// or a file could hide its values from the pre-scan behind one.
 	skipLine := func() {
-		for i < len(b) && b[i] != '\n' && b[i] != '\r' {
-			if n, editors := lineBreak(b, i); n > 0 && !editors {
-				i += n
-				col++
+		for i < len(b) {
+			c := b[i]
+			if c == '\n' || c == '\r' {
 				return
 			}
-			advance()
+			if c == 0xc2 || c == 0xe2 {
+				if n, editors := lineBreak(b, i); n > 0 && !editors {
+					i += n
+					col++
+					return
+				}
+			}
+			if c&0xc0 != 0x80 {
+				col++
+			}
+			i++
 		}
 	}
 	endLine := func() {
@@ -184,7 +193,7 @@ func prescan(b []byte) scanResult {
 				}
 				count(1)
 				continue
-			case (valueStart || flow > 0) && (c == '"' || c == '\''):
+			case valueStart && (c == '"' || c == '\''):
 				start := col
 				skipQuoted()
 				valueStart = false
@@ -238,6 +247,18 @@ func prescan(b []byte) scanResult {
 			}
 			valueStart = false
 			advance()
+			// The rest of a plain scalar, up to what may end it.
+			for i < len(b) {
+				c := b[i]
+				if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':' || c == ',' ||
+					c == '[' || c == ']' || c == '{' || c == '}' || c == '#' {
+					break
+				}
+				if c&0xc0 != 0x80 {
+					col++
+				}
+				i++
+			}
 		}
 		endLine()
 	}
