@@ -44,9 +44,10 @@ func newDecoder(l *loader, name string, b []byte) *decoder {
 
 const (
 	// decodeFactor and decodeSlack bound what a file's decoded values
-	// take: a town's file takes 2 to 4 times its size.
+	// take, and what all files' take: a town's file takes 2 to 4 times its
+	// size.
 	decodeFactor = 8
-	decodeSlack  = 256 << 10
+	decodeSlack  = 32 << 10
 )
 
 // intern returns the first copy of a short string the file has, so that
@@ -81,6 +82,9 @@ func (d *decoder) spend(n int, p position) bool {
 		return false
 	}
 	d.left -= n
+	if d.l.sh.decoded.Add(-int64(n)) < 0 {
+		d.left = -1 // the files before took what was left
+	}
 	if d.left < 0 {
 		d.problem(p, "check.too_dense", nil)
 		return false
@@ -694,19 +698,37 @@ type fieldInfo struct {
 
 // structFields lists t's YAML fields in declaration order.
 func (l *loader) structFields(t reflect.Type) []fieldInfo {
-	if fs, ok := l.fields[t]; ok {
+	if fs, ok := formatFields[t]; ok {
 		return fs
 	}
-	fs := yamlFields(t)
-	if len(fs) > 64 {
-		panic("knowledge: " + t.String() + " has more than 64 fields") // decodeStruct keeps them in a uint64
-	}
-	if l.fields == nil {
-		l.fields = map[reflect.Type][]fieldInfo{}
-	}
-	l.fields[t] = fs
-	return fs
+	// Only the types of the format are decoded: this is a new one.
+	panic("knowledge: " + t.String() + " is not a type of the format")
 }
+
+// formatFields are the YAML fields of every struct of the format, by
+// type, read only.
+var formatFields = func() map[reflect.Type][]fieldInfo {
+	m := map[reflect.Type][]fieldInfo{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if _, seen := m[t]; seen || t.Kind() != reflect.Struct || t == dateType {
+			return
+		}
+		fs := yamlFields(t)
+		if len(fs) > 64 {
+			panic("knowledge: " + t.String() + " has more than 64 fields") // decodeStruct keeps them in a uint64
+		}
+		m[t] = fs
+		for _, f := range fs {
+			walk(t.Field(f.index).Type)
+		}
+	}
+	walk(reflect.TypeFor[File]())
+	return m
+}()
 
 func yamlFields(t reflect.Type) []fieldInfo {
 	var fs []fieldInfo
@@ -757,12 +779,14 @@ func (d *decoder) decodeStruct(n *yaml.Node, at position, v reflect.Value, path 
 		if !f.required {
 			continue
 		}
+		missing := present&(1<<i) == 0 && !d.blankedAfter(at)
+		empty := good&(1<<i) != 0 && isEmpty(v.Field(f.index))
 		switch {
-		case present&(1<<i) == 0:
-			if !d.blankedAfter(at) {
-				d.problem(at, "check.missing_field", map[string]any{"Field": f.name})
-			}
-		case good&(1<<i) != 0 && isEmpty(v.Field(f.index)):
+		case (missing || empty) && d.l.full():
+			d.l.count++ // not listed: not even its data is made
+		case missing:
+			d.problem(at, "check.missing_field", map[string]any{"Field": f.name})
+		case empty:
 			d.problem(at64[i], "check.empty_field", map[string]any{"Field": f.name})
 		}
 	}
@@ -824,7 +848,11 @@ func (d *decoder) decodeSlice(n *yaml.Node, at position, v reflect.Value, path s
 		d.problem(at, "check.want_list", nil)
 		return
 	}
-	if !d.spend(len(n.Content)*int(v.Type().Elem().Size()), at) {
+	itemCost := int(v.Type().Elem().Size())
+	if v.Type().Elem().Kind() == reflect.Struct {
+		itemCost += itemBookkeeping
+	}
+	if !d.spend(len(n.Content)*itemCost, at) {
 		return
 	}
 	block := n.Style&yaml.FlowStyle == 0
@@ -896,6 +924,11 @@ func (d *decoder) decodeMap(n *yaml.Node, at position, v reflect.Value, path str
 	}
 	v.Set(m)
 }
+
+// itemBookkeeping is what an item of a list of structs takes besides
+// itself: an exchange or news item is registered for the checks of the
+// whole.
+const itemBookkeeping = 64
 
 // What a small map of the format takes, and each of its entries.
 const (

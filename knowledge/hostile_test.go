@@ -23,7 +23,7 @@ func hostile() []struct {
 			f := fstest.MapFS{}
 			data := []byte(b())
 			for i := range n {
-				f[fmt.Sprintf("f%02d.yaml", i)] = &fstest.MapFile{Data: data}
+				f[fmt.Sprintf("f%05d.yaml", i)] = &fstest.MapFile{Data: data}
 			}
 			return f
 		}
@@ -79,6 +79,9 @@ func hostile() []struct {
 		})},
 		{"a flow list hidden in a block scalar", one(func() string {
 			return "key: |2\n a\n  [" + strings.Repeat("a,", MaxFileSize/2-20) + "]\n"
+		})},
+		{"20,000 small files of wrong values", many(20_000, func() string {
+			return "news: [" + strings.Repeat("{}, a, ", 100) + "a]\n"
 		})},
 		{"nested [ with a quote", one(func() string { return "a: |\n  ['\n" + strings.Repeat("[", MaxFileSize-20) + "\n" })},
 		{"deep block", one(func() string { return strings.Repeat("- ", MaxFileSize/2-2) + "x\n" })},

@@ -7,12 +7,13 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"reflect"
 	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -45,7 +46,7 @@ const (
 // for consistency, and returns the KB. When anything is wrong it returns a
 // nil KB and Problems listing every problem of every file.
 func Load(fsys fs.FS) (*KB, error) {
-	l := &loader{fsys: fsys, kb: &KB{}, goccy: &sync.Mutex{}}
+	l := &loader{fsys: fsys, kb: &KB{}, sh: &shared{}}
 	// Reading and the pre-scan are sequential (reading enforces the total
 	// size limit); parsing and decoding, most of the work, run on every
 	// core, each file with a loader of its own, as long as the memory the
@@ -76,10 +77,15 @@ func Load(fsys fs.FS) (*KB, error) {
 	// are not all in memory at once.
 	files := l.list()
 	l.files = len(files)
+	var size int64
+	for _, f := range files {
+		size += min(f.size, MaxFileSize)
+	}
+	l.sh.decoded.Store(decodeFactor*min(size, MaxTotalSize) + 4*decodeSlack)
 	for _, f := range files {
 		b, ok, more := l.readFile(f)
 		if ok {
-			j := &job{name: f.name, fl: &loader{fsys: fsys, kb: &KB{}, goccy: l.goccy, file: true}}
+			j := &job{name: f.name, fl: &loader{fsys: fsys, kb: &KB{}, sh: l.sh, file: true}}
 			jobs = append(jobs, j)
 			if j.b, ok = j.fl.precheck(f.name, b, &j.scan); ok {
 				j.cost = int64(len(b)) + int64(j.scan.tokens)*parseCostPerToken
@@ -97,6 +103,9 @@ func Load(fsys fs.FS) (*KB, error) {
 		l.merge(j.fl, j.name)
 	}
 	l.validate()
+	if l.unlisted > 0 {
+		l.probs = append(l.probs, newProblem("", 0, 0, "check.more_problems_all", map[string]any{"Count": l.unlisted, "Listed": len(l.probs)}))
+	}
 	if len(l.probs) > 0 {
 		return nil, sortProblems(l.probs)
 	}
@@ -160,11 +169,9 @@ type loader struct {
 	// is the one to fix).
 	failed map[string][]string
 
-	// goccy is held while goccy/go-yaml parses a file, the costliest
-	// thing Load does: one file at a time.
-	goccy *sync.Mutex
+	sh       *shared // with the loaders of the other files
+	unlisted int     // problems not listed, past maxProblems
 
-	fields    map[reflect.Type][]fieldInfo
 	strings   map[string]string // short strings of the file, interned
 	langs     map[string]bool   // language codes checkLang found good
 	countries map[string]bool   // country codes checkCountry found good
@@ -183,29 +190,62 @@ type src struct {
 	fsys fs.FS
 }
 
-// itemSrc is a loaded item with where it came from.
+// itemSrc is a loaded item with where it came from: the town of a file,
+// or item index of the list ("exchanges", "news") of a file.
 type itemSrc[T any] struct {
-	v    T
-	src  *src
-	path string
+	v     T
+	src   *src
+	list  string
+	index int
+}
+
+// path is where the item is in its file ("$.news[3]"), built only for
+// messages.
+func (it itemSrc[T]) path() string {
+	if it.list == "" {
+		return "$.town"
+	}
+	return "$." + it.list + "[" + strconv.Itoa(it.index) + "]"
 }
 
 type townSrc = itemSrc[*Town]
 
-// maxFileProblems is the most problems listed for one file: a file of
-// 100,000 values that are all wrong would otherwise make a list larger
-// than itself.
-const maxFileProblems = 200
+// shared is what the loaders of one Load's files share.
+type shared struct {
+	// goccy is held while goccy/go-yaml parses a file, the costliest
+	// thing Load does: one file at a time.
+	goccy sync.Mutex
+	// listed counts the problems listed.
+	listed atomic.Int64
+	// decoded is what the decoded values of all files may still take, in
+	// bytes: each file has a budget of its own too (decoder.left).
+	decoded atomic.Int64
+}
+
+// The most problems listed for one file and for the whole: a file of
+// 100,000 values that are all wrong, or 100,000 small files each with a
+// wrong value, would otherwise make a list larger than themselves.
+const (
+	maxFileProblems = 200
+	maxProblems     = 10_000
+)
 
 func (l *loader) add(p Problem) {
 	l.count++
-	if !l.full() {
-		l.probs = append(l.probs, p)
+	if l.full() {
+		if !l.file {
+			l.unlisted++
+		}
+		return
 	}
+	l.probs = append(l.probs, p)
+	l.sh.listed.Add(1)
 }
 
 // full reports whether l lists no more problems.
-func (l *loader) full() bool { return l.file && len(l.probs) >= maxFileProblems }
+func (l *loader) full() bool {
+	return l.file && len(l.probs) >= maxFileProblems || l.sh.listed.Load() >= maxProblems
+}
 
 func (l *loader) fileProblem(name, id string, data map[string]any) {
 	l.add(newProblem(name, 0, 0, id, data))
@@ -340,7 +380,11 @@ func (l *loader) merge(fl *loader, name string) {
 	l.probs = append(l.probs, fl.probs...)
 	l.count += len(fl.probs)
 	if more := fl.count - len(fl.probs); more > 0 {
-		l.add(newProblem(name, 0, 0, "check.more_problems", map[string]any{"Count": more, "Listed": len(fl.probs)}))
+		if l.full() {
+			l.unlisted += more
+		} else {
+			l.add(newProblem(name, 0, 0, "check.more_problems", map[string]any{"Count": more, "Listed": len(fl.probs)}))
+		}
 	}
 	for name, ids := range fl.failed {
 		l.fail(name, nil)
@@ -420,7 +464,8 @@ func (l *loader) decodeFile(name string, b []byte, sc scanResult, record bool) *
 // positions decodes the file name of fsys again, recording where its
 // values are by path; nil when it cannot (the file changed meanwhile).
 func positions(fsys fs.FS, name string) map[string]position {
-	l := &loader{fsys: fsys, kb: &KB{}, goccy: &sync.Mutex{}, file: true}
+	l := &loader{fsys: fsys, kb: &KB{}, sh: &shared{}, file: true}
+	l.sh.decoded.Store(decodeFactor*MaxFileSize + decodeSlack)
 	b, ok, _ := l.readFile(fileEntry{name: name})
 	if !ok {
 		return nil
@@ -513,17 +558,17 @@ func (l *loader) checkCountry(s string) (string, map[string]any) {
 // checks of the whole.
 func (l *loader) register(s *src, f *File) {
 	if f.Town != nil {
-		l.towns = append(l.towns, townSrc{v: f.Town, src: s, path: "$.town"})
+		l.towns = append(l.towns, townSrc{v: f.Town, src: s})
 		l.kb.Towns = append(l.kb.Towns, f.Town)
 	}
 	for i := range f.Exchanges {
 		e := &f.Exchanges[i]
-		l.exchanges = append(l.exchanges, itemSrc[*Exchange]{v: e, src: s, path: fmt.Sprintf("$.exchanges[%d]", i)})
+		l.exchanges = append(l.exchanges, itemSrc[*Exchange]{v: e, src: s, list: "exchanges", index: i})
 		l.kb.Exchanges = append(l.kb.Exchanges, e)
 	}
 	for i := range f.News {
 		n := &f.News[i]
-		l.news = append(l.news, itemSrc[*News]{v: n, src: s, path: fmt.Sprintf("$.news[%d]", i)})
+		l.news = append(l.news, itemSrc[*News]{v: n, src: s, list: "news", index: i})
 		l.kb.News = append(l.kb.News, n)
 	}
 }

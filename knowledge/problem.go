@@ -110,12 +110,13 @@ func Messages() map[string]string {
 // in step (the tests compare them).
 var messages = map[string]string{
 	// Reading files.
-	"check.read_error":      "cannot read this: {{.Err}}",
-	"check.not_a_file":      "this is not a regular file",
-	"check.file_too_large":  "the file is too large: {{.Size}} bytes, at most {{.Limit}} are allowed",
-	"check.total_too_large": "the knowledge base is too large: with this file it exceeds {{.Limit}} bytes, so this file and the ones after it were not read",
-	"check.more_problems":   "this file has {{.Count}} more problems, not listed here (the first {{.Listed}} are): fix those and check again",
-	"check.not_utf8":        "the file is not in UTF-8: save it as UTF-8 text",
+	"check.read_error":        "cannot read this: {{.Err}}",
+	"check.not_a_file":        "this is not a regular file",
+	"check.file_too_large":    "the file is too large: {{.Size}} bytes, at most {{.Limit}} are allowed",
+	"check.total_too_large":   "the knowledge base is too large: with this file it exceeds {{.Limit}} bytes, so this file and the ones after it were not read",
+	"check.more_problems":     "this file has {{.Count}} more problems, not listed here (the first {{.Listed}} are): fix those and check again",
+	"check.more_problems_all": "{{.Count}} more problems are not listed (the first {{.Listed}} are): fix those and check again",
+	"check.not_utf8":          "the file is not in UTF-8: save it as UTF-8 text",
 
 	// YAML syntax.
 	"check.yaml_tab":            "a tab character is not allowed here: indent with spaces",

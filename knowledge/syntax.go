@@ -29,11 +29,11 @@ func (l *loader) syntaxProblems(name string, b []byte, err error, sc scanResult)
 	// time on such nesting, so it only locates the level too many.
 	deep := strings.Contains(err.Error(), "exceeded max depth")
 	if sc.tokens <= maxGoccyTokens && sc.rough <= maxGoccyTokens {
-		l.goccy.Lock()
+		l.sh.goccy.Lock()
 		if body, ok := l.parseGoccy(name, b, deep); ok && body != nil {
 			checkAnchors(l, name, body)
 		}
-		l.goccy.Unlock()
+		l.sh.goccy.Unlock()
 	}
 	if l.count > before {
 		return

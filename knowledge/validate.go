@@ -56,7 +56,7 @@ func (l *loader) validate() {
 			continue
 		}
 		if first, dup := towns[t.v.ID]; dup {
-			l.report(t.src, t.path+".id", "check.duplicate_town", map[string]any{"ID": t.v.ID, "At": first.src.where(first.path + ".id")})
+			l.report(t.src, t.path()+".id", "check.duplicate_town", map[string]any{"ID": t.v.ID, "At": first.src.where(first.path() + ".id")})
 			continue
 		}
 		towns[t.v.ID] = t
@@ -69,38 +69,38 @@ func (l *loader) validate() {
 	for _, e := range l.exchanges {
 		x := e.v
 		if first, dup := exchanges[x.ID]; dup && x.ID != "" {
-			l.report(e.src, e.path+".id", "check.duplicate_exchange", map[string]any{"ID": x.ID, "At": first.src.where(first.path + ".id")})
+			l.report(e.src, e.path()+".id", "check.duplicate_exchange", map[string]any{"ID": x.ID, "At": first.src.where(first.path() + ".id")})
 		} else {
 			exchanges[x.ID] = e
 		}
 		if len(x.ID) > MaxExchangeIDLen {
-			l.report(e.src, e.path+".id", "check.exchange_id_too_long", map[string]any{"ID": x.ID, "Max": MaxExchangeIDLen})
+			l.report(e.src, e.path()+".id", "check.exchange_id_too_long", map[string]any{"ID": x.ID, "Max": MaxExchangeIDLen})
 		}
-		l.checkRefs(towns, e.src, e.path, x.Town, x.Partners)
+		l.checkRefs(towns, e.src, e.path(), x.Town, x.Partners)
 		if x.Start != nil && x.End != nil && dateBefore(*x.End, *x.Start) {
-			l.report(e.src, e.path+".end", "check.end_before_start", map[string]any{"End": x.End.String(), "Start": x.Start.String()})
+			l.report(e.src, e.path()+".end", "check.end_before_start", map[string]any{"End": x.End.String(), "Start": x.Start.String()})
 		}
 		if sg := x.Signup; sg != nil {
 			if x.Start != nil && sg.Deadline != nil && dateBefore(*x.Start, *sg.Deadline) {
-				l.report(e.src, e.path+".signup.deadline", "check.deadline_after_start", map[string]any{"Deadline": sg.Deadline.String(), "Start": x.Start.String()})
+				l.report(e.src, e.path()+".signup.deadline", "check.deadline_after_start", map[string]any{"Deadline": sg.Deadline.String(), "Start": x.Start.String()})
 			}
 			if sg.Opens != nil && sg.Deadline != nil && dateBefore(*sg.Deadline, *sg.Opens) {
-				l.report(e.src, e.path+".signup.opens", "check.opens_after_deadline", map[string]any{"Opens": sg.Opens.String(), "Deadline": sg.Deadline.String()})
+				l.report(e.src, e.path()+".signup.opens", "check.opens_after_deadline", map[string]any{"Opens": sg.Opens.String(), "Deadline": sg.Deadline.String()})
 			}
 		}
 		if a := x.Audience; a != nil && a.MinAge > 0 && a.MaxAge > 0 && a.MinAge > a.MaxAge {
-			l.report(e.src, e.path+".audience.min_age", "check.age_range", map[string]any{"Min": a.MinAge, "Max": a.MaxAge})
+			l.report(e.src, e.path()+".audience.min_age", "check.age_range", map[string]any{"Min": a.MinAge, "Max": a.MaxAge})
 		}
 	}
 
 	news := map[string]itemSrc[*News]{}
 	for _, n := range l.news {
 		if first, dup := news[n.v.ID]; dup && n.v.ID != "" {
-			l.report(n.src, n.path+".id", "check.duplicate_news", map[string]any{"ID": n.v.ID, "At": first.src.where(first.path + ".id")})
+			l.report(n.src, n.path()+".id", "check.duplicate_news", map[string]any{"ID": n.v.ID, "At": first.src.where(first.path() + ".id")})
 		} else {
 			news[n.v.ID] = n
 		}
-		l.checkRefs(towns, n.src, n.path, n.v.Town, n.v.Partners)
+		l.checkRefs(towns, n.src, n.path(), n.v.Town, n.v.Partners)
 	}
 
 	l.checkNames()
@@ -131,7 +131,7 @@ func dateBefore(a, b Date) bool {
 
 // partnerPath is the path of t's partner i, built only to report a
 // problem.
-func partnerPath(t townSrc, i int) string { return fmt.Sprintf("%s.partners[%d]", t.path, i) }
+func partnerPath(t townSrc, i int) string { return fmt.Sprintf("%s.partners[%d]", t.path(), i) }
 
 // validateTown checks a town's partners: unique ids, part_of references,
 // the periods of agreements.
@@ -144,7 +144,7 @@ func (l *loader) validateTown(t townSrc) {
 		}
 		if first, dup := ids[p.ID]; dup {
 			l.report(t.src, partnerPath(t, i)+".id", "check.duplicate_partner", map[string]any{
-				"Town": t.v.ID, "ID": p.ID, "At": t.src.where(fmt.Sprintf("%s.partners[%d].id", t.path, first)),
+				"Town": t.v.ID, "ID": p.ID, "At": t.src.where(fmt.Sprintf("%s.partners[%d].id", t.path(), first)),
 			})
 			continue
 		}
@@ -343,7 +343,7 @@ func (l *loader) checkNames() {
 		if t.v.ID == "" {
 			continue
 		}
-		names(&place{key: t.v.ID, shownAs: t.v.ID, path: t.path, partner: -1, country: t.v.Country, src: t.src}, t.v.Name, t.v.Aliases)
+		names(&place{key: t.v.ID, shownAs: t.v.ID, path: t.path(), partner: -1, country: t.v.Country, src: t.src}, t.v.Name, t.v.Aliases)
 	}
 	for _, t := range l.towns {
 		for i := range t.v.Partners {
@@ -351,13 +351,13 @@ func (l *loader) checkNames() {
 			if p.ID == "" {
 				continue
 			}
-			names(&place{key: p.ID, town: t.v.ID, path: t.path, partner: i, country: p.Country, src: t.src}, p.Name, p.Aliases)
+			names(&place{key: p.ID, town: t.v.ID, path: t.path(), partner: i, country: p.Country, src: t.src}, p.Name, p.Aliases)
 		}
 	}
 	for _, n := range l.news {
 		for i := range n.v.Places {
 			pl := &n.v.Places[i]
-			path := fmt.Sprintf("%s.places[%d]", n.path, i)
+			path := fmt.Sprintf("%s.places[%d]", n.path(), i)
 			label := fmt.Sprintf("news/%s/places[%d]", n.v.ID, i)
 			p := &place{key: label, shownAs: label, path: path, partner: -1, country: pl.Country, src: n.src}
 			// The place is the known place that has one of its names, in
