@@ -224,7 +224,9 @@ type shared struct {
 
 // The most problems listed for one file and for the whole: a file of
 // 100,000 values that are all wrong, or 100,000 small files each with a
-// wrong value, would otherwise make a list larger than themselves.
+// wrong value, would otherwise make a list larger than themselves. (Past
+// maxProblems, which files' problems are listed depends on the order the
+// files were parsed in; below it the list never does.)
 const (
 	maxFileProblems = 200
 	maxProblems     = 10_000
