@@ -492,6 +492,9 @@ func parse(b []byte) (docs []*yaml.Node, err error) {
 			docs, err = nil, fmt.Errorf("yaml: %v", r)
 		}
 	}()
+	if doc, ok := fastParse(b); ok {
+		return []*yaml.Node{doc}, nil
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	for {
 		doc := new(yaml.Node)
