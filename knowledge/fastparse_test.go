@@ -144,6 +144,8 @@ var fastCases = []string{
 	"<<: x\n",
 	"a: <<\n",
 	"a: [<<]\n",
+	"a: [true, True, TRUE, tRue, false, no, NO, yes, y, n, off, On, ~, null, NULL, nULL, .5, .inf, -.inf, +1, -x, 1_000, 0o17]\nb: 2024-01-02T10:00:00Z\n",
+	"a: [Żywiec, über, 1e3, 0x1f, -0, .x, +x, 5px]\n",
 	// As kbgen writes towns.
 	"town:\n  id: t0\n  name: {pl: Bodomi, en: Bodomi}\n  aliases: [Bodomia, Bodomiu]\n  country: PL\n  default_lang: pl\n" +
 		"  website: https://bodomi.example.org\n  partners:\n    - id: p0\n      name: {pl: Kala, en: Kala, de: Kala}\n" +
