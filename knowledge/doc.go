@@ -30,8 +30,11 @@
 //     fits a budget, and what a file's decoded values take is bounded by
 //     its size, so that a load's peak stays under ten times the files'
 //     size plus 50 MB whatever they hold;
-//   - parses with yaml.v3, which is fast, and decodes strictly, walking
-//     its node tree rather than stopping at the first error: unknown
+//   - parses with yaml.v3 (files in the plain subset of YAML most
+//     knowledge bases are written in are parsed into the same node tree by
+//     fastparse.go, without yaml.v3's scanner, which takes most of its
+//     time), and decodes strictly, walking the node tree rather than
+//     stopping at the first error: unknown
 //     fields (with a suggestion for a near miss), wrong types, impossible
 //     dates, unknown language and country codes, values outside the
 //     vocabularies of types.go, ids that are not lowercase-and-dashes, URLs

@@ -482,8 +482,9 @@ func positions(fsys fs.FS, name string) map[string]position {
 	return nil
 }
 
-// parse parses b's documents with yaml.v3, which is fast; what it refuses
-// goes to syntaxProblems.
+// parse parses b's documents: with fastParse when b is in the plain subset
+// of YAML it takes, else with yaml.v3; what yaml.v3 refuses goes to
+// syntaxProblems.
 func parse(b []byte) (docs []*yaml.Node, err error) {
 	defer func() {
 		// yaml.v3 is not meant to panic on any input; if it does, the
