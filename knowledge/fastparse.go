@@ -30,7 +30,11 @@ func fastParse(b []byte) (doc *yaml.Node, ok bool) {
 	if !plainBytes(b) || !utf8.Valid(b) {
 		return nil, false
 	}
-	p := &fastParser{b: b, colLine: -1}
+	n := bytes.Count(b, []byte{'\n'})
+	if n > maxFastLines {
+		return nil, false // its lines would take more memory than its values
+	}
+	p := &fastParser{b: b, colLine: -1, lines: make([]fastLine, 0, n+1)}
 	p.splitLines()
 	if p.failed {
 		return nil, false
@@ -71,6 +75,10 @@ func plainBytes(b []byte) bool {
 	}
 	return true
 }
+
+// maxFastLines is the most lines of a file fastParse takes: a file of 4
+// MB of empty lines is yaml.v3's.
+const maxFastLines = MaxTokens
 
 type fastLine struct {
 	start  int // offset of the line

@@ -83,6 +83,9 @@ func hostile() []struct {
 		{"20,000 small files of wrong values", many(20_000, func() string {
 			return "news: [" + strings.Repeat("{}, a, ", 100) + "a]\n"
 		})},
+		{"4 MB of empty lines", one(func() string { return "town: {}\n" + strings.Repeat("\n", MaxFileSize-20) })},
+		{"4 MB of comments", one(func() string { return "town: {}\n" + strings.Repeat("#\n", MaxFileSize/2-20) })},
+		{"4 MB of comments between values", one(func() string { return strings.Repeat("a: b\n#\n#\n#\n", MaxFileSize/16-20) })},
 		{"nested [ with a quote", one(func() string { return "a: |\n  ['\n" + strings.Repeat("[", MaxFileSize-20) + "\n" })},
 		{"deep block", one(func() string { return strings.Repeat("- ", MaxFileSize/2-2) + "x\n" })},
 		{"deep indentation", one(func() string {
