@@ -16,8 +16,9 @@ import (
 // catalogs (locales/messages/check.<lang>.yaml), Data holds the message's
 // template fields and Msg is its English text.
 type Problem struct {
-	File      string // path of the file inside the knowledge base's fs.FS
-	Line, Col int    // 1-based; 0 when the problem is about the file as a whole
+	File string // path of the file inside the knowledge base's fs.FS; "" for the whole
+
+	Line, Col int // 1-based; 0 when the problem is about the file as a whole
 	ID        string
 	Data      map[string]any
 	Msg       string
@@ -28,6 +29,9 @@ type Problem struct {
 func (p Problem) String() string { return p.prefix() + p.Msg }
 
 func (p Problem) prefix() string {
+	if p.File == "" {
+		return "" // about the knowledge base as a whole
+	}
 	if p.Line <= 0 {
 		return p.File + ": "
 	}
@@ -68,6 +72,9 @@ func (ps Problems) Error() string {
 func sortProblems(ps Problems) Problems {
 	sort.SliceStable(ps, func(i, j int) bool {
 		a, b := ps[i], ps[j]
+		if (a.File == "") != (b.File == "") {
+			return b.File == "" // problems of the whole come last
+		}
 		if a.File != b.File {
 			return a.File < b.File
 		}
@@ -103,11 +110,13 @@ func Messages() map[string]string {
 // in step (the tests compare them).
 var messages = map[string]string{
 	// Reading files.
-	"check.read_error":      "cannot read this: {{.Err}}",
-	"check.not_a_file":      "this is not a regular file",
-	"check.file_too_large":  "the file is too large: {{.Size}} bytes, at most {{.Limit}} are allowed",
-	"check.total_too_large": "the knowledge base is too large: with this file it exceeds {{.Limit}} bytes, so this file and the ones after it were not read",
-	"check.not_utf8":        "the file is not in UTF-8: save it as UTF-8 text",
+	"check.read_error":        "cannot read this: {{.Err}}",
+	"check.not_a_file":        "this is not a regular file",
+	"check.file_too_large":    "the file is too large: {{.Size}} bytes, at most {{.Limit}} are allowed",
+	"check.total_too_large":   "the knowledge base is too large: with this file it exceeds {{.Limit}} bytes, so this file and the ones after it were not read",
+	"check.more_problems":     "this file has {{.Count}} more problems, not listed here (the first {{.Listed}} are): fix those and check again",
+	"check.more_problems_all": "{{.Count}} more problems are not listed (the first {{.Listed}} are): fix those and check again",
+	"check.not_utf8":          "the file is not in UTF-8: save it as UTF-8 text",
 
 	// YAML syntax.
 	"check.yaml_tab":            "a tab character is not allowed here: indent with spaces",
@@ -119,7 +128,10 @@ var messages = map[string]string{
 	"check.multiple_documents":  "a file may hold only one YAML document: remove this \"---\" or split the file",
 	"check.too_deep":            "the file is nested too deeply (more than {{.Max}} levels)",
 	"check.too_many_keys":       "too many entries at this level (more than {{.Max}})",
+	"check.too_dense":           "the file holds too many lists and fields for its size, from here on: split it into several files",
+	"check.too_many_values":     "the file holds too many values (more than {{.Max}}): split it into several files",
 	"check.alias_expansion":     "the anchors and aliases (& and *) here expand to more than {{.Max}} values: write the text out instead",
+	"check.alias_bytes":         "the anchors and aliases (& and *) here expand to more than {{.Max}} bytes of text: write the text out instead",
 	"check.alias_unknown":       "the alias \"*{{.Name}}\" refers to no anchor \"&{{.Name}}\" above it",
 
 	// Shape of the data.
@@ -152,6 +164,7 @@ var messages = map[string]string{
 	"check.unknown_area":         "unknown area of cooperation \"{{.Value}}\"; use one of: {{.Allowed}}",
 	"check.unknown_page":         "unknown kind of page \"{{.Value}}\"; use one of: {{.Allowed}}",
 	"check.unknown_signup_field": "unknown sign-up field \"{{.Value}}\"; use one of: {{.Allowed}}",
+	"check.name_too_long":        "the name \"{{.Value}}\" is too long: a name or alias has at most {{.Max}} characters",
 	"check.negative":             "\"{{.Field}}\" cannot be negative",
 
 	// The knowledge base as a whole.
@@ -169,10 +182,29 @@ var messages = map[string]string{
 	"check.opens_after_deadline": "sign-up opens ({{.Opens}}) after its deadline ({{.Deadline}})",
 	"check.age_range":            "min_age ({{.Min}}) is greater than max_age ({{.Max}})",
 
+	"check.no_files":             "there is no .yaml or .yml file here: is this the knowledge base's folder?",
+	"check.no_town":              "no file describes a town (a file with \"town:\"): the bot needs at least one",
+	"check.exchange_id_too_long": "the exchange id \"{{.ID}}\" is too long for a Telegram sign-up link or button: use at most {{.Max}} characters",
+
 	// twinbot check's own lines.
 	"check.summary": "The knowledge base is valid. Towns: {{.Towns}}, partners: {{.Partners}}, exchanges: {{.Exchanges}}, news: {{.News}}; languages: {{.Languages}}.",
 	"check.count":   "Problems found: {{.Count}}.",
 }
+
+// templates are the parsed messages (nil for one that does not parse),
+// read only.
+var templates = func() map[string]*template.Template {
+	m := make(map[string]*template.Template, len(messages))
+	for id, src := range messages {
+		t, err := template.New(id).Option("missingkey=error").Parse(src)
+		if err == nil {
+			m[id] = t
+		} else {
+			m[id] = nil
+		}
+	}
+	return m
+}()
 
 // newProblem builds a Problem, rendering its English text. An unknown id or
 // a template error is a programming mistake, and shows as such in the text
@@ -187,12 +219,8 @@ func newProblem(file string, line, col int, id string, data map[string]any) Prob
 }
 
 func render(id string, data map[string]any) string {
-	src, ok := messages[id]
-	if !ok {
-		return fmt.Sprintf("%s %v", id, data)
-	}
-	t, err := template.New(id).Option("missingkey=error").Parse(src)
-	if err != nil {
+	t, ok := templates[id]
+	if !ok || t == nil {
 		return fmt.Sprintf("%s %v", id, data)
 	}
 	var b strings.Builder

@@ -93,6 +93,30 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 	return 0
 }
 
+// localizedKBError is err with the knowledge base's problems in it (a
+// folder without a town, a file that does not parse) in the language of the
+// environment's locale, as `twinbot check` shows them; other errors are
+// returned as they are.
+func localizedKBError(err error, env func(string) string) error {
+	var ps knowledge.Problems
+	if !errors.As(err, &ps) {
+		return err
+	}
+	code, lerr := checkLanguage("", env)
+	if lerr != nil || code == "en" {
+		return err
+	}
+	loc, lerr := checkLocalizer(code)
+	if lerr != nil {
+		return err
+	}
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.Localize(loc)
+	}
+	return errors.New(strings.Replace(err.Error(), ps.Error(), strings.Join(lines, "\n"), 1))
+}
+
 // checkLanguages lists the languages of the check's catalogs
 // (locales/messages/check.<lang>.yaml).
 func checkLanguages() []string {
