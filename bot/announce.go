@@ -84,6 +84,9 @@ type AnnouncerConfig struct {
 	// NudgeBefore is how long before a half-finished sign-up expires its
 	// person is nudged (default DefaultNudgeBefore).
 	NudgeBefore time.Duration
+	// OfferTTL is how long a person has to accept a place offered from
+	// the waiting list (default DefaultOfferTTL; see offers.go).
+	OfferTTL time.Duration
 }
 
 // Announcer tells subscribers when an exchange opens for sign-up: one
@@ -102,6 +105,7 @@ type Stats struct {
 	Failed  int
 	Retried int // 429s, each retried later
 	Nudged  int // half-finished sign-ups reminded
+	Offered int // freed places offered to the waiting list
 }
 
 func (s *Stats) add(o Stats) {
@@ -110,6 +114,7 @@ func (s *Stats) add(o Stats) {
 	s.Failed += o.Failed
 	s.Retried += o.Retried
 	s.Nudged += o.Nudged
+	s.Offered += o.Offered
 }
 
 // NewAnnouncer checks cfg and fills its defaults.
@@ -138,6 +143,9 @@ func NewAnnouncer(cfg AnnouncerConfig) (*Announcer, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = cfg.Bot.log
 	}
+	if cfg.OfferTTL <= 0 {
+		cfg.OfferTTL = DefaultOfferTTL
+	}
 	if cfg.NudgeBefore <= 0 {
 		cfg.NudgeBefore = DefaultNudgeBefore
 	}
@@ -160,8 +168,8 @@ func (a *Announcer) Run(ctx context.Context) error {
 		if err != nil && ctx.Err() == nil {
 			a.log.Error("announcing", "err", err)
 		}
-		if st.Queued+st.Sent+st.Failed > 0 {
-			a.log.Info("announced", "exchanges", st.Queued, "sent", st.Sent, "failed", st.Failed, "retried", st.Retried)
+		if st.Queued+st.Sent+st.Failed+st.Offered > 0 {
+			a.log.Info("announced", "exchanges", st.Queued, "sent", st.Sent, "failed", st.Failed, "retried", st.Retried, "offered", st.Offered)
 		}
 		if err := Sleep(ctx, a.cfg.Every); err != nil {
 			return nil
@@ -192,6 +200,11 @@ func (a *Announcer) Tick(ctx context.Context) (Stats, error) {
 		return st, err
 	}
 	st.Nudged = a.nudge(ctx, now)
+	os, err := a.offers(ctx, now)
+	st.add(os)
+	if err != nil {
+		return st, err
+	}
 	for {
 		ps, n, later, err := a.pass(ctx)
 		st.add(ps)

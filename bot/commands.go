@@ -66,6 +66,8 @@ func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, te
 		return b.forget(ctx, m, st, lang)
 	case "subscribe", "unsubscribe":
 		return b.subscribe(ctx, m, name == "subscribe", args, lang)
+	case "offer":
+		return b.offerCommand(ctx, m, args, lang)
 	case "signups":
 		return b.adminSignups(ctx, m, name, args, lang)
 	}

@@ -20,6 +20,9 @@ type MemSignups struct {
 	queued  map[string]bool
 	deliv   []*Delivery
 	lastID  int64
+	// offers of freed places (memoffers.go).
+	offers    []*memOffer
+	lastOffer int64
 }
 
 // NewMemSignups returns an empty MemSignups on the clock now (nil:
@@ -70,8 +73,9 @@ func (m *MemSignups) AddSignup(_ context.Context, s Signup, capacity int, waitli
 			return m.copyOf(o), ErrSignupExists
 		}
 	}
+	m.queueOffers(s.Exchange, capacity) // the waiting list first
 	switch {
-	case capacity <= 0 || m.count(s.Exchange, StatusConfirmed) < capacity:
+	case capacity <= 0 || m.count(s.Exchange, StatusConfirmed)+m.reserved(s.Exchange) < capacity:
 		s.Status = StatusConfirmed
 	case waitlist:
 		s.Status = StatusWaitlist
@@ -111,7 +115,7 @@ func (m *MemSignups) FindSignup(_ context.Context, exchange, user string) (Signu
 func (m *MemSignups) Taken(_ context.Context, exchange string) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.count(exchange, StatusConfirmed), nil
+	return m.count(exchange, StatusConfirmed) + m.reserved(exchange), nil
 }
 
 // Signups implements SignupStore.
@@ -141,7 +145,7 @@ func (m *MemSignups) UserSignups(_ context.Context, user string) ([]Signup, erro
 }
 
 // Forget implements SignupStore.
-func (m *MemSignups) Forget(_ context.Context, user string, capacity map[string]int) (withdrawn, promoted []Signup, err error) {
+func (m *MemSignups) Forget(_ context.Context, user string, capacity map[string]int) (withdrawn, offered []Signup, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now().UTC()
@@ -149,26 +153,14 @@ func (m *MemSignups) Forget(_ context.Context, user string, capacity map[string]
 		if o.User != user || !active(o) {
 			continue
 		}
-		was := o.Status
 		*o = Signup{Code: o.Code, Exchange: o.Exchange, Status: StatusWithdrawn, Created: o.Created, Updated: now}
 		withdrawn = append(withdrawn, m.copyOf(o))
-		if was != StatusConfirmed {
-			continue
-		}
-		if c := capacity[o.Exchange]; c > 0 && m.count(o.Exchange, StatusConfirmed) < c {
-			for _, w := range m.signups {
-				if w.Exchange == o.Exchange && w.Status == StatusWaitlist {
-					w.Status = StatusConfirmed
-					w.Updated = now
-					promoted = append(promoted, m.copyOf(w))
-					break
-				}
-			}
-		}
+		m.cancelOffers(o.Code)
+		offered = append(offered, m.queueOffers(o.Exchange, capacity[o.Exchange])...)
 	}
 	delete(m.subs, user)
 	m.deliv = slices.DeleteFunc(m.deliv, func(d *Delivery) bool { return d.Sub.User == user })
-	return withdrawn, promoted, nil
+	return withdrawn, offered, nil
 }
 
 // Subscribe implements SignupStore.

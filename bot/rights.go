@@ -136,7 +136,9 @@ func (b *Bot) forget(ctx context.Context, m Message, st *state, lang string) Rep
 		for _, e := range b.kb.Exchanges {
 			capacity[e.ID] = e.Capacity
 		}
-		withdrawn, promoted, err := s.Forget(ctx, user, capacity)
+		// Freed places are offered to the waiting list (offers.go), not
+		// given: the Announcer sends the offers.
+		withdrawn, offered, err := s.Forget(ctx, user, capacity)
 		if err != nil {
 			b.log.Error("forgetting sign-ups", "err", err)
 			return c.simple("error.internal")
@@ -146,19 +148,8 @@ func (b *Bot) forget(ctx context.Context, m Message, st *state, lang string) Rep
 				b.tellOrganizers(e, "org.withdrawn", w)
 			}
 		}
-		for _, p := range promoted {
-			e, ok := b.kb.Exchange(p.Exchange)
-			if !ok {
-				continue
-			}
-			b.tellOrganizers(e, "org.promoted", p)
-			pc := b.compose(p.Lang, understand.IntentSignup)
-			pc.r.Private = true
-			pc.r.Text = append(pc.r.Text, pc.t.S("signup.promoted", "Title", pc.txt(e.Title, pc.town(e)), "Code", p.Code))
-			b.notify(p.To, pc.done())
-		}
 		if len(withdrawn) > 0 {
-			b.log.Info("sign-ups withdrawn on request", "withdrawn", len(withdrawn), "promoted", len(promoted))
+			b.log.Info("sign-ups withdrawn on request", "withdrawn", len(withdrawn), "offered", len(offered))
 		}
 	}
 	if m.Ephemeral || len(b.cfg.Organizers) == 0 || b.cfg.Sender == nil {

@@ -105,10 +105,11 @@ type SignupStore interface {
 	// UserSignups lists a person's active sign-ups.
 	UserSignups(ctx context.Context, user string) ([]Signup, error)
 	// Forget withdraws the person's sign-ups erasing their data, deletes
-	// their subscriptions and queued announcements, and gives each freed
-	// place to the first on the waiting list (capacity: places by
-	// exchange). It returns the withdrawn and the promoted sign-ups.
-	Forget(ctx context.Context, user string, capacity map[string]int) (withdrawn, promoted []Signup, err error)
+	// their subscriptions and queued announcements, cancels the offers
+	// made to them, and offers each freed place to the first on the
+	// waiting list (capacity: places by exchange; see OfferStore). It
+	// returns the withdrawn sign-ups and those offered a place.
+	Forget(ctx context.Context, user string, capacity map[string]int) (withdrawn, offered []Signup, err error)
 	// Subscribe adds or refreshes a subscription.
 	Subscribe(ctx context.Context, s Subscription) error
 	// Unsubscribe deletes every subscription of the person.
@@ -610,6 +611,12 @@ func (b *Bot) submit(ctx context.Context, m Message, st *state, c *composer, e *
 }
 
 func (b *Bot) cancel(ctx context.Context, m Message, st *state, lang string) Reply {
+	if st.Flow == nil {
+		// Nothing being filled in: /cancel declines an open offer.
+		if r, ok := b.cancelOffer(ctx, m, lang); ok {
+			return r
+		}
+	}
 	if st.Flow != nil {
 		lang = st.Flow.Lang
 	}

@@ -366,25 +366,25 @@ func TestWaitlistAndForget(t *testing.T) {
 	first.Say("/lang en")
 	mustHave(t, first.Say("/mydata"), "Riom", "English")
 
-	// /forget: withdrawn, organizers told, the waiting list moves up and
-	// the promoted person is told.
+	// /forget: withdrawn, organizers told; the freed place is offered to
+	// the first on the waiting list (offers.go), who accepts it.
 	before := len(e.sender.Wait(t, 2, 5*time.Second))
 	mustHave(t, first.Say("/forget"), e.msg("en", "forget.done"))
-	sent := e.sender.Wait(t, before+3, 5*time.Second)[before:]
-	var toSecond, toOrg []string
-	for _, s := range sent {
-		switch s.To {
-		case orgChat:
-			toOrg = append(toOrg, s.Reply.PlainText())
-		case bot.Address{Platform: "test", Chat: "second", User: "second"}:
-			toSecond = append(toSecond, s.Reply.PlainText())
-		}
+	sent := e.sender.Wait(t, before+1, 5*time.Second)[before:]
+	if len(sent) != 1 || sent[0].To != orgChat || !strings.Contains(sent[0].Reply.PlainText(), firstCode) {
+		t.Fatalf("after /forget: %+v", sent)
 	}
-	if len(toSecond) != 1 || !strings.Contains(toSecond[0], secondCode) || !strings.Contains(toSecond[0], "freed up") {
-		t.Fatalf("the promoted person got %q", toSecond)
+	if s, _, _ := e.store.FindSignup(ctx, "t-small", "test:second"); s.Status != bot.StatusWaitlist {
+		t.Fatalf("second is %s before accepting", s.Status)
 	}
-	if len(toOrg) != 2 || !strings.Contains(strings.Join(toOrg, "\n"), firstCode) || !strings.Contains(strings.Join(toOrg, "\n"), secondCode) {
-		t.Fatalf("the organizers got %q", toOrg)
+	offer := e.tickOffers(t)
+	if offer.To != (bot.Address{Platform: "test", Chat: "second", User: "second"}) || !strings.Contains(offer.Reply.PlainText(), secondCode) {
+		t.Fatalf("offer %+v", offer)
+	}
+	mustHave(t, second.Say(choiceData(t, offer.Reply, e.msg("en", "offer.accept"))), e.msg("en", "offer.accepted", "Title", "Test exchange with one place", "Code", secondCode))
+	toOrg := e.sender.Wait(t, before+2, 5*time.Second)[before+1]
+	if toOrg.To != orgChat || !strings.Contains(toOrg.Reply.PlainText(), secondCode) {
+		t.Fatalf("the organizers got %+v", toOrg)
 	}
 	mustHave(t, first.Say("/mydata"), e.msg("en", "mydata.none"))
 	if subs, _ := e.store.Subscriptions(ctx, "test:first"); len(subs) != 0 {

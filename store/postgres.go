@@ -118,4 +118,6 @@ var pgMigrations = []string{
 	pgReportMigration,
 	// 6: SQLite's migration 8: questions handed to a person.
 	pgHandoverMigration,
+	// 7: SQLite's migration 9: offers of freed places.
+	pgOffersMigration,
 }

@@ -187,8 +187,13 @@ func (s *Store) AddSignup(ctx context.Context, su bot.Signup, capacity int, wait
 			out = list[0]
 			return bot.ErrSignupExists
 		}
+		// Places freed for the waiting list are offered to it first
+		// (offers.go); places held by an offer are taken.
+		if _, err := s.queueOffers(ctx, tx, su.Exchange, capacity); err != nil {
+			return err
+		}
 		var taken int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM signups WHERE exchange = ? AND status = 'confirmed'`, su.Exchange).Scan(&taken); err != nil {
+		if err := tx.QueryRowContext(ctx, takenQuery, su.Exchange, su.Exchange).Scan(&taken); err != nil {
 			return err
 		}
 		switch {
@@ -252,7 +257,7 @@ func (s *Store) FindSignup(ctx context.Context, exchange, user string) (bot.Sign
 // Taken implements bot.SignupStore.
 func (s *Store) Taken(ctx context.Context, exchange string) (int, error) {
 	var n int
-	err := s.d().QueryRowContext(ctx, `SELECT COUNT(*) FROM signups WHERE exchange = ? AND status = 'confirmed'`, exchange).Scan(&n)
+	err := s.d().QueryRowContext(ctx, takenQuery, exchange, exchange).Scan(&n)
 	return n, signupErr(err)
 }
 
@@ -283,7 +288,7 @@ func (s *Store) SignupByCode(ctx context.Context, code string) (bot.Signup, bool
 // statement runs with secure_delete (the data are overwritten, not left
 // in free pages) and a checkpoint then empties the write-ahead log, in the
 // background (see erase.go).
-func (s *Store) Forget(ctx context.Context, user string, capacity map[string]int) (withdrawn, promoted []bot.Signup, err error) {
+func (s *Store) Forget(ctx context.Context, user string, capacity map[string]int) (withdrawn, offered []bot.Signup, err error) {
 	err = s.durable(ctx, func(tx dbq) error {
 		mine, err := querySignups(ctx, tx, `SELECT `+signupCols+` FROM signups WHERE "user" = ? AND status IN ('confirmed', 'waitlist') ORDER BY id`, user)
 		if err != nil {
@@ -297,34 +302,19 @@ func (s *Store) Forget(ctx context.Context, user string, capacity map[string]int
 			w := bot.Signup{Code: m.Code, Exchange: m.Exchange, Status: bot.StatusWithdrawn, Created: m.Created}
 			w.Updated, _ = time.Parse(time.RFC3339Nano, now)
 			withdrawn = append(withdrawn, w)
-			if m.Status != bot.StatusConfirmed || capacity[m.Exchange] <= 0 {
-				continue
-			}
-			if s.pg {
-				if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, "signups:"+m.Exchange); err != nil {
-					return err
-				}
-			}
-			var taken int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM signups WHERE exchange = ? AND status = 'confirmed'`, m.Exchange).Scan(&taken); err != nil {
+			// The person's own offer ends; the place it held or the one
+			// freed goes to the next on the waiting list.
+			if _, err := tx.ExecContext(ctx, `UPDATE offers SET state = 'cancelled', updated_at = ? WHERE code = ? AND state IN ('pending', 'open')`, now, m.Code); err != nil {
 				return err
 			}
-			if taken >= capacity[m.Exchange] {
-				continue
+			if err := s.lockExchange(ctx, tx, m.Exchange); err != nil {
+				return err
 			}
-			next, err := querySignups(ctx, tx, `SELECT `+signupCols+` FROM signups WHERE exchange = ? AND status = 'waitlist' ORDER BY id LIMIT 1`, m.Exchange)
+			next, err := s.queueOffers(ctx, tx, m.Exchange, capacity[m.Exchange])
 			if err != nil {
 				return err
 			}
-			if len(next) == 0 {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE signups SET status = 'confirmed', updated_at = ? WHERE code = ?`, now, next[0].Code); err != nil {
-				return err
-			}
-			p := next[0]
-			p.Status, p.Position, p.Updated = bot.StatusConfirmed, 0, w.Updated
-			promoted = append(promoted, p)
+			offered = append(offered, next...)
 		}
 		for _, stmt := range []string{`DELETE FROM subscriptions WHERE "user" = ?`, `DELETE FROM deliveries WHERE "user" = ?`, `DELETE FROM prefs WHERE "user" = ?`,
 			`UPDATE seen_updates SET reply = NULL, "user" = '' WHERE "user" = ?`, `DELETE FROM conversations WHERE "user" = ?`} {
@@ -340,7 +330,7 @@ func (s *Store) Forget(ctx context.Context, user string, capacity map[string]int
 	// The resident is answered at once; the log is emptied in the
 	// background (erase.go).
 	s.wantCheckpoint()
-	return withdrawn, promoted, nil
+	return withdrawn, offered, nil
 }
 
 // DeleteSignups deletes every sign-up of an exchange (once it is over:
@@ -349,6 +339,9 @@ func (s *Store) Forget(ctx context.Context, user string, capacity map[string]int
 func (s *Store) DeleteSignups(ctx context.Context, exchange string) (int, error) {
 	var n int64
 	err := s.durable(ctx, func(tx dbq) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM offers WHERE exchange = ?`, exchange); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM signups WHERE exchange = ?`, exchange)
 		if err != nil {
 			return err

@@ -263,6 +263,8 @@ var migrations = []string{
 	reportMigration,
 	// 8: questions handed to a person (handover.go).
 	handoverMigration,
+	// 9: offers of freed places to the waiting list (offers.go).
+	offersMigration,
 }
 
 // Migrations is the number of migrations of the store's database: the

@@ -87,7 +87,7 @@ func StoreSuite(t *testing.T, open func(t *testing.T, now func() time.Time) Stor
 		}
 	})
 
-	t.Run("forget withdraws, erases and promotes", func(t *testing.T) {
+	t.Run("forget withdraws, erases and offers", func(t *testing.T) {
 		s := open(t, clock.Now)
 		for _, u := range []string{"a", "b", "c", "d"} {
 			if _, err := s.AddSignup(ctx, signup(u), 2, true); err != nil {
@@ -97,12 +97,12 @@ func StoreSuite(t *testing.T, open func(t *testing.T, now func() time.Time) Stor
 		if err := s.Subscribe(ctx, bot.Subscription{User: "a", To: bot.Address{Platform: "test", Chat: "a"}, Lang: "en"}); err != nil {
 			t.Fatal(err)
 		}
-		withdrawn, promoted, err := s.Forget(ctx, "a", map[string]int{"x": 2})
-		if err != nil || len(withdrawn) != 1 || len(promoted) != 1 {
-			t.Fatalf("Forget = %+v, %+v, %v", withdrawn, promoted, err)
+		withdrawn, offered, err := s.Forget(ctx, "a", map[string]int{"x": 2})
+		if err != nil || len(withdrawn) != 1 || len(offered) != 1 {
+			t.Fatalf("Forget = %+v, %+v, %v", withdrawn, offered, err)
 		}
-		if p := promoted[0]; p.User != "c" || p.Status != bot.StatusConfirmed || p.To.Chat != "c" || p.Lang != "en" {
-			t.Fatalf("promoted %+v, want c confirmed with its address", p)
+		if p := offered[0]; p.User != "c" || p.Status != bot.StatusWaitlist || p.To.Chat != "c" || p.Lang != "en" {
+			t.Fatalf("offered %+v, want c waiting with its address", p)
 		}
 		if w := withdrawn[0]; w.Status != bot.StatusWithdrawn || w.User != "" || len(w.Answers) != 0 || w.Code == "" {
 			t.Fatalf("withdrawn %+v, want the code only", w)
@@ -121,17 +121,156 @@ func StoreSuite(t *testing.T, open func(t *testing.T, now func() time.Time) Stor
 				t.Fatalf("withdrawn sign-up keeps data: %+v", x)
 			}
 		}
-		if got := fmt.Sprint(status); got != "[withdrawn0 confirmed0 confirmed0 waitlist1]" {
+		if got := fmt.Sprint(status); got != "[withdrawn0 confirmed0 waitlist1 waitlist2]" {
 			t.Fatalf("after forget: %s", got)
 		}
+		// The place is held for c.
+		if n, err := s.Taken(ctx, "x"); n != 2 || err != nil {
+			t.Fatalf("Taken = %d, %v; want 2 (one held by the offer)", n, err)
+		}
 		// Withdrawing from the waiting list frees no place.
-		_, promoted, err = s.Forget(ctx, "d", map[string]int{"x": 2})
-		if err != nil || len(promoted) != 0 {
-			t.Fatalf("forget d: promoted %+v, %v", promoted, err)
+		_, offered, err = s.Forget(ctx, "d", map[string]int{"x": 2})
+		if err != nil || len(offered) != 0 {
+			t.Fatalf("forget d: offered %+v, %v", offered, err)
 		}
 		// The person can sign up again.
 		if again, err := s.AddSignup(ctx, signup("a"), 2, true); err != nil || again.Status != bot.StatusWaitlist {
 			t.Fatalf("sign-up after forget: %+v, %v", again, err)
+		}
+	})
+
+	t.Run("offers of freed places", func(t *testing.T) {
+		s := open(t, clock.Now)
+		os, ok := s.(bot.OfferStore)
+		if !ok {
+			t.Skip("the store makes no offers")
+		}
+		codes := map[string]string{}
+		for _, u := range []string{"a", "b", "c", "d", "e", "f"} {
+			su, err := s.AddSignup(ctx, signup(u), 3, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			codes[u] = su.Code
+		}
+		capacity := map[string]int{"x": 3}
+		// a and b free two places: d and e are offered them, in order.
+		for _, u := range []string{"a", "b"} {
+			if _, _, err := s.Forget(ctx, u, capacity); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pending, err := os.PendingOffers(ctx, 10)
+		if err != nil || len(pending) != 2 || pending[0].Signup.User != "d" || pending[1].Signup.User != "e" || pending[0].Signup.To.Chat != "d" || pending[0].Signup.Lang != "en" {
+			t.Fatalf("pending offers %+v, %v; want d then e", pending, err)
+		}
+		if n, err := os.QueueOffers(ctx, "x", 3); n != 0 || err != nil {
+			t.Fatalf("QueueOffers again = %d, %v; want none", n, err)
+		}
+		// Not answerable before it is sent.
+		if _, err := os.AnswerOffer(ctx, "d", codes["d"], true, 3, clock.Now()); !errors.Is(err, bot.ErrNoOffer) {
+			t.Fatalf("answering a pending offer: %v", err)
+		}
+		expires := clock.Now().Add(48 * time.Hour)
+		for _, o := range pending {
+			if ok, err := os.MoveOffer(ctx, o.ID, bot.OfferPending, bot.OfferOpen, expires); !ok || err != nil {
+				t.Fatalf("opening: %v, %v", ok, err)
+			}
+		}
+		if ok, _ := os.MoveOffer(ctx, pending[0].ID, bot.OfferPending, bot.OfferOpen, expires); ok {
+			t.Fatal("an offer opened twice")
+		}
+		if mine, err := os.UserOffers(ctx, "d"); err != nil || len(mine) != 1 || mine[0].Signup.Code != codes["d"] || !mine[0].Expires.Equal(expires) {
+			t.Fatalf("UserOffers(d) = %+v, %v", mine, err)
+		}
+		// Someone else's code is no offer.
+		if _, err := os.AnswerOffer(ctx, "f", codes["d"], true, 3, clock.Now()); !errors.Is(err, bot.ErrNoOffer) {
+			t.Fatalf("answering another's offer: %v", err)
+		}
+		// The capacity is lowered to 2 (one confirmed: c): d and e accept
+		// at once, only one gets the place.
+		errs := make(chan error, 2)
+		for _, u := range []string{"d", "e"} {
+			go func() {
+				_, err := os.AnswerOffer(ctx, u, codes[u], true, 2, clock.Now())
+				errs <- err
+			}()
+		}
+		full := 0
+		for range 2 {
+			switch err := <-errs; {
+			case errors.Is(err, bot.ErrFull):
+				full++
+			case err != nil:
+				t.Fatal(err)
+			}
+		}
+		if n, _ := s.Taken(ctx, "x"); full != 1 || n != 2 {
+			t.Fatalf("%d refused, %d taken; want 1 and 2", full, n)
+		}
+		// Back to 3: f, never offered, gets the next offer; it expires
+		// and passes to nobody (d or e, offered once, are not offered again).
+		if n, err := os.QueueOffers(ctx, "x", 3); n != 1 || err != nil {
+			t.Fatalf("QueueOffers after raising = %d, %v", n, err)
+		}
+		pending, _ = os.PendingOffers(ctx, 10)
+		if len(pending) != 1 || pending[0].Signup.User != "f" {
+			t.Fatalf("pending %+v, want f", pending)
+		}
+		os.MoveOffer(ctx, pending[0].ID, bot.OfferPending, bot.OfferOpen, clock.Now().Add(time.Hour))
+		if n, err := os.ExpireOffers(ctx, clock.Now().Add(59*time.Minute), capacity); n != 0 || err != nil {
+			t.Fatalf("ExpireOffers early = %d, %v", n, err)
+		}
+		if n, err := os.ExpireOffers(ctx, clock.Now().Add(time.Hour), capacity); n != 1 || err != nil {
+			t.Fatalf("ExpireOffers = %d, %v", n, err)
+		}
+		if _, err := os.AnswerOffer(ctx, "f", codes["f"], true, 3, clock.Now()); !errors.Is(err, bot.ErrNoOffer) {
+			t.Fatalf("accepting an expired offer: %v", err)
+		}
+		if pending, _ = os.PendingOffers(ctx, 10); len(pending) != 0 {
+			t.Fatalf("offered again: %+v", pending)
+		}
+		// A newcomer takes the free place only once nobody waiting is left
+		// to offer it to.
+		if g, err := s.AddSignup(ctx, signup("g"), 3, true); err != nil || g.Status != bot.StatusConfirmed {
+			t.Fatalf("newcomer %+v, %v", g, err)
+		}
+	})
+
+	t.Run("declining passes the place on", func(t *testing.T) {
+		s := open(t, clock.Now)
+		os, ok := s.(bot.OfferStore)
+		if !ok {
+			t.Skip("the store makes no offers")
+		}
+		codes := map[string]string{}
+		for _, u := range []string{"a", "b", "c"} {
+			su, _ := s.AddSignup(ctx, signup(u), 1, true)
+			codes[u] = su.Code
+		}
+		s.Forget(ctx, "a", map[string]int{"x": 1})
+		p, _ := os.PendingOffers(ctx, 10)
+		if len(p) != 1 {
+			t.Fatalf("pending %+v", p)
+		}
+		os.MoveOffer(ctx, p[0].ID, bot.OfferPending, bot.OfferOpen, clock.Now().Add(time.Hour))
+		w, err := os.AnswerOffer(ctx, "b", codes["b"], false, 1, clock.Now())
+		if err != nil || w.Status != bot.StatusWithdrawn || w.User != "" {
+			t.Fatalf("decline = %+v, %v", w, err)
+		}
+		p, _ = os.PendingOffers(ctx, 10)
+		if len(p) != 1 || p[0].Signup.User != "c" {
+			t.Fatalf("after the decline, pending %+v; want c", p)
+		}
+		// /forget of c cancels its offer; nobody is left to offer.
+		if _, offered, err := s.Forget(ctx, "c", map[string]int{"x": 1}); err != nil || len(offered) != 0 {
+			t.Fatalf("forget c: %+v, %v", offered, err)
+		}
+		if p, _ = os.PendingOffers(ctx, 10); len(p) != 0 {
+			t.Fatalf("pending after forget: %+v", p)
+		}
+		if n, _ := s.Taken(ctx, "x"); n != 0 {
+			t.Fatalf("taken %d after every offer ended", n)
 		}
 	})
 

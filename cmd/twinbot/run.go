@@ -155,7 +155,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 			out.Register(s.Name, retryAfterSender{s.Sender})
 		}
 	}
-	an, err := announcerService(d, countingSender{out, op.m})
+	an, err := announcerService(d, sf, countingSender{out, op.m})
 	if err != nil {
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1

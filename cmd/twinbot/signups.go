@@ -24,17 +24,21 @@ import (
 )
 
 // signupFlags are the run flags of sign-ups: organizers' chats, admins,
-// how long a half-finished sign-up waits.
+// how long a half-finished sign-up waits, how long a place offered from
+// the waiting list waits for its answer.
 type signupFlags struct {
 	organizers string
 	admins     string
 	ttl        time.Duration
+	offerTTL   days
 }
 
 func (f *signupFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.organizers, "organizers", "", "chats told of every sign-up and withdrawal: telegram:<chat id>[,discord:<channel id>]")
 	fs.StringVar(&f.admins, "admins", "", "users allowed the admin chat commands (/signups): telegram:<user id>[,discord:<user id>]")
 	fs.DurationVar(&f.ttl, "signup-ttl", 30*time.Minute, "how long a half-finished sign-up waits for the next answer")
+	f.offerTTL = days(bot.DefaultOfferTTL)
+	fs.Var(&f.offerTTL, "offer-ttl", "how long a freed place offered to the first on the waiting list waits for their answer before it passes to the next (48h, 2d)")
 }
 
 // apply puts the sign-up settings into the core's configuration.
@@ -71,8 +75,8 @@ func splitList(s string) []string {
 }
 
 // announcerService runs the announcer next to the adapters.
-func announcerService(d deps, out bot.Sender) (*service, error) {
-	a, err := bot.NewAnnouncer(bot.AnnouncerConfig{Bot: d.Bot, Store: d.Store, Sender: out, Logger: d.Log})
+func announcerService(d deps, sf signupFlags, out bot.Sender) (*service, error) {
+	a, err := bot.NewAnnouncer(bot.AnnouncerConfig{Bot: d.Bot, Store: d.Store, Sender: out, Logger: d.Log, OfferTTL: time.Duration(sf.offerTTL)})
 	if err != nil {
 		return nil, err
 	}
