@@ -32,6 +32,10 @@ type Message struct {
 	// Locale is the language the user's app is set to ("pl", "en-US"),
 	// used when the question's own language cannot be told.
 	Locale string
+	// FirstName is what the platform calls the person ("Anna"), when it
+	// tells: shown to a town's office only in a question the person
+	// agreed to hand over, never logged or stored.
+	FirstName string
 	// Ephemeral says the adapter reaches the user only while they type and
 	// keeps nothing after the chat (the terminal): the core then promises
 	// no announcements and no notes to organizers, and says that sign-ups

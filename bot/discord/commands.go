@@ -163,9 +163,9 @@ func translate(i *discordgo.Interaction) (bot.Message, bool) {
 	m := bot.Message{Platform: platform, Chat: i.ChannelID, Locale: string(i.Locale)}
 	switch {
 	case i.Member != nil && i.Member.User != nil:
-		m.User = i.Member.User.ID
+		m.User, m.FirstName = i.Member.User.ID, firstName(i.Member.User)
 	case i.User != nil:
-		m.User = i.User.ID
+		m.User, m.FirstName = i.User.ID, firstName(i.User)
 	default:
 		return m, false
 	}
@@ -207,4 +207,17 @@ func translate(i *discordgo.Interaction) (bot.Message, bool) {
 		return m, false
 	}
 	return m, true
+}
+
+// firstName is what Discord calls the person: their display name (global
+// name) or else their username. It reaches a town's office only in a
+// question handed over with the person's consent.
+func firstName(u *discordgo.User) string {
+	if u == nil {
+		return ""
+	}
+	if u.GlobalName != "" {
+		return u.GlobalName
+	}
+	return u.Username
 }

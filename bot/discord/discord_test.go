@@ -349,7 +349,7 @@ func TestAskInLanguages(t *testing.T) {
 			i := command("ask", tc.locale, "question", tc.question)
 			f.send("INTERACTION_CREATE", i)
 			m := rec.message(t)
-			if m.Text != tc.question || m.Locale != tc.locale || m.Platform != "discord" || m.Chat != "c1" || m.User != "u1" {
+			if m.Text != tc.question || m.Locale != tc.locale || m.Platform != "discord" || m.Chat != "c1" || m.User != "u1" || m.FirstName != "ala" {
 				t.Errorf("core got %+v", m)
 			}
 			if r := rec.reply(t); r.Lang != tc.lang {
@@ -509,12 +509,12 @@ func TestMention(t *testing.T) {
 	rec := record(markdownHandler(false))
 	gatewayBot(t, f, rec)
 
-	author := map[string]any{"id": "u1", "username": "ala"}
+	author := map[string]any{"id": "u1", "username": "ala", "global_name": "Ala K."}
 	// Not mentioned in a channel: ignored. Mentioned: answered.
 	f.send("MESSAGE_CREATE", map[string]any{"id": "m1", "channel_id": "c1", "guild_id": "g1", "type": 0, "author": author, "content": "hello", "mentions": []any{}})
 	f.send("MESSAGE_CREATE", map[string]any{"id": "m2", "channel_id": "c1", "guild_id": "g1", "type": 0, "author": author,
 		"content": "<@bot1> **bold** @everyone", "mentions": []any{map[string]any{"id": "bot1", "username": "twinbot", "bot": true}}})
-	if m := rec.message(t); m.Text != "**bold** @everyone" || m.Chat != "c1" || m.User != "u1" || m.Locale != "" {
+	if m := rec.message(t); m.Text != "**bold** @everyone" || m.Chat != "c1" || m.User != "u1" || m.Locale != "" || m.FirstName != "Ala K." {
 		t.Errorf("core got %+v", m)
 	}
 	r := f.expect("POST", "/channels/c1/messages")

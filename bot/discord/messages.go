@@ -48,7 +48,7 @@ func (a *Adapter) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 	ctx, cancel := context.WithTimeout(a.life, interactionTTL)
 	defer cancel()
 	if state == bot.UpdateNew {
-		r = a.answer(ctx, bot.Message{Platform: platform, Chat: m.ChannelID, User: m.Author.ID, Text: strings.TrimSpace(text)})
+		r = a.answer(ctx, bot.Message{Platform: platform, Chat: m.ChannelID, User: m.Author.ID, Text: strings.TrimSpace(text), FirstName: firstName(m.Author)})
 		a.keepReply(m.ID, m.Author.ID, r)
 	}
 	channel := m.ChannelID

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/twinbot/twinbot/bot"
 	"github.com/twinbot/twinbot/bot/understand"
@@ -25,6 +26,9 @@ type Handover struct {
 	Lang     string
 	Question string
 	Created  time.Time
+	// FirstName is the person's first name as the platform gives it: in
+	// the office's note only (the consent says so), never stored.
+	FirstName string
 }
 
 // HandoverStore keeps hand-overs until they are answered.
@@ -203,7 +207,7 @@ func (h *Handler) offer(m bot.Message, question, lang, town string) bot.Reply {
 		}
 	}
 	hv := &Handover{Town: town, Lang: lang, Question: question, To: bot.Address{Platform: m.Platform, Chat: m.Chat, User: m.User},
-		User: m.Platform + ":" + m.User}
+		User: m.Platform + ":" + m.User, FirstName: cleanName(m.FirstName)}
 	h.mu.Lock()
 	c := h.conv(m)
 	c.pending, c.awaiting = hv, false
@@ -223,7 +227,11 @@ func (h *Handler) offer(m bot.Message, question, lang, town string) bot.Reply {
 		}
 		return r
 	}
-	r.Text = []string{t.S("handover.consent", "Town", h.townName(town, lang), "Question", question)}
+	if hv.FirstName != "" {
+		r.Text = []string{t.S("handover.consent_name", "Town", h.townName(town, lang), "Question", question, "Name", hv.FirstName)}
+	} else {
+		r.Text = []string{t.S("handover.consent", "Town", h.townName(town, lang), "Question", question)}
+	}
 	r.Choices = []bot.Choice{{Label: t.S("handover.yes"), Data: "/contact yes"}, {Label: t.S("handover.no"), Data: "/contact no"}}
 	return r
 }
@@ -252,7 +260,9 @@ func (h *Handler) forward(ctx context.Context, m bot.Message, t *bot.T, r bot.Re
 		return r
 	}
 	hv.Created = h.cfg.Now()
-	id, err := h.cfg.Handovers.AddHandover(ctx, *hv)
+	kept := *hv
+	kept.FirstName = "" // for the office's note only, never stored
+	id, err := h.cfg.Handovers.AddHandover(ctx, kept)
 	if err == nil {
 		err = h.cfg.Sender.Send(ctx, h.cfg.Offices[hv.Town], h.officeNote(id, *hv))
 		if err != nil {
@@ -285,6 +295,9 @@ func (h *Handler) officeNote(id int64, hv Handover) bot.Reply {
 	r.Title = t.S("handover.office_title", "ID", ref, "Platform", platformName(hv.To.Platform))
 	r.Text = []string{hv.Question}
 	r.Notes = []string{t.S("handover.office_lang", "Lang", bot.LangName(hv.Lang)), t.S("handover.office_how", "ID", ref)}
+	if hv.FirstName != "" {
+		r.Notes = append([]string{t.S("handover.office_name", "Name", hv.FirstName)}, r.Notes...)
+	}
 	r.Choices = []bot.Choice{{Label: t.S("handover.office_button"), Data: "/answer " + ref}}
 	return r
 }
@@ -383,4 +396,14 @@ func ParseOffices(s string) (map[string]bot.Address, error) {
 		out[town] = a
 	}
 	return out, nil
+}
+
+// cleanName keeps a platform's display name to one short line of
+// printable characters.
+func cleanName(s string) string {
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }), " ")
+	if r := []rune(s); len(r) > 64 {
+		s = string(r[:64])
+	}
+	return s
 }

@@ -2,6 +2,8 @@ package followup
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -125,5 +127,63 @@ func TestHandoverConsentAndForget(t *testing.T) {
 	h2 := New(Config{Next: fakeCore{}, Catalogs: cat})
 	if r := h2.Handle(ctx, bot.Message{Platform: "telegram", Chat: "5", User: "5", Text: "/contact"}); r.Text[0] != cat.For("en").S("handover.unavailable") {
 		t.Errorf("no offices: %+v", r)
+	}
+}
+
+// TestHandoverFirstName: the first name the platform gives is named in the
+// consent, shown to the office only after it, and neither stored with the
+// hand-over nor in the report.
+func TestHandoverFirstName(t *testing.T) {
+	cat, err := bot.LoadCatalogs(locales.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &memHandovers{open: map[int64]Handover{}}
+	snd := &memSender{}
+	rep := &memReports{}
+	h := New(Config{Next: fakeCore{}, Catalogs: cat, Handovers: hs, Sender: snd, Reports: rep,
+		Offices: map[string]bot.Address{"zywiec": {Platform: "telegram", Chat: "-1"}},
+		Now:     func() time.Time { return time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC) }})
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, first, want string
+	}{
+		{"named", "Anna\n\u200bMaria", "Anna Maria"},
+		{"unnamed", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			snd.out = nil
+			m := bot.Message{Platform: "telegram", Chat: "7", User: "7", FirstName: tc.first, Text: "/contact Is the pool open?"}
+			r := h.Handle(ctx, m)
+			consent := strings.Join(r.Text, " ")
+			if tc.want != "" && !strings.Contains(consent, "("+tc.want+")") || tc.want == "" && consent != cat.For("en").S("handover.consent", "Town", "zywiec", "Question", "Is the pool open?") {
+				t.Fatalf("consent %q", consent)
+			}
+			if len(snd.out) != 0 {
+				t.Fatal("sent before the consent")
+			}
+			m.Text = "/contact yes"
+			h.Handle(ctx, m)
+			if len(snd.out) != 1 {
+				t.Fatalf("sent %d", len(snd.out))
+			}
+			notes := strings.Join(snd.out[0].r.Notes, "\n")
+			if got := strings.Contains(notes, cat.For("en").S("handover.office_name", "Name", tc.want)); got != (tc.want != "") {
+				t.Fatalf("office note %q", notes)
+			}
+			for _, hv := range hs.open {
+				if hv.FirstName != "" {
+					t.Fatalf("stored with the name: %+v", hv)
+				}
+			}
+			for _, e := range rep.e {
+				if strings.Contains(fmt.Sprintf("%+v", e), "Anna") {
+					t.Fatalf("report keeps the name: %+v", e)
+				}
+			}
+		})
+	}
+	if len(rep.e) != 2 {
+		t.Fatalf("report has %d entries, want 2", len(rep.e))
 	}
 }

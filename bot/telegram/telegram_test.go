@@ -200,7 +200,7 @@ func TestPolishConversation(t *testing.T) {
 	u := user(501, "pl")
 
 	f.push(privateMsg(u, "/start"))
-	if e := hs.rec.next(t); e.r.Lang != "pl" || e.m.Locale != "pl" || e.m.Chat != "501" || e.m.User != "501" {
+	if e := hs.rec.next(t); e.r.Lang != "pl" || e.m.Locale != "pl" || e.m.Chat != "501" || e.m.User != "501" || e.m.FirstName != "U501" {
 		t.Errorf("/start: message %+v answered in %q, want pl", e.m, e.r.Lang)
 	}
 	if c := f.next(t, "sendMessage"); c.Params.Get("chat_id") != "501" || c.Params.Get("parse_mode") != "HTML" {

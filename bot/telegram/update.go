@@ -34,6 +34,7 @@ type incoming struct {
 	chatType string
 	group    bool
 	user     int64
+	name     string // the user's first name (never logged)
 	locale   string // the user's app language (language_code)
 	text     string
 	replyTo  int    // the message answered, in groups
@@ -126,11 +127,12 @@ func (a *Adapter) handle(ctx context.Context, u tgbotapi.Update) (settled bool) 
 			}
 		}
 		m := bot.Message{
-			Platform: Platform,
-			Chat:     strconv.FormatInt(in.chat, 10),
-			User:     strconv.FormatInt(in.user, 10),
-			Text:     in.text,
-			Locale:   in.locale,
+			Platform:  Platform,
+			Chat:      strconv.FormatInt(in.chat, 10),
+			User:      strconv.FormatInt(in.user, 10),
+			Text:      in.text,
+			Locale:    in.locale,
+			FirstName: in.name,
 		}
 		r = a.cfg.Handler.Handle(ctx, m)
 		if err := a.cfg.Seen.KeepReply(store, Platform, id, Platform+":"+m.User, r); err != nil {
@@ -184,7 +186,7 @@ func (a *Adapter) fromMessage(m *tgbotapi.Message) *incoming {
 	if text == "" {
 		text = m.Caption
 	}
-	in := &incoming{kind: "message", chat: m.Chat.ID, chatType: m.Chat.Type, user: m.From.ID, locale: m.From.LanguageCode}
+	in := &incoming{kind: "message", chat: m.Chat.ID, chatType: m.Chat.Type, user: m.From.ID, name: m.From.FirstName, locale: m.From.LanguageCode}
 	switch m.Chat.Type {
 	case "private":
 		text, _ = a.forMe(text)
@@ -208,7 +210,7 @@ func (a *Adapter) fromCallback(q *tgbotapi.CallbackQuery) *incoming {
 	if q.From == nil {
 		return nil
 	}
-	in := &incoming{kind: "callback", callback: q.ID, user: q.From.ID, locale: q.From.LanguageCode, text: q.Data}
+	in := &incoming{kind: "callback", callback: q.ID, user: q.From.ID, name: q.From.FirstName, locale: q.From.LanguageCode, text: q.Data}
 	if q.Message != nil && q.Message.Chat != nil {
 		in.chat, in.chatType = q.Message.Chat.ID, q.Message.Chat.Type
 		in.group = q.Message.Chat.IsGroup() || q.Message.Chat.IsSuperGroup()
