@@ -78,8 +78,8 @@ type AnnouncerConfig struct {
 	// Logger never gets a subscriber's address or language.
 	Logger *slog.Logger
 	// RemindDays is how many days before an exchange's sign-up deadline
-	// subscribers who have not signed up are reminded (default
-	// DefaultRemindDays; 0: no reminder).
+	// subscribers who have not signed up are reminded (default: the
+	// exchange's remind_days, else DefaultRemindDays; 0: no reminder).
 	RemindDays func(*knowledge.Exchange) int
 	// NudgeBefore is how long before a half-finished sign-up expires its
 	// person is nudged (default DefaultNudgeBefore).

@@ -26,10 +26,14 @@ const DefaultRemindDays = 3
 // person is nudged.
 const DefaultNudgeBefore = 5 * time.Minute
 
-// remindDays is the reminder's lead time for e.
+// remindDays is the reminder's lead time for e: the configured function's,
+// else the exchange's remind_days, else DefaultRemindDays.
 func (a *Announcer) remindDays(e *knowledge.Exchange) int {
-	if a.cfg.RemindDays != nil {
+	switch {
+	case a.cfg.RemindDays != nil:
 		return a.cfg.RemindDays(e)
+	case e.RemindDays > 0:
+		return e.RemindDays
 	}
 	return DefaultRemindDays
 }

@@ -91,3 +91,48 @@ func TestNudgeHalfFinishedSignup(t *testing.T) {
 		t.Fatalf("nudges: %+v", n)
 	}
 }
+
+// TestReminderLeadTime: an exchange's remind_days sets when its reminder
+// goes (default 3 days before the deadline).
+func TestReminderLeadTime(t *testing.T) {
+	deadline := time.Date(2027, 5, 1, 0, 0, 0, 0, time.UTC) // t-small's, a day ending at midnight
+	for _, tc := range []struct {
+		name string
+		days int // remind_days in the knowledge base
+		lead int // days before the deadline's end the reminder is due
+	}{
+		{"default", 0, 3},
+		{"ten days", 10, 10},
+		{"one day", 1, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			ctx := context.Background()
+			ex, _ := e.b.KB().Exchange("t-small")
+			ex.RemindDays = tc.days
+			e.chat(t, "waits", "en").Say("/subscribe")
+			sender := &bottest.Sender{Now: e.clock.Now}
+			a, err := bot.NewAnnouncer(bot.AnnouncerConfig{Bot: e.b, Store: e.store, Sender: sender, Sleep: e.clock.Sleep})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reminded := func() bool {
+				for _, s := range sender.Sent() {
+					if strings.Contains(s.Reply.PlainText(), "closes on") && len(s.Reply.Choices) > 0 && s.Reply.Choices[0].Data == "/signup t-small" {
+						return true
+					}
+				}
+				return false
+			}
+			end := deadline.AddDate(0, 0, 1)
+			e.clock.Advance(end.AddDate(0, 0, -tc.lead).Add(-time.Hour).Sub(e.clock.Now()))
+			if _, err := a.Tick(ctx); err != nil || reminded() {
+				t.Fatalf("an hour early: reminded %v, %v", reminded(), err)
+			}
+			e.clock.Advance(2 * time.Hour)
+			if _, err := a.Tick(ctx); err != nil || !reminded() {
+				t.Fatalf("an hour after: reminded %v, %v", reminded(), err)
+			}
+		})
+	}
+}

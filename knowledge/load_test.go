@@ -121,7 +121,7 @@ func TestValid(t *testing.T) {
 		t.Errorf("Lviv founded = %v", d)
 	}
 	ex, ok := kb.Exchange("summer-camp")
-	if !ok || ex.Capacity != 20 || ex.Audience.MaxAge != 18 || ex.Signup.Opens.String() != "2027-01" {
+	if !ok || ex.Capacity != 20 || ex.RemindDays != 7 || ex.Audience.MaxAge != 18 || ex.Signup.Opens.String() != "2027-01" {
 		t.Errorf("Exchange(summer-camp) = %+v, %v", ex, ok)
 	}
 	if len(kb.News) != 1 || !strings.HasPrefix(kb.News[0].Body["en"], "A delegation from Lviv visited Kraków.\nThey") {

@@ -79,14 +79,15 @@ var fieldRules = map[string]rule{
 
 	"Contact.email": {kind: ruleEmail},
 
-	"Page.kind":         {kind: ruleVocab, vocab: PageKinds, msg: "check.unknown_page"},
-	"Partner.relation":  {kind: ruleVocab, vocab: Relations, msg: "check.unknown_relation"},
-	"Partner.areas":     {kind: ruleVocab, vocab: Areas, msg: "check.unknown_area"},
-	"Agreement.kind":    {kind: ruleVocab, vocab: AgreementKinds, msg: "check.unknown_agreement"},
-	"Signup.fields":     {kind: ruleVocab, vocab: SignupFields, msg: "check.unknown_signup_field"},
-	"Exchange.capacity": {kind: ruleNonNeg},
-	"Audience.min_age":  {kind: ruleNonNeg},
-	"Audience.max_age":  {kind: ruleNonNeg},
+	"Page.kind":            {kind: ruleVocab, vocab: PageKinds, msg: "check.unknown_page"},
+	"Partner.relation":     {kind: ruleVocab, vocab: Relations, msg: "check.unknown_relation"},
+	"Partner.areas":        {kind: ruleVocab, vocab: Areas, msg: "check.unknown_area"},
+	"Agreement.kind":       {kind: ruleVocab, vocab: AgreementKinds, msg: "check.unknown_agreement"},
+	"Signup.fields":        {kind: ruleVocab, vocab: SignupFields, msg: "check.unknown_signup_field"},
+	"Exchange.capacity":    {kind: ruleNonNeg},
+	"Exchange.remind_days": {kind: ruleNonNeg},
+	"Audience.min_age":     {kind: ruleNonNeg},
+	"Audience.max_age":     {kind: ruleNonNeg},
 
 	"Facts.population":         {kind: ruleNonNeg},
 	"Facts.population_year":    {kind: ruleNonNeg},

@@ -183,9 +183,12 @@ type Exchange struct {
 	Place       Text      `yaml:"place,omitempty" json:"place,omitempty"`
 	Audience    *Audience `yaml:"audience,omitempty" json:"audience,omitempty"`
 	// Capacity is the number of places; 0 means unlimited.
-	Capacity int      `yaml:"capacity,omitempty" json:"capacity,omitempty"`
-	Signup   *Signup  `yaml:"signup,omitempty" json:"signup,omitempty"`
-	Contact  *Contact `yaml:"contact,omitempty" json:"contact,omitempty"`
+	Capacity int `yaml:"capacity,omitempty" json:"capacity,omitempty"`
+	// RemindDays is how many days before the sign-up deadline subscribers
+	// who have not signed up yet are reminded; 0 or absent: 3.
+	RemindDays int      `yaml:"remind_days,omitempty" json:"remind_days,omitempty"`
+	Signup     *Signup  `yaml:"signup,omitempty" json:"signup,omitempty"`
+	Contact    *Contact `yaml:"contact,omitempty" json:"contact,omitempty"`
 }
 
 // Audience is who an exchange is for.
