@@ -61,8 +61,8 @@ type AnnouncerConfig struct {
 	Bot    *Bot
 	Store  AnnounceStore
 	Sender Sender
-	// Pacer spaces the messages (default: a RatePacer with TelegramLimits
-	// on Now and Sleep).
+	// Pacer spaces the messages (default: a RatePacer with DefaultLimits
+	// on Now and Sleep; the wiring gives each platform its own limits).
 	Pacer Pacer
 	// Every is how often newly opened exchanges are looked for (default
 	// one minute).
@@ -124,7 +124,7 @@ func NewAnnouncer(cfg AnnouncerConfig) (*Announcer, error) {
 		cfg.Sleep = Sleep
 	}
 	if cfg.Pacer == nil {
-		cfg.Pacer = NewRatePacer(TelegramLimits, nil, cfg.Now, cfg.Sleep)
+		cfg.Pacer = NewRatePacer(DefaultLimits(), nil, cfg.Now, cfg.Sleep)
 	}
 	if cfg.Every <= 0 {
 		cfg.Every = time.Minute

@@ -78,7 +78,7 @@ func (c *composer) bound() {
 		for i := len(c.r.Cards) - 1; i >= 0 && !trimmed; i-- {
 			for j := range c.r.Cards[i].Text {
 				if t := c.r.Cards[i].Text[j]; len(t) > 300 {
-					c.r.Cards[i].Text[j] = shortenText(t, max(300, len(t)-(n-maxChars)))
+					c.r.Cards[i].Text[j] = shortenAtWord(t, max(300, len(t)-(n-maxChars)))
 					trimmed = true
 					break
 				}
@@ -93,12 +93,12 @@ func (c *composer) bound() {
 	}
 }
 
-// shortenText cuts s at a word boundary to at most n bytes and adds "…".
-func shortenText(s string, n int) string {
+// shortenAtWord cuts s at a word boundary to at most n bytes and adds "…".
+func shortenAtWord(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	s = truncate(s, n)
+	s = CutToBytes(s, n)
 	if i := strings.LastIndexByte(s, ' '); i > n/2 {
 		s = s[:i]
 	}
@@ -458,7 +458,7 @@ func relFilter(q *understand.Frame) map[string]bool {
 	f := map[string]bool{}
 	if len(q.Excluded) > 0 && len(q.Relations) == 0 {
 		// "Without the friendly ones": every other kind.
-		for _, r := range knowledge.Relations {
+		for _, r := range knowledge.Relations() {
 			if !slices.Contains(q.Excluded, r) {
 				f[r] = true
 			}
@@ -558,7 +558,7 @@ func (c *composer) partnersList(q *understand.Frame, st *state) bool {
 		}
 		title := c.t.S("partners.title", "Town", c.townName(t))
 		n := 0
-		for _, rel := range knowledge.Relations {
+		for _, rel := range knowledge.Relations() {
 			if len(groups[rel]) == 0 {
 				continue
 			}
@@ -600,7 +600,7 @@ func (c *composer) partnerCount(q *understand.Frame, st *state) bool {
 			total++
 		}
 		var parts []string
-		for _, rel := range knowledge.Relations {
+		for _, rel := range knowledge.Relations() {
 			if count[rel] > 0 {
 				parts = append(parts, c.t.N("rel."+rel+".count", count[rel]))
 			}

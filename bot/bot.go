@@ -12,7 +12,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/twinbot/twinbot/bot/understand"
 	"github.com/twinbot/twinbot/knowledge"
@@ -244,7 +243,6 @@ func (b *Bot) Understand(text, lang string) *understand.Frame {
 }
 
 func convKey(m Message) string { return m.Platform + "\x00" + m.Chat + "\x00" + m.User }
-func userKey(m Message) string { return m.Platform + ":" + m.User }
 
 // conv returns the conversation's state, creating it; the caller holds
 // b.mu while it uses the state.
@@ -273,7 +271,7 @@ func (b *Bot) conv(m Message) *state {
 func (b *Bot) Handle(ctx context.Context, m Message) Reply { return b.current().handle(ctx, m) }
 
 func (b *Bot) handle(ctx context.Context, m Message) (r Reply) {
-	prefs, err := b.cfg.Prefs.Prefs(ctx, userKey(m))
+	prefs, err := b.cfg.Prefs.Prefs(ctx, UserKey(m.Platform, m.User))
 	if err != nil {
 		b.log.Warn("reading preferences", "err", err)
 	}
@@ -284,7 +282,7 @@ func (b *Bot) handle(ctx context.Context, m Message) (r Reply) {
 		}
 	}()
 	if len(m.Text) > b.cfg.MaxMessage {
-		q := b.und.Understand(truncate(m.Text, 512), m.Lang)
+		q := b.und.Understand(CutToBytes(m.Text, 512), m.Lang)
 		return b.compose(b.langFor(m, prefs, q), understand.IntentUnknown).simple("error.too_long", "Max", b.cfg.MaxMessage)
 	}
 	text := strings.TrimSpace(strings.ToValidUTF8(m.Text, ""))
@@ -338,24 +336,14 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
 // langFor decides the reply's language: the language forced for this
 // message, else the user's saved choice, else the question's language when
 // it can be told reliably, else the app's locale, else a weaker guess from
 // the question, else the town's language, else the default.
 func (b *Bot) langFor(m Message, prefs Prefs, q *understand.Frame) string {
 	has := func(l string) bool { return l != "" && b.cat.Has(l) }
-	if has(base(m.Lang)) {
-		return base(m.Lang)
+	if has(BaseLang(m.Lang)) {
+		return BaseLang(m.Lang)
 	}
 	if has(prefs.Lang) {
 		return prefs.Lang
@@ -366,7 +354,7 @@ func (b *Bot) langFor(m Message, prefs Prefs, q *understand.Frame) string {
 	if q != nil && len(q.Langs) > 1 {
 		// A tie between languages that share the words typed: the app's
 		// locale, the named town's language or the default decides.
-		prefer := []string{base(m.Locale)}
+		prefer := []string{BaseLang(m.Locale)}
 		for _, t := range q.Towns {
 			prefer = append(prefer, t.DefaultLang)
 		}
@@ -380,8 +368,8 @@ func (b *Bot) langFor(m Message, prefs Prefs, q *understand.Frame) string {
 			}
 		}
 	}
-	if has(base(m.Locale)) {
-		return base(m.Locale)
+	if has(BaseLang(m.Locale)) {
+		return BaseLang(m.Locale)
 	}
 	if q != nil && has(q.Lang) {
 		return q.Lang
@@ -402,15 +390,6 @@ func (b *Bot) langFor(m Message, prefs Prefs, q *understand.Frame) string {
 		return t.DefaultLang
 	}
 	return b.cfg.DefaultLang
-}
-
-// base is the language part of a locale ("en-US" → "en").
-func base(locale string) string {
-	l := strings.ToLower(locale)
-	if i := strings.IndexAny(l, "-_"); i > 0 {
-		l = l[:i]
-	}
-	return l
 }
 
 // simple is a reply of one localized sentence.

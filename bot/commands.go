@@ -10,7 +10,10 @@ import (
 
 // Commands lists the commands the core understands, for adapters that
 // register a command menu. Descriptions are catalog messages "cmd.<name>".
-var Commands = []string{"start", "help", "partners", "exchanges", "news", "signup", "lang", "town", "cancel", "mydata", "forget", "subscribe", "unsubscribe"}
+// The list is a fresh copy.
+func Commands() []string {
+	return []string{"start", "help", "partners", "exchanges", "news", "signup", "lang", "town", "cancel", "mydata", "forget", "subscribe", "unsubscribe"}
+}
 
 // command handles "/name args" (also "/name@botname args").
 func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, text string) Reply {
@@ -73,7 +76,7 @@ func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, te
 }
 
 func (b *Bot) setLang(ctx context.Context, m Message, prefs Prefs, args, lang string) Reply {
-	want := base(strings.Fields(args + " x")[0])
+	want := BaseLang(strings.Fields(args + " x")[0])
 	if args == "" || !b.cat.Has(want) {
 		c := b.compose(lang, understand.IntentHelp)
 		c.r.Text = append(c.r.Text, c.t.S("lang.choose"))
@@ -83,7 +86,7 @@ func (b *Bot) setLang(ctx context.Context, m Message, prefs Prefs, args, lang st
 		return c.done()
 	}
 	prefs.Lang = want
-	if err := b.cfg.Prefs.SetPrefs(ctx, userKey(m), prefs); err != nil {
+	if err := b.cfg.Prefs.SetPrefs(ctx, UserKey(m.Platform, m.User), prefs); err != nil {
 		b.log.Warn("saving preferences", "err", err)
 		return b.compose(want, understand.IntentHelp).simple("error.internal")
 	}
@@ -109,7 +112,7 @@ func (b *Bot) setTown(ctx context.Context, m Message, prefs Prefs, st *state, ar
 	}
 	st.Town = town.ID
 	prefs.Town = town.ID
-	if err := b.cfg.Prefs.SetPrefs(ctx, userKey(m), prefs); err != nil {
+	if err := b.cfg.Prefs.SetPrefs(ctx, UserKey(m.Platform, m.User), prefs); err != nil {
 		b.log.Warn("saving preferences", "err", err)
 	}
 	if st.Pending != "" {

@@ -268,54 +268,22 @@ func ageProblem(e *knowledge.Exchange, birth string, now time.Time) (string, []a
 	return "", nil
 }
 
-// universalYes and universalNo are understood in every language.
-var (
-	universalYes = []string{"yes", "y", "ok", "okay", "+", "👍"}
-	universalNo  = []string{"no", "n", "-", "👎"}
-)
-
-// yesNo reads a yes or a no: first in the words of lang's catalog, then in
-// those of every language.
+// yesNo reads a yes or a no: the yes and no words of the words files
+// (lang's first, then every language's), else a yes or no button's label
+// typed out ("Confirm").
 func (b *Bot) yesNo(text, lang string) (yes, ok bool) {
-	w := strings.TrimRight(fold.Fold(strings.TrimSpace(text)), ".!")
-	words := func(l, id string) []string {
-		var out []string
+	if yes, ok := b.lex.YesNo(text, lang); ok {
+		return yes, true
+	}
+	w := fold.Fold(strings.TrimRight(strings.TrimSpace(text), ".!"))
+	for _, l := range append([]string{lang}, b.cat.Langs()...) {
 		t := b.cat.For(l)
-		for _, s := range strings.Split(t.S(id), ",") {
-			if s = fold.Fold(strings.TrimSpace(s)); s != "" {
-				out = append(out, s)
+		for _, id := range []string{"choice.yes", "choice.confirm", "choice.waitlist"} {
+			if fold.Fold(t.S(id)) == w {
+				return true, true
 			}
 		}
-		for _, cid := range map[string][]string{"signup.words.yes": {"choice.yes", "choice.confirm", "choice.waitlist"}, "signup.words.no": {"choice.no"}}[id] {
-			out = append(out, fold.Fold(t.S(cid)))
-		}
-		return out
-	}
-	has := func(list []string) bool {
-		for _, x := range list {
-			if x == w {
-				return true
-			}
-		}
-		return false
-	}
-	if has(words(lang, "signup.words.yes")) {
-		return true, true
-	}
-	if has(words(lang, "signup.words.no")) {
-		return false, true
-	}
-	if has(universalYes) {
-		return true, true
-	}
-	if has(universalNo) {
-		return false, true
-	}
-	for _, l := range b.cat.Langs() {
-		if has(words(l, "signup.words.yes")) {
-			return true, true
-		}
-		if has(words(l, "signup.words.no")) {
+		if fold.Fold(t.S("choice.no")) == w {
 			return false, true
 		}
 	}

@@ -43,7 +43,7 @@ type savedFlow struct {
 // convStoreKey names a conversation in the ConvStore; flowStoreKey a
 // person's sign-up in progress.
 func convStoreKey(m Message) string { return m.Platform + ":" + m.Chat + ":" + m.User }
-func flowStoreKey(m Message) string { return "flow:" + userKey(m) }
+func flowStoreKey(m Message) string { return "flow:" + UserKey(m.Platform, m.User) }
 
 // loadConv replaces st's state with the saved one (the store is the
 // reference: another replica may have moved the conversation on) and
@@ -88,7 +88,7 @@ func (b *Bot) saveConv(ctx context.Context, m Message, st *state, had bool) {
 	expires := st.expires
 	b.mu.Unlock()
 	if err == nil {
-		err = b.cfg.Conversations.SaveConv(ctx, convStoreKey(m), userKey(m), data, expires)
+		err = b.cfg.Conversations.SaveConv(ctx, convStoreKey(m), UserKey(m.Platform, m.User), data, expires)
 	}
 	if err == nil && (st.Flow != nil || had || st.dropped) {
 		data = nil
@@ -96,7 +96,7 @@ func (b *Bot) saveConv(ctx context.Context, m Message, st *state, had bool) {
 			data, err = json.Marshal(savedFlow{Home: convStoreKey(m), Flow: st.Flow})
 		}
 		if err == nil {
-			err = b.cfg.Conversations.SaveConv(ctx, flowStoreKey(m), userKey(m), data, expires)
+			err = b.cfg.Conversations.SaveConv(ctx, flowStoreKey(m), UserKey(m.Platform, m.User), data, expires)
 		}
 	}
 	if err != nil {

@@ -110,14 +110,6 @@ func (c *composer) town(e *knowledge.Exchange) *knowledge.Town {
 	return t
 }
 
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
-
 // exchangeCard shows an exchange: dates, partner, place, ages, places,
 // sign-up dates.
 func (c *composer) exchangeCard(e *knowledge.Exchange) Card {

@@ -27,7 +27,7 @@ func (p *MemPrefs) DeletePrefs(_ context.Context, user string) error {
 func (b *Bot) myData(ctx context.Context, m Message, prefs Prefs, lang string) Reply {
 	c := b.compose(lang, understand.IntentHelp)
 	c.r.Private = true
-	user := userKey(m)
+	user := UserKey(m.Platform, m.User)
 	any := false
 	if prefs.Lang != "" || prefs.Town != "" {
 		any = true
@@ -119,7 +119,7 @@ func (c *composer) subscriptionName(s Subscription) string {
 func (b *Bot) forget(ctx context.Context, m Message, st *state, lang string) Reply {
 	c := b.compose(lang, understand.IntentHelp)
 	c.r.Private = true
-	user := userKey(m)
+	user := UserKey(m.Platform, m.User)
 	b.dropFlows(m, st)
 	st.Pending, st.Town = "", ""
 	if d, ok := b.cfg.Prefs.(prefsDeleter); ok {
@@ -184,7 +184,7 @@ func (b *Bot) subscribe(ctx context.Context, m Message, on bool, args, lang stri
 	if m.Ephemeral && on {
 		return c.simple("subscribe.local")
 	}
-	user := userKey(m)
+	user := UserKey(m.Platform, m.User)
 	if !on {
 		if err := s.Unsubscribe(ctx, user); err != nil {
 			b.log.Error("unsubscribing", "err", err)

@@ -257,7 +257,7 @@ func (b *Bot) begin(ctx context.Context, m Message, st *state, e *knowledge.Exch
 		return c.done()
 	}
 	c.r.Private = true
-	if s, ok, err := b.cfg.Signups.FindSignup(ctx, e.ID, userKey(m)); err != nil {
+	if s, ok, err := b.cfg.Signups.FindSignup(ctx, e.ID, UserKey(m.Platform, m.User)); err != nil {
 		b.log.Warn("finding a sign-up", "exchange", e.ID, "err", err)
 		return c.simple("error.internal")
 	} else if ok {
@@ -268,7 +268,7 @@ func (b *Bot) begin(ctx context.Context, m Message, st *state, e *knowledge.Exch
 	if e.Capacity > 0 && b.taken(e.ID) >= e.Capacity {
 		f.Step = stepWaitlist
 		c.r.Text = append(c.r.Text, c.t.S("signup.waitlist_offer"))
-		c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.waitlist"), Data: "/yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+		c.confirmOrCancel("choice.waitlist")
 		return c.done()
 	}
 	c.r.Text = append(c.r.Text, c.t.S("signup.start", "Title", c.txt(e.Title, c.town(e))))
@@ -311,7 +311,7 @@ func (b *Bot) setFlow(m Message, st *state, f *flow) {
 			delete(b.flowHome, k) // abandoned: its state is swept too
 		}
 	}
-	b.flowHome[userKey(m)] = st
+	b.flowHome[UserKey(m.Platform, m.User)] = st
 	b.mu.Unlock()
 	b.keep(st)
 }
@@ -320,8 +320,8 @@ func (b *Bot) setFlow(m Message, st *state, f *flow) {
 func (b *Bot) endFlow(m Message, st *state) {
 	st.Flow = nil
 	b.mu.Lock()
-	if b.flowHome[userKey(m)] == st {
-		delete(b.flowHome, userKey(m))
+	if b.flowHome[UserKey(m.Platform, m.User)] == st {
+		delete(b.flowHome, UserKey(m.Platform, m.User))
 	}
 	b.mu.Unlock()
 }
@@ -330,7 +330,7 @@ func (b *Bot) endFlow(m Message, st *state) {
 func (b *Bot) dropFlows(m Message, st *state) {
 	st.dropped = true
 	b.mu.Lock()
-	home := b.flowHome[userKey(m)]
+	home := b.flowHome[UserKey(m.Platform, m.User)]
 	b.mu.Unlock()
 	// The other conversation may be busy with a message of the same
 	// person: then it keeps its sign-up rather than wait (no lock order
@@ -347,7 +347,7 @@ func (b *Bot) dropFlows(m Message, st *state) {
 // it did.
 func (b *Bot) adoptFlow(m Message, st *state) bool {
 	b.mu.Lock()
-	home := b.flowHome[userKey(m)]
+	home := b.flowHome[UserKey(m.Platform, m.User)]
 	b.mu.Unlock()
 	if home == nil || home == st || !home.mu.TryLock() {
 		return false
@@ -361,7 +361,7 @@ func (b *Bot) adoptFlow(m Message, st *state) bool {
 	home.mu.Unlock()
 	st.Flow = f
 	b.mu.Lock()
-	b.flowHome[userKey(m)] = st
+	b.flowHome[UserKey(m.Platform, m.User)] = st
 	b.mu.Unlock()
 	b.keep(st)
 	return true
@@ -385,7 +385,7 @@ func (b *Bot) keep(st *state) {
 // flowLang is the language of a sign-up in progress: one forced for the
 // message or chosen with /lang, else the one it started in.
 func (b *Bot) flowLang(m Message, prefs Prefs, f *flow) string {
-	if l := base(m.Lang); l != "" && b.cat.Has(l) {
+	if l := BaseLang(m.Lang); l != "" && b.cat.Has(l) {
 		return l
 	}
 	if prefs.Lang != "" && b.cat.Has(prefs.Lang) {
@@ -416,7 +416,7 @@ func (b *Bot) next(c *composer, f *flow, e *knowledge.Exchange) {
 	card := c.summary(e, f.Answers)
 	card.Text = append(card.Text, c.t.S("signup.confirm"))
 	c.r.Cards = append(c.r.Cards, card)
-	c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.confirm"), Data: "/yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+	c.confirmOrCancel("choice.confirm")
 }
 
 // needsGuardian tells whether the participant is under the age of digital
@@ -462,6 +462,14 @@ func (c *composer) ask(f *flow, e *knowledge.Exchange, name string) {
 	}
 }
 
+// confirmOrCancel adds the buttons of a question answered by going on or
+// stopping: the button named by the catalog id label ("choice.confirm",
+// "choice.waitlist") says yes, the other cancels.
+func (c *composer) confirmOrCancel(label string) {
+	c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S(label), Data: "/yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+}
+
+// yesNo adds the buttons of a yes-or-no question.
 func (c *composer) yesNo() {
 	c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.yes"), Data: "/yes"}, Choice{Label: c.t.S("choice.no"), Data: "/no"})
 }
@@ -522,7 +530,7 @@ func (b *Bot) continueFlow(ctx context.Context, m Message, prefs Prefs, st *stat
 		if !ok {
 			c.r.Text = append(c.r.Text, c.t.S("signup.bad.yesno"))
 			if f.Step == stepConfirm {
-				c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.confirm"), Data: "/yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+				c.confirmOrCancel("choice.confirm")
 			} else {
 				c.yesNo()
 			}
@@ -579,7 +587,7 @@ func (b *Bot) continueFlow(ctx context.Context, m Message, prefs Prefs, st *stat
 func (b *Bot) submit(ctx context.Context, m Message, st *state, c *composer, e *knowledge.Exchange) Reply {
 	f := st.Flow
 	s := Signup{
-		Exchange: e.ID, User: userKey(m), To: Address{Platform: m.Platform, Chat: m.Chat, User: m.User},
+		Exchange: e.ID, User: UserKey(m.Platform, m.User), To: Address{Platform: m.Platform, Chat: m.Chat, User: m.User},
 		Lang: c.t.Lang, Answers: f.Answers, Created: c.now,
 	}
 	saved, err := b.cfg.Signups.AddSignup(ctx, s, e.Capacity, f.Waitlist)
@@ -590,7 +598,7 @@ func (b *Bot) submit(ctx context.Context, m Message, st *state, c *composer, e *
 	case errors.Is(err, ErrFull):
 		f.Step = stepWaitlist
 		c.r.Text = append(c.r.Text, c.t.S("signup.waitlist_offer"))
-		c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.waitlist"), Data: "/yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+		c.confirmOrCancel("choice.waitlist")
 		return c.done()
 	case err != nil:
 		// The flow stays: confirming again retries.
@@ -643,5 +651,5 @@ func (c *composer) exchangeContact(e *knowledge.Exchange) {
 
 // signupChoice is the button that starts the sign-up for e.
 func (c *composer) signupChoice(e *knowledge.Exchange) Choice {
-	return Choice{Label: c.t.S("choice.signup", "Title", shorten(c.txt(e.Title, c.town(e)), 40)), Data: "/signup " + e.ID}
+	return Choice{Label: c.t.S("choice.signup", "Title", Ellipsize(c.txt(e.Title, c.town(e)), 40)), Data: "/signup " + e.ID}
 }

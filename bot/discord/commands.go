@@ -27,8 +27,7 @@ func discordLocales(lang string) []discordgo.Locale {
 		if l == discordgo.Unknown {
 			continue
 		}
-		base, _, _ := strings.Cut(string(l), "-")
-		if base == lang {
+		if bot.BaseLang(string(l)) == lang {
 			out = append(out, l)
 		}
 	}

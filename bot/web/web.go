@@ -372,7 +372,7 @@ func (a *Adapter) chat(w http.ResponseWriter, r *http.Request) {
 	s := a.session(id, now)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	user := Platform + ":" + id
+	user := bot.UserKey(Platform, id)
 	if fresh && hasTown && a.cfg.Prefs != nil {
 		if p, err := a.cfg.Prefs.Prefs(r.Context(), user); err == nil && p.Town == "" {
 			p.Town = town.ID
@@ -474,11 +474,7 @@ func (a *Adapter) pickLang(langs []string, townLang string) string {
 		if i >= 10 {
 			break
 		}
-		l = strings.ToLower(l)
-		if j := strings.IndexAny(l, "-_"); j > 0 {
-			l = l[:j]
-		}
-		if a.cfg.Catalogs.Has(l) {
+		if l := bot.BaseLang(l); a.cfg.Catalogs.Has(l) {
 			return l
 		}
 	}
