@@ -35,6 +35,7 @@ func TestShortening(t *testing.T) {
 		{"cut keeps characters whole", "zażółć", 3, bot.CutToBytes, "za"},
 		{"ellipsize fits", "zażółć", 6, bot.Ellipsize, "zażółć"},
 		{"ellipsize characters", "zażółć gęślą", 6, bot.Ellipsize, "zażół…"},
+		{"ellipsize drops the space before the mark", "zażółć gęślą", 8, bot.Ellipsize, "zażółć…"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := tt.f(tt.in, tt.n); got != tt.want {

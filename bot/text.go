@@ -1,6 +1,10 @@
 package bot
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // CutToBytes shortens s to at most n bytes without splitting a character,
 // and adds no mark: for limits on what is read or stored (a question's
@@ -16,12 +20,12 @@ func CutToBytes(s string, n int) string {
 }
 
 // Ellipsize shortens s to at most n characters, the last of them "…" when
-// something was cut: for labels and titles people read (a button, a
-// command's description).
+// something was cut (with no space before it): for labels and titles people
+// read (a button, a command's description).
 func Ellipsize(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
 	}
-	return string(r[:n-1]) + "…"
+	return strings.TrimRightFunc(string(r[:n-1]), unicode.IsSpace) + "…"
 }
