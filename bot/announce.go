@@ -27,35 +27,6 @@ const (
 	DeliveryUnknown = "unknown"
 )
 
-// Delivery is one announcement of an exchange to one subscriber.
-type Delivery struct {
-	ID       int64
-	Exchange string
-	Sub      Subscription
-	State    string
-}
-
-// AnnounceStore records announcements and each of their deliveries, so
-// that a restart resumes a broadcast without sending anyone the same
-// announcement twice.
-type AnnounceStore interface {
-	// QueueAnnouncement records that exchange is announced, with one
-	// pending delivery for each person having a subscription match
-	// accepts, all in one transaction. It does nothing and returns false
-	// when the exchange was announced before.
-	QueueAnnouncement(ctx context.Context, exchange string, match func(Subscription) bool) (bool, error)
-	// PendingDeliveries lists up to limit pending deliveries with an id
-	// above after, in id order.
-	PendingDeliveries(ctx context.Context, after int64, limit int) ([]Delivery, error)
-	// MoveDelivery changes a delivery from state from to state to, and
-	// reports false when it was not in state from (taken by another
-	// worker, or deleted by /forget).
-	MoveDelivery(ctx context.Context, id int64, from, to string) (bool, error)
-	// AbandonSending marks "unknown" the deliveries a stopped process left
-	// "sending".
-	AbandonSending(ctx context.Context) (int, error)
-}
-
 // AnnouncerConfig configures an Announcer.
 type AnnouncerConfig struct {
 	Bot    *Bot

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -42,13 +41,6 @@ type Message struct {
 type Prefs struct {
 	Lang string
 	Town string
-}
-
-// PrefStore keeps users' choices across restarts. user is
-// "<platform>:<user id>".
-type PrefStore interface {
-	Prefs(ctx context.Context, user string) (Prefs, error)
-	SetPrefs(ctx context.Context, user string, p Prefs) error
 }
 
 // Config is what the core needs. The zero value of optional fields is a
@@ -334,95 +326,4 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
-}
-
-// langFor decides the reply's language: the language forced for this
-// message, else the user's saved choice, else the question's language when
-// it can be told reliably, else the app's locale, else a weaker guess from
-// the question, else the town's language, else the default.
-func (b *Bot) langFor(m Message, prefs Prefs, q *understand.Frame) string {
-	has := func(l string) bool { return l != "" && b.cat.Has(l) }
-	if has(BaseLang(m.Lang)) {
-		return BaseLang(m.Lang)
-	}
-	if has(prefs.Lang) {
-		return prefs.Lang
-	}
-	if q != nil && q.Confident && has(q.Lang) {
-		return q.Lang
-	}
-	if q != nil && len(q.Langs) > 1 {
-		// A tie between languages that share the words typed: the app's
-		// locale, the named town's language or the default decides.
-		prefer := []string{BaseLang(m.Locale)}
-		for _, t := range q.Towns {
-			prefer = append(prefer, t.DefaultLang)
-		}
-		for _, p := range q.Partners {
-			prefer = append(prefer, p.Town.DefaultLang)
-		}
-		prefer = append(prefer, b.cfg.DefaultLang)
-		for _, p := range prefer {
-			if has(p) && slices.Contains(q.Langs, p) {
-				return p
-			}
-		}
-	}
-	if has(BaseLang(m.Locale)) {
-		return BaseLang(m.Locale)
-	}
-	if q != nil && has(q.Lang) {
-		return q.Lang
-	}
-	if q != nil {
-		for _, t := range q.Towns {
-			if has(t.DefaultLang) {
-				return t.DefaultLang
-			}
-		}
-		for _, p := range q.Partners {
-			if has(p.Town.DefaultLang) {
-				return p.Town.DefaultLang
-			}
-		}
-	}
-	if t, ok := b.kb.Town(b.cfg.DefaultTown); ok && has(t.DefaultLang) {
-		return t.DefaultLang
-	}
-	return b.cfg.DefaultLang
-}
-
-// simple is a reply of one localized sentence.
-func (c *composer) simple(id string, kv ...any) Reply {
-	c.r.Text = append(c.r.Text, c.t.S(id, kv...))
-	return c.done()
-}
-
-func (c *composer) helpReply() Reply {
-	c.help()
-	return c.done()
-}
-
-// MemPrefs is a PrefStore in memory (for the terminal and tests).
-type MemPrefs struct {
-	mu sync.Mutex
-	m  map[string]Prefs
-}
-
-// NewMemPrefs returns an empty MemPrefs.
-func NewMemPrefs() *MemPrefs { return &MemPrefs{m: map[string]Prefs{}} }
-
-// Prefs implements PrefStore.
-func (p *MemPrefs) Prefs(_ context.Context, user string) (Prefs, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.m[user], nil
-}
-
-// SetPrefs implements PrefStore.
-func (p *MemPrefs) SetPrefs(_ context.Context, user string, pr Prefs) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.m[user] = pr
-	return nil
 }

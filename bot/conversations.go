@@ -4,25 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"time"
 )
-
-// ConvStore keeps conversations' state between messages outside the
-// process (store.Store), so that the next message of a conversation (the
-// next answer of a half-finished sign-up) may be handled by another
-// replica, or after a restart. Without one (the terminal, tests) the state
-// lives in memory only.
-//
-// The state is the core's own, opaque to the store: data is JSON, nil
-// when the conversation has nothing to remember.
-type ConvStore interface {
-	// LoadConv returns the saved state of conversation key (nil when none
-	// or expired).
-	LoadConv(ctx context.Context, key string) ([]byte, error)
-	// SaveConv saves it (deletes it when data is nil) until expires; user
-	// ("telegram:42") lets /forget erase it.
-	SaveConv(ctx context.Context, key, user string, data []byte, expires time.Time) error
-}
 
 // savedConv is a conversation's state as a ConvStore keeps it, under the
 // conversation's key.

@@ -14,14 +14,6 @@ type prefsDeleter interface {
 	DeletePrefs(ctx context.Context, user string) error
 }
 
-// DeletePrefs forgets a user's choices.
-func (p *MemPrefs) DeletePrefs(_ context.Context, user string) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	delete(p.m, user)
-	return nil
-}
-
 // myData shows everything the bot keeps about the user: choices, sign-ups
 // with their answers, subscriptions.
 func (b *Bot) myData(ctx context.Context, m Message, prefs Prefs, lang string) Reply {
