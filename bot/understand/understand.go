@@ -144,13 +144,15 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	mentions := u.index.Find(tokens, cyr, strict)
 	skip := make([]bool, len(tokens))
 	if countries := countriesIn(all); len(countries) > 0 {
-		// "Опочно в Чехії": the country chooses among places of one name.
+		// "Опочно в Чехії": the country chooses among places of one name,
+		// unless it describes another name next to it ("Opočna s polským
+		// Opocznem": Polish is Opoczno's, Opočno stays Czech).
 		for i, m := range mentions {
 			if countries[entityCountry(m.Entity)] {
 				continue
 			}
 			for _, a := range m.Alts {
-				if countries[entityCountry(a)] {
+				if cc := entityCountry(a); countries[cc] && !describesOther(cc, all, mentions, i) {
 					mentions[i].Entity = a
 					break
 				}
@@ -604,10 +606,10 @@ func (q *Frame) best(prefix string) string {
 	return best
 }
 
-// yearLike reports whether t is a year with an ending: "2000s", "2000er",
-// "1990ih".
+// yearLike reports whether t is a year or a decade with an ending:
+// "2000s", "2000er", "1990ih", "90s", "90er".
 func yearLike(t string) bool {
-	return len(t) > 4 && len(t) <= 8 && isNumber(t[:4])
+	return len(t) > 4 && len(t) <= 8 && isNumber(t[:4]) || len(t) > 2 && len(t) <= 6 && isNumber(t[:2]) && !isNumber(t[2:3])
 }
 
 func isNumber(s string) bool {
@@ -762,20 +764,34 @@ func years(tokens []string, cues map[string]float64) *Years {
 	var ys []int
 	decade := false
 	for _, t := range tokens {
-		d := t
-		for _, suf := range []string{"s", "er", "ies", "ych", "ih", "ch", "tych", "tih"} {
-			if x, ok := strings.CutSuffix(t, suf); ok && isNumber(x) && len(x) == 4 {
-				d, decade = x, true
+		d, suffixed := t, false
+		for _, suf := range []string{"s", "er", "ies", "ych", "ih", "ch", "tych", "tih", "h", "x"} {
+			if x, ok := strings.CutSuffix(t, suf); ok && isNumber(x) && (len(x) == 4 || len(x) == 2) {
+				d, suffixed = x, true
 				break
 			}
 		}
-		if len(d) != 4 || !isNumber(d) {
+		if (len(d) != 4 && len(d) != 2) || !isNumber(d) {
 			continue
 		}
 		y := 0
 		for _, r := range d {
 			y = y*10 + int(r-'0')
 		}
+		if len(d) == 2 {
+			// "the 90s", "90er", "lata 90.", "90. let": a decade, only
+			// with an ending or a decade word.
+			if y%10 != 0 || !(suffixed || cues[catFilter+":decade"] > 0) {
+				continue
+			}
+			if y >= 30 {
+				y += 1900
+			} else {
+				y += 2000
+			}
+			suffixed = true
+		}
+		decade = decade || suffixed
 		if y >= 1900 && y <= 2099 {
 			ys = append(ys, y)
 		}
@@ -827,6 +843,31 @@ func (u *Understander) newsAbout(ps []*knowledge.PartnerRef) bool {
 
 // countriesIn lists the countries named exactly among the cues of every
 // language.
+// describesOther reports whether every mention of country cc in the
+// question stands right before or after another name of that country than
+// mention i.
+func describesOther(cc string, all map[string][]Cue, mentions []knowledge.Mention, i int) bool {
+	seen := false
+	for _, cs := range all {
+		for _, c := range cs {
+			if c.Cat != catCountry+":"+cc || c.Score < float64(c.End-c.Start) {
+				continue
+			}
+			seen = true
+			next := false
+			for j, m := range mentions {
+				if j != i && entityCountry(m.Entity) == cc && (c.End == m.Start || m.End == c.Start) {
+					next = true
+				}
+			}
+			if !next {
+				return false
+			}
+		}
+	}
+	return seen
+}
+
 func countriesIn(all map[string][]Cue) map[string]bool {
 	out := map[string]bool{}
 	for _, cs := range all {

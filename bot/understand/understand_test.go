@@ -125,3 +125,14 @@ func FuzzUnderstand(f *testing.F) {
 		}
 	})
 }
+
+func TestDecades(t *testing.T) {
+	u := newUnderstander(t)
+	for _, s := range []string{"Which agreements did Żywiec sign in the 90s?", "Które dohody Żywce jsou z 90. let?",
+		"Welche Verträge hat Żywiec in den 90er Jahren unterzeichnet?", "umowy Żywca z lat 90."} {
+		q := u.Understand(s, "")
+		if want := (&understand.Years{From: 1990, To: 1999}); !reflect.DeepEqual(q.Years, want) {
+			t.Errorf("%q: years %+v, want %+v (unexplained %v)", s, q.Years, want, q.Unexplained)
+		}
+	}
+}
