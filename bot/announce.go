@@ -303,7 +303,7 @@ func (a *Announcer) work(ctx context.Context, q *queue, replies *replyCache) (St
 			}
 			continue
 		}
-		r, ok := replies.get(d.Exchange, d.Sub.Lang)
+		r, ok := replies.get(ctx, d.Exchange, d.Sub.Lang)
 		if !ok {
 			if _, err := a.cfg.Store.MoveDelivery(keep, d.ID, DeliverySending, DeliveryFailed); err != nil {
 				return st, err
@@ -341,7 +341,7 @@ type replyCache struct {
 	m  map[[2]string]*Reply
 }
 
-func (c *replyCache) get(exchange, lang string) (Reply, bool) {
+func (c *replyCache) get(ctx context.Context, exchange, lang string) (Reply, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	k := [2]string{exchange, lang}
@@ -358,18 +358,21 @@ func (c *replyCache) get(exchange, lang string) (Reply, bool) {
 		c.m[k] = nil
 		return Reply{}, false
 	}
-	r := b.Announcement(e, lang)
+	taken := b.counts(ctx, []*knowledge.Exchange{e})[e.ID]
+	r := b.Announcement(e, lang, taken)
 	if remind {
-		r = b.Reminder(e, lang, c.a.placesLeft(context.Background(), e))
+		r = b.Reminder(e, lang, c.a.placesLeft(ctx, e), taken)
 	}
 	c.m[k] = &r
 	return r, true
 }
 
 // Announcement is the message telling a subscriber that e is open for
-// sign-up, with its card and a sign-up button.
-func (b *Bot) Announcement(e *knowledge.Exchange, lang string) Reply {
+// sign-up, with its card (taken: its confirmed sign-ups) and a sign-up
+// button.
+func (b *Bot) Announcement(e *knowledge.Exchange, lang string, taken int) Reply {
 	c := b.compose(lang, understand.IntentExchangesUpcoming)
+	c.taken = map[string]int{e.ID: taken}
 	c.r.Text = append(c.r.Text, c.t.S("announce.new", "Title", c.txt(e.Title, c.town(e))))
 	c.r.Cards = append(c.r.Cards, c.exchangeCard(e))
 	c.r.Choices = append(c.r.Choices, c.signupChoice(e))

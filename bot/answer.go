@@ -1,15 +1,31 @@
 package bot
 
 import (
+	"context"
 	"strings"
 
 	"github.com/twinbot/twinbot/bot/understand"
 	"github.com/twinbot/twinbot/knowledge"
 )
 
-// answer builds the reply to an understood query.
-func (b *Bot) answer(q *understand.Frame, lang string, st *state) Reply {
+// answer replies to an understood query in the conversation st (nil for
+// none): it reads what the reply depends on beyond the knowledge base (the
+// conversation's town, the sign-up counts) with the request's ctx, composes
+// the reply, then applies the change of state it asks for.
+func (b *Bot) answer(ctx context.Context, q *understand.Frame, lang string, st *state) Reply {
 	c := b.compose(lang, q.Intent).in(st)
+	if q.Intent == understand.IntentExchangesUpcoming || q.Intent == understand.IntentSignup {
+		c.taken = b.counts(ctx, c.listed(q))
+	}
+	r := c.answer(q)
+	if c.pending != nil && st != nil {
+		st.Pending = *c.pending
+	}
+	return r
+}
+
+// answer composes the reply to an understood query.
+func (c *composer) answer(q *understand.Frame) Reply {
 	if q.Passage != nil && q.Intent != understand.IntentUnknown {
 		c.passage(q)
 		return c.done()
@@ -20,109 +36,66 @@ func (b *Bot) answer(q *understand.Frame, lang string, st *state) Reply {
 	case understand.IntentHelp:
 		c.help()
 	case understand.IntentPartnersList:
-		if !c.partnersList(q, st) {
-			return c.whichTown(q, st)
+		if !c.partnersList(q) {
+			return c.whichTown(q)
 		}
 	case understand.IntentPartnerCount:
-		if !c.partnerCount(q, st) {
-			return c.whichTown(q, st)
+		if !c.partnerCount(q) {
+			return c.whichTown(q)
 		}
 	case understand.IntentPartnersByCountry:
-		c.byCountry(q, st)
+		c.byCountry(q)
 	case understand.IntentPartnerInfo:
 		if !c.partnerInfo(q) {
-			return c.unknown(q, st)
+			return c.unknown(q)
 		}
 	case understand.IntentAgreementDate:
-		if !c.agreements(q, st) {
-			return c.whichTown(q, st)
+		if !c.agreements(q) {
+			return c.whichTown(q)
 		}
 	case understand.IntentCooperationScope:
 		if len(q.Partners) == 0 {
-			c.pages(q, st, knowledge.PageGoals, knowledge.PageMethods, knowledge.PageCommitments)
+			c.pages(q, knowledge.PageGoals, knowledge.PageMethods, knowledge.PageCommitments)
 			break
 		}
 		c.cooperation(q)
 	case understand.IntentNews:
-		c.news(q, st)
+		c.news(q)
 	case understand.IntentTwinningAbout:
-		if !q.Cue("i:about") && q.Cue("i:partners") && st != nil && st.Town != "" {
+		if !q.Cue("i:about") && q.Cue("i:partners") && c.chosen != "" {
 			// "What are the partner towns?" from someone who chose a town.
 			q.Intent = understand.IntentPartnersList
 			c.r.Intent = q.Intent
-			c.partnersList(q, st)
+			c.partnersList(q)
 			break
 		}
-		c.pages(q, st, knowledge.PageAbout, knowledge.PageHistory)
+		c.pages(q, knowledge.PageAbout, knowledge.PageHistory)
 	case understand.IntentCommitments:
-		c.pages(q, st, knowledge.PageCommitments, knowledge.PageMethods)
+		c.pages(q, knowledge.PageCommitments, knowledge.PageMethods)
 	case understand.IntentExchangesUpcoming:
-		c.exchanges(q, st)
+		c.exchanges(q)
 	case understand.IntentSignup:
-		c.signupInfo(q, st)
+		c.signupInfo(q)
 	default:
-		return c.unknown(q, st)
+		return c.unknown(q)
 	}
 	return c.done()
 }
 
-// towns resolves which towns a query is about: the towns it names, else
-// the towns of the partners it names, else the user's chosen town, else
-// the configured default; nil means all.
-func (b *Bot) towns(q *understand.Frame, st *state) []*knowledge.Town {
-	if len(q.Towns) > 0 {
-		return q.Towns
-	}
-	if q.AllTowns {
-		return b.kb.Towns
-	}
-	var out []*knowledge.Town
-	seen := map[*knowledge.Town]bool{}
-	for _, p := range q.Partners {
-		if !seen[p.Town] {
-			seen[p.Town] = true
-			out = append(out, p.Town)
-		}
-	}
-	for _, pl := range q.Places {
-		if pl.Town != nil && !seen[pl.Town] {
-			seen[pl.Town] = true
-			out = append(out, pl.Town)
-		}
-	}
-	if len(out) > 0 {
-		return out
-	}
-	if st != nil && st.Town != "" {
-		if t, ok := b.kb.Town(st.Town); ok {
-			return []*knowledge.Town{t}
-		}
-	}
-	if t, ok := b.kb.Town(b.cfg.DefaultTown); ok {
-		return []*knowledge.Town{t}
-	}
-	if len(b.kb.Towns) == 1 {
-		return b.kb.Towns
-	}
-	return nil
-}
-
 // whichTown asks the user to pick a town, remembering the question.
-func (c *composer) whichTown(q *understand.Frame, st *state) Reply {
+func (c *composer) whichTown(q *understand.Frame) Reply {
 	c.r.Intent = q.Intent
 	c.r.Text = append(c.r.Text, c.t.S("which_town"))
-	for _, t := range c.b.kb.Towns {
+	for _, t := range c.v.kb.Towns {
 		c.r.Choices = append(c.r.Choices, Choice{Label: c.townName(t), Data: "/town " + t.ID})
 	}
-	if st != nil {
-		st.Pending = q.Text
-	}
+	c.pending = &q.Text
 	return c.done()
 }
 
 func (c *composer) greeting() {
 	var names []string
-	for _, t := range c.b.kb.Towns {
+	for _, t := range c.v.kb.Towns {
 		names = append(names, c.townName(t))
 	}
 	c.r.Text = append(c.r.Text, c.t.S("greeting", "Towns", c.t.List(names)))
@@ -138,8 +111,8 @@ func (c *composer) help() {
 	c.r.Text = append(c.r.Text, c.t.S("help.what"))
 	// Examples name real places of the knowledge base.
 	var kv []any
-	towns := c.b.kb.Towns
-	if t, ok := c.b.kb.Town(c.b.cfg.DefaultTown); ok {
+	towns := c.v.kb.Towns
+	if t, ok := c.v.kb.Town(c.v.defaultTown); ok {
 		towns = []*knowledge.Town{t}
 	}
 	for _, t := range towns {
@@ -174,11 +147,11 @@ func (c *composer) helpChoices() {
 
 // unknown is the honest "I don't know", with what the bot can answer and
 // whom to ask.
-func (c *composer) unknown(q *understand.Frame, st *state) Reply {
+func (c *composer) unknown(q *understand.Frame) Reply {
 	c.r.Intent = understand.IntentUnknown
 	var towns []*knowledge.Town
 	if q != nil {
-		towns = c.b.towns(q, st)
+		towns = c.v.towns(q, c.chosen)
 	}
 	switch {
 	case q != nil && len(q.Names) > 0 && len(q.Partners) == 0 && (q.Cue("i:partners") || len(q.Relations) > 0 || q.Cue("i:agreement") || q.Cue("i:cooperation")):
@@ -209,7 +182,7 @@ func (c *composer) notAmong(names []string, towns []*knowledge.Town) {
 	place := c.t.List(names)
 	if len(towns) == 0 {
 		var all []string
-		for _, t := range c.b.kb.Towns {
+		for _, t := range c.v.kb.Towns {
 			all = append(all, c.townName(t))
 		}
 		c.r.Text = append(c.r.Text, c.t.S("not_among.any", "Place", place, "Towns", c.t.List(all)))

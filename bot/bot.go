@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -113,14 +112,14 @@ func (c Config) Validate() error {
 // Bot is the adapter-neutral core: a message in, a reply out. It is safe
 // for concurrent use.
 type Bot struct {
-	cfg  Config
-	kb   *knowledge.KB
-	cat  *Catalogs
-	und  *understand.Understander
-	log  *slog.Logger
-	now  func() time.Time
-	news []*knowledge.News // newest first
-	lex  understand.Lexicons
+	cfg Config
+	kb  *knowledge.KB
+	cat *Catalogs
+	und *understand.Understander
+	log *slog.Logger
+	now func() time.Time
+	v   *view // what replies are composed from
+	lex understand.Lexicons
 
 	// cur is the view of the bot on the knowledge base in use (see
 	// SetKB); every view shares it and the conversations below.
@@ -193,8 +192,7 @@ func New(cfg Config) (*Bot, error) {
 // use makes b a view on kb.
 func (b *Bot) use(kb *knowledge.KB) {
 	b.cfg.KB, b.kb, b.und = kb, kb, understand.New(kb, b.lex)
-	b.news = append([]*knowledge.News(nil), kb.News...)
-	sort.SliceStable(b.news, func(i, j int) bool { return b.news[j].Date.Before(*b.news[i].Date) })
+	b.v = newView(kb, b.cfg)
 }
 
 // SetKB makes kb the knowledge base of the next messages, once it suits
@@ -314,7 +312,7 @@ func (b *Bot) handle(ctx context.Context, m Message) (r Reply) {
 	if q.Intent == understand.IntentSignup {
 		return b.startSignup(ctx, m, prefs, st, q, lang)
 	}
-	r = b.answer(q, lang, st)
+	r = b.answer(ctx, q, lang, st)
 	b.log.Debug("answered", "platform", m.Platform, "intent", r.Intent, "lang", r.Lang)
 	return r
 }

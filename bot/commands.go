@@ -41,13 +41,13 @@ func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, te
 		return b.compose(lang, understand.IntentHelp).in(st).helpReply()
 	case "partners":
 		q.Intent = understand.IntentPartnersList
-		return b.answer(q, lang, st)
+		return b.answer(ctx, q, lang, st)
 	case "exchanges":
 		q.Intent = understand.IntentExchangesUpcoming
-		return b.answer(q, lang, st)
+		return b.answer(ctx, q, lang, st)
 	case "news":
 		q.Intent = understand.IntentNews
-		return b.answer(q, lang, st)
+		return b.answer(ctx, q, lang, st)
 	case "lang":
 		return b.setLang(ctx, m, prefs, args, lang)
 	case "town":
@@ -120,7 +120,7 @@ func (b *Bot) setTown(ctx context.Context, m Message, prefs Prefs, st *state, ar
 		st.Pending = ""
 		q := b.und.Understand(pending, firstNonEmpty(m.Lang, prefs.Lang))
 		q.Text = pending
-		return b.answer(q, b.langFor(m, prefs, q), st)
+		return b.answer(ctx, q, b.langFor(m, prefs, q), st)
 	}
 	c := b.compose(lang, understand.IntentHelp)
 	return c.simple("town.set", "Town", c.townName(town))

@@ -10,8 +10,14 @@ import (
 
 // composer builds one reply in one language, noting when a KB text had to
 // be shown in another language.
+//
+// It reads a view (the knowledge base, the settings), the catalogs'
+// language t, the clock's reading now and what its caller read for it
+// beforehand (the conversation's town, sign-up counts), and calls nothing
+// back: a change of state the reply needs is left in it for the caller
+// to apply (pending).
 type composer struct {
-	b    *Bot
+	v    *view
 	t    *T
 	r    *Reply
 	fell map[string]bool
@@ -20,18 +26,31 @@ type composer struct {
 	omitted int
 	// ephemeral: the conversation is one of Message.Ephemeral.
 	ephemeral bool
+	// chosen is the town chosen in the conversation, "" for none.
+	chosen string
+	// taken are the confirmed sign-ups of the exchanges the reply may
+	// show, by id (read by the caller; missing: none).
+	taken map[string]int
+
+	// pending, when set, is the question to keep waiting for a town
+	// (the caller stores it in the conversation).
+	pending *string
 }
 
 // in makes the composer speak for the conversation st (nil for none): what
-// it can promise depends on the adapter's abilities.
+// it can promise depends on the adapter's abilities, and a question that
+// names no town is about the town chosen in it.
 func (c *composer) in(st *state) *composer {
-	c.ephemeral = st != nil && st.ephemeral
+	if st != nil {
+		c.ephemeral, c.chosen = st.ephemeral, st.Town
+	}
 	return c
 }
 
+// compose starts a reply in lang on b's view of the knowledge base.
 func (b *Bot) compose(lang, intent string) *composer {
 	t := b.cat.For(lang)
-	return &composer{b: b, t: t, r: &Reply{Lang: t.Lang, Intent: intent}, fell: map[string]bool{}, now: b.now()}
+	return &composer{v: b.v, t: t, r: &Reply{Lang: t.Lang, Intent: intent}, fell: map[string]bool{}, now: b.now()}
 }
 
 // Bounds of one answer, so that it fits a few chat messages: a question

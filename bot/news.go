@@ -5,7 +5,7 @@ import (
 	"github.com/twinbot/twinbot/knowledge"
 )
 
-func (c *composer) news(q *understand.Frame, st *state) {
+func (c *composer) news(q *understand.Frame) {
 	var picked []*knowledge.News
 	seen := map[*knowledge.News]bool{}
 	pick := func(n *knowledge.News) {
@@ -17,7 +17,7 @@ func (c *composer) news(q *understand.Frame, st *state) {
 	for _, pl := range q.Places {
 		pick(pl.News)
 	}
-	for _, n := range c.b.news {
+	for _, n := range c.v.news {
 		for _, p := range q.Partners {
 			for _, id := range n.Partners {
 				if n.Town == p.Town.ID && id == p.Partner.ID {
@@ -27,8 +27,8 @@ func (c *composer) news(q *understand.Frame, st *state) {
 		}
 	}
 	if len(picked) == 0 {
-		towns := c.b.towns(q, st)
-		for _, n := range c.b.news {
+		towns := c.v.towns(q, c.chosen)
+		for _, n := range c.v.news {
 			if towns == nil || containsTown(towns, n.Town) {
 				pick(n)
 			}
@@ -47,7 +47,7 @@ func (c *composer) news(q *understand.Frame, st *state) {
 // newsCards shows news items as cards: title, dates, author, text, source.
 func (c *composer) newsCards(picked []*knowledge.News) {
 	for _, n := range picked {
-		town, _ := c.b.kb.Town(n.Town)
+		town, _ := c.v.kb.Town(n.Town)
 		card := Card{Title: c.txt(n.Title, town)}
 		card.Fields = append(card.Fields, Field{Name: c.t.S("news.published"), Value: c.t.Date(n.Date)})
 		if n.EventDate != nil {

@@ -52,10 +52,10 @@ func (c *composer) passage(q *understand.Frame) {
 }
 
 // pages shows the towns' general pages of the given kinds.
-func (c *composer) pages(q *understand.Frame, st *state, kinds ...string) {
-	towns := c.b.towns(q, st)
+func (c *composer) pages(q *understand.Frame, kinds ...string) {
+	towns := c.v.towns(q, c.chosen)
 	if towns == nil {
-		towns = c.b.kb.Towns
+		towns = c.v.kb.Towns
 	}
 	n := 0
 	for _, kind := range kinds {

@@ -94,10 +94,10 @@ func refs(t *knowledge.Town) []*knowledge.PartnerRef {
 	return out
 }
 
-func (c *composer) partnersList(q *understand.Frame, st *state) bool {
-	towns := c.b.towns(q, st)
+func (c *composer) partnersList(q *understand.Frame) bool {
+	towns := c.v.towns(q, c.chosen)
 	if towns == nil && q.Years != nil {
-		towns = c.b.kb.Towns
+		towns = c.v.kb.Towns
 	}
 	if towns == nil {
 		return false
@@ -133,10 +133,10 @@ func (c *composer) partnersList(q *understand.Frame, st *state) bool {
 	return true
 }
 
-func (c *composer) partnerCount(q *understand.Frame, st *state) bool {
-	towns := c.b.towns(q, st)
+func (c *composer) partnerCount(q *understand.Frame) bool {
+	towns := c.v.towns(q, c.chosen)
 	if towns == nil && (len(q.Countries) > 0 || q.Years != nil || len(q.Relations) > 0) {
-		towns = c.b.kb.Towns // "How many partner towns are in Germany?"
+		towns = c.v.kb.Towns // "How many partner towns are in Germany?"
 	}
 	if towns == nil {
 		return false
@@ -189,10 +189,10 @@ func (c *composer) partnerCount(q *understand.Frame, st *state) bool {
 	return true
 }
 
-func (c *composer) byCountry(q *understand.Frame, st *state) {
-	towns := c.b.towns(q, st)
+func (c *composer) byCountry(q *understand.Frame) {
+	towns := c.v.towns(q, c.chosen)
 	if towns == nil {
-		towns = c.b.kb.Towns
+		towns = c.v.kb.Towns
 	}
 	filter := relFilter(q)
 	for _, cc := range q.Countries {
@@ -316,7 +316,7 @@ func (c *composer) card(p *knowledge.PartnerRef) Card {
 	pt := p.Partner
 	card := Card{Title: c.partnerName(p), Subtitle: c.t.Country(pt.Country)}
 	if pt.PartOf != "" {
-		if whole, ok := c.b.kb.Partner(p.Town.ID, pt.PartOf); ok {
+		if whole, ok := c.v.kb.Partner(p.Town.ID, pt.PartOf); ok {
 			card.Fields = append(card.Fields, Field{Name: c.t.S("field.part_of"), Value: c.partnerName(whole)})
 		}
 	}
@@ -435,11 +435,11 @@ func (c *composer) firstContact(p *knowledge.PartnerRef) string {
 	return s
 }
 
-func (c *composer) agreements(q *understand.Frame, st *state) bool {
+func (c *composer) agreements(q *understand.Frame) bool {
 	if len(q.Partners) == 0 {
-		towns := c.b.towns(q, st)
+		towns := c.v.towns(q, c.chosen)
 		if towns == nil && q.Years != nil {
-			towns = c.b.kb.Towns // "Which agreements were signed in 2017?"
+			towns = c.v.kb.Towns // "Which agreements were signed in 2017?"
 		}
 		if towns == nil {
 			return false

@@ -69,7 +69,7 @@ func (b *Bot) myData(ctx context.Context, m Message, prefs Prefs, lang string) R
 // signupCard shows one sign-up with everything it holds.
 func (c *composer) signupCard(s Signup) Card {
 	var card Card
-	if e, ok := c.b.kb.Exchange(s.Exchange); ok {
+	if e, ok := c.v.kb.Exchange(s.Exchange); ok {
 		card = c.summary(e, s.Answers)
 		if e.Demo {
 			card.Subtitle = c.t.S("exchange.demo")
@@ -90,7 +90,7 @@ func (c *composer) signupCard(s Signup) Card {
 
 // subscriptionName says what a subscription is for.
 func (c *composer) subscriptionName(s Subscription) string {
-	t, ok := c.b.kb.Town(s.Town)
+	t, ok := c.v.kb.Town(s.Town)
 	switch {
 	case s.Town == "":
 		return c.t.S("subscribe.all")
@@ -99,7 +99,7 @@ func (c *composer) subscriptionName(s Subscription) string {
 	case s.Partner == "":
 		return c.t.S("subscribe.town", "Town", c.townName(t))
 	}
-	if p, ok := c.b.kb.Partner(s.Town, s.Partner); ok {
+	if p, ok := c.v.kb.Partner(s.Town, s.Partner); ok {
 		return c.partnerName(p)
 	}
 	return s.Partner
@@ -163,7 +163,7 @@ func (b *Bot) forget(ctx context.Context, m Message, st *state, lang string) Rep
 // canAnnounce reports whether /subscribe works in the conversation: the
 // bot keeps subscriptions and the adapter can write later.
 func (c *composer) canAnnounce() bool {
-	return c.b.cfg.Signups != nil && !c.ephemeral
+	return c.v.signups && !c.ephemeral
 }
 
 // subscribe handles /subscribe [partner or town] and /unsubscribe.

@@ -62,19 +62,28 @@ func signupFields(e *knowledge.Exchange) map[string]bool {
 	return set
 }
 
-// taken is the number of confirmed sign-ups of an exchange.
-func (b *Bot) taken(exchange string) int {
+// counts reads the confirmed sign-ups of the exchanges of list that have a
+// limit of places, for a reply that shows them. A count that cannot be
+// read is left out (the card then shows every place as free) and logged.
+func (b *Bot) counts(ctx context.Context, list []*knowledge.Exchange) map[string]int {
 	if b.cfg.Signups == nil {
-		return 0
+		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	n, err := b.cfg.Signups.Taken(ctx, exchange)
-	if err != nil {
-		b.log.Warn("counting sign-ups", "exchange", exchange, "err", err)
-		return 0
+	out := map[string]int{}
+	for _, e := range list {
+		if e.Capacity <= 0 {
+			continue
+		}
+		n, err := b.cfg.Signups.Taken(ctx, e.ID)
+		if err != nil {
+			b.log.Warn("counting sign-ups", "exchange", e.ID, "err", err)
+			continue
+		}
+		out[e.ID] = n
 	}
-	return n
+	return out
 }
 
 // openExchanges are the exchanges of list open for sign-up now.
@@ -93,27 +102,29 @@ func (b *Bot) openExchanges(list []*knowledge.Exchange) []*knowledge.Exchange {
 // open exchanges are listed with a button each.
 func (b *Bot) startSignup(ctx context.Context, m Message, prefs Prefs, st *state, q *understand.Frame, lang string) Reply {
 	if b.cfg.Signups != nil {
-		if open := b.openExchanges(b.upcoming(q, st)); len(open) == 1 {
+		if open := b.openExchanges(b.v.upcoming(q, st.Town, b.now())); len(open) == 1 {
 			return b.begin(ctx, m, st, open[0], lang)
 		}
 	}
-	return b.answer(q, lang, st)
+	return b.answer(ctx, q, lang, st)
 }
 
 // signupCommand handles "/signup [id]" and the deep link "/start signup-<id>".
 func (b *Bot) signupCommand(ctx context.Context, m Message, prefs Prefs, st *state, id, lang string) Reply {
 	id = strings.TrimSpace(id)
 	if id == "" {
-		open := b.openExchanges(b.upcoming(&understand.Frame{}, st))
+		open := b.openExchanges(b.v.upcoming(&understand.Frame{}, st.Town, b.now()))
 		if len(open) == 0 {
-			open = b.openExchanges(b.upcoming(&understand.Frame{}, nil))
+			open = b.openExchanges(b.v.upcoming(&understand.Frame{}, "", b.now()))
 		}
 		if len(open) == 1 && b.cfg.Signups != nil {
 			return b.begin(ctx, m, st, open[0], lang)
 		}
 		c := b.compose(lang, understand.IntentSignup)
+		c.chosen = st.Town
+		c.taken = b.counts(ctx, append(c.listed(&understand.Frame{}), open...))
 		if len(open) == 0 {
-			c.exchanges(&understand.Frame{}, st)
+			c.exchanges(&understand.Frame{})
 			return c.done()
 		}
 		c.r.Text = append(c.r.Text, c.t.S("signup.which"))
@@ -126,8 +137,9 @@ func (b *Bot) signupCommand(ctx context.Context, m Message, prefs Prefs, st *sta
 	e, ok := b.kb.Exchange(id)
 	if !ok {
 		c := b.compose(lang, understand.IntentSignup)
+		c.taken = b.counts(ctx, c.listed(&understand.Frame{}))
 		c.r.Text = append(c.r.Text, c.t.S("signup.unknown_exchange"))
-		c.exchanges(&understand.Frame{}, nil)
+		c.exchanges(&understand.Frame{})
 		return c.done()
 	}
 	return b.begin(ctx, m, st, e, lang)
@@ -136,6 +148,7 @@ func (b *Bot) signupCommand(ctx context.Context, m Message, prefs Prefs, st *sta
 // begin starts the sign-up for e, or says why it cannot.
 func (b *Bot) begin(ctx context.Context, m Message, st *state, e *knowledge.Exchange, lang string) Reply {
 	c := b.compose(lang, understand.IntentSignup)
+	c.taken = b.counts(ctx, []*knowledge.Exchange{e})
 	b.dropFlows(m, st)
 	if ok, why := signupOpen(e, c.now); !ok {
 		c.r.Text = append(c.r.Text, c.t.S("signup."+why))
@@ -158,7 +171,7 @@ func (b *Bot) begin(ctx context.Context, m Message, st *state, e *knowledge.Exch
 	}
 	f := &flow{Exchange: e.ID, Lang: c.t.Lang, Answers: map[string]string{}, Expires: c.now.Add(b.cfg.SignupTTL)}
 	b.setFlow(m, st, f)
-	if e.Capacity > 0 && b.taken(e.ID) >= e.Capacity {
+	if e.Capacity > 0 && c.taken[e.ID] >= e.Capacity {
 		f.Step = stepWaitlist
 		c.r.Text = append(c.r.Text, c.t.S("signup.waitlist_offer"))
 		c.confirmOrCancel("choice.waitlist")
