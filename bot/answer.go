@@ -85,12 +85,17 @@ func (c *composer) answer(q *understand.Frame) Reply {
 // whichTown asks the user to pick a town, remembering the question.
 func (c *composer) whichTown(q *understand.Frame) Reply {
 	c.r.Intent = q.Intent
+	c.askTown()
+	c.pending = &q.Text
+	return c.done()
+}
+
+// askTown asks which town, with a button for each.
+func (c *composer) askTown() {
 	c.r.Text = append(c.r.Text, c.t.S("which_town"))
 	for _, t := range c.v.kb.Towns {
 		c.r.Choices = append(c.r.Choices, Choice{Label: c.townName(t), Data: "/town " + t.ID})
 	}
-	c.pending = &q.Text
-	return c.done()
 }
 
 func (c *composer) greeting() {

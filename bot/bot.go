@@ -298,16 +298,11 @@ func (b *Bot) handle(ctx context.Context, m Message) (r Reply) {
 	if text == "" {
 		return b.compose(b.langFor(m, prefs, nil), understand.IntentHelp).in(st).helpReply()
 	}
-	q := b.und.Understand(text, firstNonEmpty(m.Lang, prefs.Lang))
-	q.Text = text
+	q := b.question(text, m, prefs)
 	lang := b.langFor(m, prefs, q)
 	if st.Pending != "" && q.Intent == understand.IntentPartnersList && len(q.Towns) == 1 && len(q.Unexplained) == 0 && len(q.Partners) == 0 {
 		// The answer to "which town?" typed instead of pressed.
-		pending := st.Pending
-		st.Pending = ""
-		st.Town = q.Towns[0].ID
-		q = b.und.Understand(pending, firstNonEmpty(m.Lang, prefs.Lang))
-		q.Text = pending
+		q = b.resume(m, prefs, st, q.Towns[0].ID)
 	}
 	if q.Intent == understand.IntentSignup {
 		return b.startSignup(ctx, m, prefs, st, q, lang)
@@ -315,6 +310,22 @@ func (b *Bot) handle(ctx context.Context, m Message) (r Reply) {
 	r = b.answer(ctx, q, lang, st)
 	b.log.Debug("answered", "platform", m.Platform, "intent", r.Intent, "lang", r.Lang)
 	return r
+}
+
+// question understands text as the person's question, in the language
+// forced for the message or chosen with /lang first.
+func (b *Bot) question(text string, m Message, prefs Prefs) *understand.Frame {
+	q := b.und.Understand(text, firstNonEmpty(m.Lang, prefs.Lang))
+	q.Text = text
+	return q
+}
+
+// resume answers "which town?": town becomes the conversation's, and the
+// question that waited for it is taken up again.
+func (b *Bot) resume(m Message, prefs Prefs, st *state, town string) *understand.Frame {
+	pending := st.Pending
+	st.Pending, st.Town = "", town
+	return b.question(pending, m, prefs)
 }
 
 func firstNonEmpty(s ...string) string {

@@ -25,8 +25,7 @@ func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, te
 	args = strings.TrimSpace(args)
 	q := &understand.Frame{}
 	if args != "" {
-		q = b.und.Understand(args, firstNonEmpty(m.Lang, prefs.Lang))
-		q.Text = args
+		q = b.question(args, m, prefs)
 	}
 	lang := b.langFor(m, prefs, nil)
 	switch name {
@@ -104,10 +103,7 @@ func (b *Bot) setTown(ctx context.Context, m Message, prefs Prefs, st *state, ar
 	}
 	if town == nil {
 		c := b.compose(lang, understand.IntentHelp)
-		c.r.Text = append(c.r.Text, c.t.S("which_town"))
-		for _, t := range b.kb.Towns {
-			c.r.Choices = append(c.r.Choices, Choice{Label: c.townName(t), Data: "/town " + t.ID})
-		}
+		c.askTown()
 		return c.done()
 	}
 	st.Town = town.ID
@@ -116,10 +112,7 @@ func (b *Bot) setTown(ctx context.Context, m Message, prefs Prefs, st *state, ar
 		b.log.Warn("saving preferences", "err", err)
 	}
 	if st.Pending != "" {
-		pending := st.Pending
-		st.Pending = ""
-		q := b.und.Understand(pending, firstNonEmpty(m.Lang, prefs.Lang))
-		q.Text = pending
+		q := b.resume(m, prefs, st, town.ID)
 		return b.answer(ctx, q, b.langFor(m, prefs, q), st)
 	}
 	c := b.compose(lang, understand.IntentHelp)

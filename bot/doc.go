@@ -23,12 +23,18 @@
 //     filters, the words it could not explain, and the language. Bot.langFor
 //     (i18n.go) picks the reply's language from the forced one, the saved
 //     one, the question's and the locale.
-//  4. Bot.answer (answer.go) dispatches on the intent to a composer
-//     (compose.go): one reply in one language, built from the knowledge base
-//     and the catalogs. Partners, agreements and facts are in partners.go,
-//     news in news.go, the towns' pages in pages.go, exchanges in
-//     exchanges.go. The composer bounds the reply (a few chat messages at
-//     most) and notes a text shown in another language.
+//  4. Bot.answer (answer.go) reads what the reply depends on beyond the
+//     knowledge base, with the request's context: the conversation's town
+//     and, for exchanges, the sign-up counts. It hands them to a composer
+//     (compose.go), which reads only a view (view.go: the knowledge base,
+//     its news, the settings), the catalogs' language and the clock's
+//     reading, and calls nothing back. The composer dispatches on the
+//     intent: partners, agreements and facts in partners.go, news in
+//     news.go, the towns' pages in pages.go, exchanges in exchanges.go. It
+//     bounds the reply (a few chat messages at most), notes a text shown in
+//     another language, and leaves a change of state for Bot.answer to
+//     apply: the question to keep while "which town?" waits for a button
+//     (Bot.resume takes it up again).
 //  5. The Reply (reply.go) goes back to the adapter: title, paragraphs,
 //     items, cards, links, notes and Choices (quick replies whose Data comes
 //     back as the next message). The adapter renders it its own way
@@ -38,9 +44,9 @@
 // # Files by subject
 //
 //   - bot.go: Message, Config, Bot, the conversation state, Handle.
-//   - compose.go, answer.go: the composer and the dispatch of understood
-//     questions; partners.go, news.go, pages.go, exchanges.go: the answers
-//     by subject.
+//   - view.go: what replies are composed from; compose.go, answer.go: the
+//     composer and the dispatch of understood questions; partners.go,
+//     news.go, pages.go, exchanges.go: the answers by subject.
 //   - commands.go: the slash commands; rights.go: /mydata, /forget,
 //     /subscribe and notes to organizers; admin.go: organizers' commands.
 //   - signup_flow.go: the sign-up conversation; signup_answers.go: checking
