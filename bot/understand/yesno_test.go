@@ -1,7 +1,9 @@
 package understand_test
 
 import (
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/twinbot/twinbot/bot/understand"
 	"github.com/twinbot/twinbot/locales"
@@ -36,6 +38,22 @@ func TestYesNo(t *testing.T) {
 			yes, ok := lex.YesNo(tt.text, tt.lang)
 			if yes != tt.yes || ok != tt.ok {
 				t.Errorf("YesNo(%q, %s) = %v, %v; want %v, %v", tt.text, tt.lang, yes, ok, tt.yes, tt.ok)
+			}
+		})
+	}
+}
+
+// TestLexiconRejectsUnknownKeys: a misspelt key in a words file is an
+// error naming the file, as an unknown field of the knowledge base is.
+func TestLexiconRejectsUnknownKeys(t *testing.T) {
+	for name, src := range map[string]string{
+		"stopword": "letters: ąę\nstopword: [i]\n",
+		"intent":   "intent:\n  yes: [=tak]\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := understand.LoadLexicons(fstest.MapFS{"words/pl.yaml": {Data: []byte(src)}})
+			if err == nil || !strings.Contains(err.Error(), "words/pl.yaml") {
+				t.Errorf("LoadLexicons = %v, want an error naming words/pl.yaml", err)
 			}
 		})
 	}
