@@ -30,7 +30,16 @@ func TestYesNo(t *testing.T) {
 		{"ne", "sl", false, true},
 		{"yes", "pl", true, true}, // another language's word
 		{"OK", "sl", true, true},
+		{"zgadzam się", "pl", true, true},
+		{"nie zgadzam się", "pl", false, true},
+		{"ich bin einverstanden", "de", true, true},
+		{"ich bin nicht einverstanden", "de", false, true},
+		{"I agree", "en", true, true},
+		{"I do not agree", "en", false, true},
+		{"не погоджуюся", "uk", false, true},
+		{"yes, no", "en", false, false},
 		{"Jan Kowalski", "pl", false, false},
+		{"Ana Da Silva", "sl", false, false},
 		{"tak, ale nie teraz", "pl", false, false},
 		{"", "en", false, false},
 	} {
