@@ -445,14 +445,12 @@ func isForget(text string) bool {
 	return strings.EqualFold(name, "/forget")
 }
 
+// clip keeps a message of the history to n bytes, marking a cut with "…".
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n] + "…"
+	return bot.CutToBytes(s, n) + "…"
 }
 
 func (s *session) add(e entry) {
