@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -23,13 +24,79 @@ type decoder struct {
 	l   *loader
 	src *src
 	txt *source
+	// record says to record the position of every value by its path in
+	// src.at, which only the checks of the whole need, and only to report
+	// a problem: Load decodes without, and decodes a file again with
+	// record when it has to report a problem in it (src.pos).
+	record bool
+	// blanked are the lines emptied to parse the file past syntax errors:
+	// a field missing from a mapping above one of them may be on it.
+	blanked []int
+	// left is what the decoded values of the file may still take, in
+	// bytes: a list of 100,000 "{}" takes 3 bytes of YAML each and some
+	// 300 bytes once decoded. Past it the file is not decoded further.
+	left int
 }
 
 func newDecoder(l *loader, name string, b []byte) *decoder {
-	return &decoder{l: l, src: &src{name: name}, txt: newSource(b)}
+	return &decoder{l: l, src: &src{name: name}, txt: newSource(b), left: decodeFactor*len(b) + decodeSlack}
+}
+
+const (
+	// decodeFactor and decodeSlack bound what a file's decoded values
+	// take, and what all files' take: a town's file takes 2 to 4 times its
+	// size.
+	decodeFactor = 8
+	decodeSlack  = 32 << 10
+)
+
+// intern returns the first copy of a short string the file has, so that
+// the thousands of "pl" and "DE" it holds share one: each string yaml.v3
+// gives is a copy of its own.
+func (d *decoder) intern(s string) string {
+	if len(s) > 32 {
+		return s
+	}
+	if c, ok := d.l.strings[s]; ok {
+		return c
+	}
+	if d.l.strings == nil {
+		d.l.strings = map[string]string{}
+	}
+	d.l.strings[s] = s
+	return s
+}
+
+// sub is the path of a field of the value at path ("" when not recording).
+func (d *decoder) sub(path, sep, key string) string {
+	if !d.record {
+		return ""
+	}
+	return path + sep + key
+}
+
+// spend charges n bytes of decoded values at p, reporting false (once)
+// when the file's budget is spent.
+func (d *decoder) spend(n int, p position) bool {
+	if d.left < 0 {
+		return false
+	}
+	d.left -= n
+	if d.l.sh.decoded.Add(-int64(n)) < 0 {
+		d.left = -1 // the files before took what was left
+	}
+	if d.left < 0 {
+		d.problem(p, "check.too_dense", nil)
+		return false
+	}
+	return true
 }
 
 func (d *decoder) problem(p position, id string, data map[string]any) {
+	if d.l.full() {
+		d.l.count++ // not listed: no need to render it
+		return
+	}
 	if data == nil {
 		data = map[string]any{}
 	}
@@ -62,7 +129,9 @@ func (d *decoder) checkDocs(docs []*yaml.Node) (*yaml.Node, bool) {
 			return nil, false
 		}
 	}
-	d.src.at = make(map[string]position, c.values)
+	if d.record {
+		d.src.at = make(map[string]position, c.values)
+	}
 	if c.dup.ID != "" {
 		d.l.add(c.dup)
 		return nil, false
@@ -157,15 +226,16 @@ func (d *decoder) limitProblem(p position, id string, max int) Problem {
 }
 
 // checkAliases measures the file as if its aliases were expanded, refusing
-// a file that would expand to more than MaxNodes values or nest deeper
-// than MaxDepth, and an alias inside its own anchor (yaml.v3 lets it refer
+// a file that would expand to more than MaxNodes values or MaxAliasBytes
+// bytes of text, or nest deeper than MaxDepth, and an alias inside its own anchor (yaml.v3 lets it refer
 // to the anchor it is part of, a cycle), before anything is decoded.
 func (d *decoder) checkAliases(root *yaml.Node) bool {
-	type size struct{ n, h int } // values, levels
+	type size struct{ n, h, bytes int } // values, levels, bytes of text
 	var measured map[*yaml.Node]size
-	expanded := 0
+	expanded, expandedBytes := 0, 0
 	ok, stop := true, false
 	sat := func(n int) int { return min(n, MaxNodes+1) }
+	satBytes := func(n int) int { return min(n, MaxAliasBytes+1) }
 	var walk func(n *yaml.Node, level int) size
 	walk = func(n *yaml.Node, level int) size {
 		if stop {
@@ -181,9 +251,13 @@ func (d *decoder) checkAliases(root *yaml.Node) bool {
 				return size{n: 1}
 			}
 			expanded = sat(expanded + s.n)
+			expandedBytes = satBytes(expandedBytes + s.bytes)
 			switch {
 			case expanded > MaxNodes:
 				d.problem(d.pos(n), "check.alias_expansion", map[string]any{"Max": MaxNodes})
+				ok, stop = false, true
+			case expandedBytes > MaxAliasBytes:
+				d.problem(d.pos(n), "check.alias_bytes", map[string]any{"Max": MaxAliasBytes})
 				ok, stop = false, true
 			case level+s.h > MaxDepth:
 				d.problem(d.pos(n), "check.too_deep", map[string]any{"Max": MaxDepth})
@@ -200,10 +274,11 @@ func (d *decoder) checkAliases(root *yaml.Node) bool {
 			ok, stop = false, true
 			return size{}
 		}
-		total := size{n: 1}
+		total := size{n: 1, bytes: satBytes(len(n.Value))}
 		for _, c := range n.Content {
 			s := walk(c, level+deeper)
 			total.n = sat(total.n + s.n)
+			total.bytes = satBytes(total.bytes + s.bytes)
 			total.h = max(total.h, s.h)
 		}
 		total.h += deeper
@@ -291,10 +366,12 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, r rule) (po
 
 // decodeAt is decode with the position to record and report at.
 func (d *decoder) decodeAt(n *yaml.Node, at position, v reflect.Value, path string, r rule) (position, bool) {
-	before := len(d.l.probs)
-	d.src.at[path] = at
+	before := d.l.count
+	if d.record {
+		d.src.at[path] = at
+	}
 	d.value(resolve(n), at, v, path, r)
-	return at, len(d.l.probs) == before
+	return at, d.l.count == before
 }
 
 func (d *decoder) value(n *yaml.Node, at position, v reflect.Value, path string, r rule) {
@@ -318,7 +395,7 @@ func (d *decoder) value(n *yaml.Node, at position, v reflect.Value, path string,
 		}
 		v.Set(reflect.ValueOf(date))
 	case t.Kind() == reflect.Pointer:
-		if null {
+		if null || !d.spend(int(t.Elem().Size()), at) {
 			return
 		}
 		nv := reflect.New(t.Elem())
@@ -329,13 +406,14 @@ func (d *decoder) value(n *yaml.Node, at position, v reflect.Value, path string,
 	case t.Kind() == reflect.Slice:
 		d.decodeSlice(n, at, v, path, r, null)
 	case t.Kind() == reflect.Map:
-		d.decodeMap(n, at, v, path, null)
+		d.decodeMap(n, at, v, path, r, null)
 	case t.Kind() == reflect.String:
 		s, ok := scalarText(n)
 		if !ok {
 			d.problem(at, "check.want_text", nil)
 			return
 		}
+		s = d.intern(s)
 		v.SetString(s)
 		if s != "" {
 			d.checkRule(s, at, r)
@@ -512,6 +590,10 @@ func (d *decoder) checkRule(s string, at position, r rule) {
 		id, data = d.l.checkCountry(s)
 	case ruleLang:
 		id, data = d.l.checkLang(s)
+	case ruleName:
+		if utf8.RuneCountInString(s) > MaxNameLen {
+			id, data = "check.name_too_long", map[string]any{"Value": s, "Max": MaxNameLen}
+		}
 	case ruleURL:
 		if !checkURL(s) {
 			id, data = "check.bad_url", map[string]any{"Value": s}
@@ -616,19 +698,37 @@ type fieldInfo struct {
 
 // structFields lists t's YAML fields in declaration order.
 func (l *loader) structFields(t reflect.Type) []fieldInfo {
-	if fs, ok := l.fields[t]; ok {
+	if fs, ok := formatFields[t]; ok {
 		return fs
 	}
-	fs := yamlFields(t)
-	if len(fs) > 64 {
-		panic("knowledge: " + t.String() + " has more than 64 fields") // decodeStruct keeps them in a uint64
-	}
-	if l.fields == nil {
-		l.fields = map[reflect.Type][]fieldInfo{}
-	}
-	l.fields[t] = fs
-	return fs
+	// Only the types of the format are decoded: this is a new one.
+	panic("knowledge: " + t.String() + " is not a type of the format")
 }
+
+// formatFields are the YAML fields of every struct of the format, by
+// type, read only.
+var formatFields = func() map[reflect.Type][]fieldInfo {
+	m := map[reflect.Type][]fieldInfo{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if _, seen := m[t]; seen || t.Kind() != reflect.Struct || t == dateType {
+			return
+		}
+		fs := yamlFields(t)
+		if len(fs) > 64 {
+			panic("knowledge: " + t.String() + " has more than 64 fields") // decodeStruct keeps them in a uint64
+		}
+		m[t] = fs
+		for _, f := range fs {
+			walk(t.Field(f.index).Type)
+		}
+	}
+	walk(reflect.TypeFor[File]())
+	return m
+}()
 
 func yamlFields(t reflect.Type) []fieldInfo {
 	var fs []fieldInfo
@@ -670,7 +770,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, at position, v reflect.Value, path 
 			continue
 		}
 		present |= 1 << f
-		if fat, ok := d.decode(pairs[i+1], v.Field(fields[f].index), path+"."+key, fields[f].rule); ok {
+		if fat, ok := d.decode(pairs[i+1], v.Field(fields[f].index), d.sub(path, ".", key), fields[f].rule); ok {
 			good |= 1 << f
 			at64[f] = fat
 		}
@@ -679,13 +779,28 @@ func (d *decoder) decodeStruct(n *yaml.Node, at position, v reflect.Value, path 
 		if !f.required {
 			continue
 		}
+		missing := present&(1<<i) == 0 && !d.blankedAfter(at)
+		empty := good&(1<<i) != 0 && isEmpty(v.Field(f.index))
 		switch {
-		case present&(1<<i) == 0:
+		case (missing || empty) && d.l.full():
+			d.l.count++ // not listed: not even its data is made
+		case missing:
 			d.problem(at, "check.missing_field", map[string]any{"Field": f.name})
-		case good&(1<<i) != 0 && isEmpty(v.Field(f.index)):
+		case empty:
 			d.problem(at64[i], "check.empty_field", map[string]any{"Field": f.name})
 		}
 	}
+}
+
+// blankedAfter reports whether a line below at was blanked to parse the
+// file: a mapping there may have lost a field to it.
+func (d *decoder) blankedAfter(at position) bool {
+	for _, line := range d.blanked {
+		if line >= int(at.line) {
+			return true
+		}
+	}
+	return false
 }
 
 // isEmpty reports whether a required value was left empty: an empty string,
@@ -733,6 +848,13 @@ func (d *decoder) decodeSlice(n *yaml.Node, at position, v reflect.Value, path s
 		d.problem(at, "check.want_list", nil)
 		return
 	}
+	itemCost := int(v.Type().Elem().Size())
+	if v.Type().Elem().Kind() == reflect.Struct {
+		itemCost += itemBookkeeping
+	}
+	if !d.spend(len(n.Content)*itemCost, at) {
+		return
+	}
 	block := n.Style&yaml.FlowStyle == 0
 	out := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 	for i, item := range n.Content {
@@ -742,7 +864,11 @@ func (d *decoder) decodeSlice(n *yaml.Node, at position, v reflect.Value, path s
 			iat = d.dash(item)
 		}
 		ev := out.Index(i)
-		at, ok := d.decodeAt(item, iat, ev, path+"["+strconv.Itoa(i)+"]", r)
+		ipath := ""
+		if d.record {
+			ipath = path + "[" + strconv.Itoa(i) + "]"
+		}
+		at, ok := d.decodeAt(item, iat, ev, ipath, r)
 		if ok && ev.Kind() == reflect.String && ev.Len() == 0 {
 			d.problem(at, "check.empty_value", nil)
 		}
@@ -760,7 +886,7 @@ func (d *decoder) dash(item *yaml.Node) position {
 }
 
 // decodeMap decodes a Text or a TextList: its keys are language codes.
-func (d *decoder) decodeMap(n *yaml.Node, at position, v reflect.Value, path string, null bool) {
+func (d *decoder) decodeMap(n *yaml.Node, at position, v reflect.Value, path string, r rule, null bool) {
 	if null {
 		return
 	}
@@ -770,6 +896,9 @@ func (d *decoder) decodeMap(n *yaml.Node, at position, v reflect.Value, path str
 		return
 	}
 	t := v.Type()
+	if !d.spend(mapCost+len(pairs)/2*entryCost, at) {
+		return
+	}
 	m := reflect.MakeMapWithSize(t, len(pairs)/2)
 	kv, ev := reflect.New(t.Key()).Elem(), reflect.New(t.Elem()).Elem()
 	for i := 0; i+1 < len(pairs); i += 2 {
@@ -783,14 +912,29 @@ func (d *decoder) decodeMap(n *yaml.Node, at position, v reflect.Value, path str
 			d.problem(d.pos(k), id, data)
 		}
 		ev.SetZero()
-		if at, ok := d.decode(pairs[i+1], ev, path+"."+pathKey(key), rule{}); ok && isEmpty(ev) {
+		kpath := ""
+		if d.record {
+			kpath = path + "." + pathKey(key)
+		}
+		if at, ok := d.decode(pairs[i+1], ev, kpath, r); ok && isEmpty(ev) {
 			d.problem(at, "check.empty_value", nil)
 		}
-		kv.SetString(key)
+		kv.SetString(d.intern(key))
 		m.SetMapIndex(kv, ev)
 	}
 	v.Set(m)
 }
+
+// itemBookkeeping is what an item of a list of structs takes besides
+// itself: an exchange or news item is registered for the checks of the
+// whole.
+const itemBookkeeping = 64
+
+// What a small map of the format takes, and each of its entries.
+const (
+	mapCost   = 64
+	entryCost = 48
+)
 
 // pathKey writes a mapping key into a path, quoting it unless it is made of
 // letters, digits, "_" and "-".

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -151,6 +152,44 @@ func TestDefault(t *testing.T) {
 		}
 		if !bytes.HasPrefix(b, []byte("# yaml-language-server: $schema=../schema.json\n")) {
 			t.Errorf("%s does not start with # yaml-language-server: $schema=../schema.json", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// localPath is a path of a machine's file system: "/work/…/x.txt",
+// "~/seeds", "C:\\Users\\…" (not a web address's path, nor "km/h").
+var localPath = regexp.MustCompile(`(^|[^\w:/.])(/[\w.-]+/[\w./-]+|~/[\w./-]+)|\b[A-Za-z]:\\[\w.-]+`)
+
+// TestDefaultNamesNoLocalPaths: the shipped files say where their facts come
+// from by the towns' own pages, never by a folder of the machine they were
+// written on.
+func TestDefaultNamesNoLocalPaths(t *testing.T) {
+	for _, s := range []string{"/work/shared/seeds/001.txt", "see ~/seeds/a.txt", `C:\Users\x`} {
+		if !localPath.MatchString(s) {
+			t.Fatalf("localPath misses %q", s)
+		}
+	}
+	for _, s := range []string{"https://www.zywiec.pl/a/b", "50 km/h", "2024/2025", "/start signup-x"} {
+		if localPath.MatchString(s) {
+			t.Fatalf("localPath matches %q", s)
+		}
+	}
+	err := fs.WalkDir(Default(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(Default(), p)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if m := localPath.FindString(line); m != "" {
+				t.Errorf("%s:%d names a local path: %s", p, i+1, strings.TrimSpace(m))
+			}
 		}
 		return nil
 	})

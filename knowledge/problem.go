@@ -21,8 +21,9 @@ import (
 // catalogs (locales/messages/check.<lang>.yaml), Data holds the message's
 // template fields and Msg is its English text.
 type Problem struct {
-	File      string // path of the file inside the knowledge base's fs.FS
-	Line, Col int    // 1-based; 0 when the problem is about the file as a whole
+	File string // path of the file inside the knowledge base's fs.FS; "" for the whole
+
+	Line, Col int // 1-based; 0 when the problem is about the file as a whole
 	ID        string
 	Data      map[string]any
 	Msg       string
@@ -33,6 +34,9 @@ type Problem struct {
 func (p Problem) String() string { return p.prefix() + p.Msg }
 
 func (p Problem) prefix() string {
+	if p.File == "" {
+		return "" // about the knowledge base as a whole
+	}
 	if p.Line <= 0 {
 		return p.File + ": "
 	}
@@ -73,6 +77,9 @@ func (ps Problems) Error() string {
 func sortProblems(ps Problems) Problems {
 	sort.SliceStable(ps, func(i, j int) bool {
 		a, b := ps[i], ps[j]
+		if (a.File == "") != (b.File == "") {
+			return b.File == "" // problems of the whole come last
+		}
 		if a.File != b.File {
 			return a.File < b.File
 		}
@@ -111,6 +118,21 @@ var messages = sync.OnceValue(func() map[string]string {
 	return m
 })
 
+// templates are the parsed messages (nil for one that does not parse),
+// read only.
+var templates = sync.OnceValue(func() map[string]*template.Template {
+	m := make(map[string]*template.Template, len(messages()))
+	for id, src := range messages() {
+		t, err := template.New(id).Option("missingkey=error").Parse(src)
+		if err == nil {
+			m[id] = t
+		} else {
+			m[id] = nil
+		}
+	}
+	return m
+})
+
 // newProblem builds a Problem, rendering its English text. An unknown id or
 // a template error is a programming mistake, and shows as such in the text
 // rather than hiding the problem.
@@ -124,12 +146,8 @@ func newProblem(file string, line, col int, id string, data map[string]any) Prob
 }
 
 func render(id string, data map[string]any) string {
-	src, ok := messages()[id]
-	if !ok {
-		return fmt.Sprintf("%s %v", id, data)
-	}
-	t, err := template.New(id).Option("missingkey=error").Parse(src)
-	if err != nil {
+	t, ok := templates()[id]
+	if !ok || t == nil {
 		return fmt.Sprintf("%s %v", id, data)
 	}
 	var b strings.Builder

@@ -22,7 +22,13 @@ const (
 	ruleEmail            // an e-mail address
 	ruleVocab            // one of a controlled vocabulary
 	ruleNonNeg           // a number that cannot be negative
+	ruleName             // a name or alias of a place, which questions are matched against
 )
+
+// MaxNameLen is the longest name or alias of a place, in characters (the
+// longest real ones have some 40): every name is folded and indexed, and
+// compared with every question.
+const MaxNameLen = 100
 
 // rule is what is checked of one field's values (of each item of a list).
 type rule struct {
@@ -50,6 +56,13 @@ var fieldRules = map[string]rule{
 	"Exchange.partners": {kind: ruleRef},
 	"News.partners":     {kind: ruleRef},
 	"Partner.part_of":   {kind: ruleRef},
+
+	"Town.name":       {kind: ruleName},
+	"Town.aliases":    {kind: ruleName},
+	"Partner.name":    {kind: ruleName},
+	"Partner.aliases": {kind: ruleName},
+	"Place.name":      {kind: ruleName},
+	"Place.aliases":   {kind: ruleName},
 
 	"Town.country":    {kind: ruleCountry},
 	"Partner.country": {kind: ruleCountry},

@@ -13,7 +13,7 @@ import (
 var shipped = []string{"cs", "de", "en", "pl", "sl", "uk"}
 
 // TestDefaultKBHoldsTheSeeds checks the default knowledge base against the
-// towns' own pages it was built from (../shared/seeds): the partners of
+// towns' own pages it was built from: the partners of
 // each town and the dates of their agreements.
 func TestDefaultKBHoldsTheSeeds(t *testing.T) {
 	kb, err := knowledge.Load(knowledge.Default())

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
@@ -22,15 +23,19 @@ import (
 
 // syntaxProblems reports what is wrong with a file yaml.v3 refused with
 // err.
-func (l *loader) syntaxProblems(name string, b []byte, err error) {
-	before := len(l.probs)
+func (l *loader) syntaxProblems(name string, b []byte, err error, sc scanResult) {
+	before := l.count
 	// yaml.v3 stops past 10,000 levels; goccy's parser takes quadratic
 	// time on such nesting, so it only locates the level too many.
 	deep := strings.Contains(err.Error(), "exceeded max depth")
-	if body, ok := l.parseGoccy(name, b, deep); ok && body != nil {
-		checkAnchors(l, name, body)
+	if sc.tokens <= maxGoccyTokens && sc.rough <= maxGoccyTokens {
+		l.sh.goccy.Lock()
+		if body, ok := l.parseGoccy(name, b, deep); ok && body != nil {
+			checkAnchors(l, name, body)
+		}
+		l.sh.goccy.Unlock()
 	}
-	if len(l.probs) > before {
+	if l.count > before {
 		return
 	}
 	// goccy/go-yaml found nothing wrong: yaml.v3's message is all there is.
@@ -47,11 +52,40 @@ func (l *loader) syntaxProblems(name string, b []byte, err error) {
 		}
 	}
 	col := min(line, 1)
+	if tab := tabIndent(b, line); tab > 0 {
+		l.add(newProblem(name, line, tab, "check.yaml_tab", map[string]any{}))
+		return
+	}
 	if deep {
 		l.add(newProblem(name, line, col, "check.too_deep", map[string]any{"Max": MaxDepth}))
 		return
 	}
 	l.add(newProblem(name, line, col, "check.yaml_syntax", map[string]any{"Detail": strings.TrimPrefix(msg, "yaml: ")}))
+}
+
+// tabIndent is the column of a tab in the indentation of line (1-based)
+// of b, or 0.
+func tabIndent(b []byte, line int) int {
+	if line < 1 {
+		return 0
+	}
+	for n := 1; n < line; n++ {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return 0
+		}
+		b = b[i+1:]
+	}
+	for i, c := range b {
+		switch c {
+		case ' ':
+			continue
+		case '\t':
+			return i + 1
+		}
+		return 0
+	}
+	return 0
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)

@@ -21,6 +21,10 @@ import (
 // pos is the position of the value at path in s, or of the nearest value
 // above it that has one (a missing field is reported at its mapping).
 func (s *src) pos(path string) position {
+	if s.at == nil && s.fsys != nil {
+		s.at = positions(s.fsys, s.name)
+		s.fsys = nil // once
+	}
 	for {
 		if p, ok := s.at[path]; ok {
 			return p
@@ -52,7 +56,7 @@ func (l *loader) validate() {
 			continue
 		}
 		if first, dup := towns[t.v.ID]; dup {
-			l.report(t.src, t.path+".id", "check.duplicate_town", map[string]any{"ID": t.v.ID, "At": first.src.where(first.path + ".id")})
+			l.report(t.src, t.path()+".id", "check.duplicate_town", map[string]any{"ID": t.v.ID, "At": first.src.where(first.path() + ".id")})
 			continue
 		}
 		towns[t.v.ID] = t
@@ -65,39 +69,58 @@ func (l *loader) validate() {
 	for _, e := range l.exchanges {
 		x := e.v
 		if first, dup := exchanges[x.ID]; dup && x.ID != "" {
-			l.report(e.src, e.path+".id", "check.duplicate_exchange", map[string]any{"ID": x.ID, "At": first.src.where(first.path + ".id")})
+			l.report(e.src, e.path()+".id", "check.duplicate_exchange", map[string]any{"ID": x.ID, "At": first.src.where(first.path() + ".id")})
 		} else {
 			exchanges[x.ID] = e
 		}
-		l.checkRefs(towns, e.src, e.path, x.Town, x.Partners)
+		if len(x.ID) > MaxExchangeIDLen {
+			l.report(e.src, e.path()+".id", "check.exchange_id_too_long", map[string]any{"ID": x.ID, "Max": MaxExchangeIDLen})
+		}
+		l.checkRefs(towns, e.src, e.path(), x.Town, x.Partners)
 		if x.Start != nil && x.End != nil && dateBefore(*x.End, *x.Start) {
-			l.report(e.src, e.path+".end", "check.end_before_start", map[string]any{"End": x.End.String(), "Start": x.Start.String()})
+			l.report(e.src, e.path()+".end", "check.end_before_start", map[string]any{"End": x.End.String(), "Start": x.Start.String()})
 		}
 		if sg := x.Signup; sg != nil {
 			if x.Start != nil && sg.Deadline != nil && dateBefore(*x.Start, *sg.Deadline) {
-				l.report(e.src, e.path+".signup.deadline", "check.deadline_after_start", map[string]any{"Deadline": sg.Deadline.String(), "Start": x.Start.String()})
+				l.report(e.src, e.path()+".signup.deadline", "check.deadline_after_start", map[string]any{"Deadline": sg.Deadline.String(), "Start": x.Start.String()})
 			}
 			if sg.Opens != nil && sg.Deadline != nil && dateBefore(*sg.Deadline, *sg.Opens) {
-				l.report(e.src, e.path+".signup.opens", "check.opens_after_deadline", map[string]any{"Opens": sg.Opens.String(), "Deadline": sg.Deadline.String()})
+				l.report(e.src, e.path()+".signup.opens", "check.opens_after_deadline", map[string]any{"Opens": sg.Opens.String(), "Deadline": sg.Deadline.String()})
 			}
 		}
 		if a := x.Audience; a != nil && a.MinAge > 0 && a.MaxAge > 0 && a.MinAge > a.MaxAge {
-			l.report(e.src, e.path+".audience.min_age", "check.age_range", map[string]any{"Min": a.MinAge, "Max": a.MaxAge})
+			l.report(e.src, e.path()+".audience.min_age", "check.age_range", map[string]any{"Min": a.MinAge, "Max": a.MaxAge})
 		}
 	}
 
 	news := map[string]itemSrc[*News]{}
 	for _, n := range l.news {
 		if first, dup := news[n.v.ID]; dup && n.v.ID != "" {
-			l.report(n.src, n.path+".id", "check.duplicate_news", map[string]any{"ID": n.v.ID, "At": first.src.where(first.path + ".id")})
+			l.report(n.src, n.path()+".id", "check.duplicate_news", map[string]any{"ID": n.v.ID, "At": first.src.where(first.path() + ".id")})
 		} else {
 			news[n.v.ID] = n
 		}
-		l.checkRefs(towns, n.src, n.path, n.v.Town, n.v.Partners)
+		l.checkRefs(towns, n.src, n.path(), n.v.Town, n.v.Partners)
 	}
 
 	l.checkNames()
+
+	// A knowledge base without a town makes a bot that knows nothing and
+	// greets as "the assistant of ."; a file that could not be read may
+	// hold the town, and then it is that file's problem.
+	switch {
+	case l.files == 0:
+		l.add(newProblem("", 0, 0, "check.no_files", map[string]any{}))
+	case len(l.towns) == 0 && len(l.failed) == 0:
+		l.add(newProblem("", 0, 0, "check.no_town", map[string]any{}))
+	}
 }
+
+// MaxExchangeIDLen is the longest exchange id: the sign-up button carries
+// "/signup <id>" as Telegram callback data (at most 64 bytes), and the
+// sign-up link "/start signup-<id>" a start parameter (at most 64
+// characters), so the button is the tighter limit.
+const MaxExchangeIDLen = 64 - len("/signup ")
 
 // dateBefore reports whether a certainly ends before b begins, for dates
 // known to the day, month or year: 2024-05 is not before 2024-05-10, but
@@ -106,19 +129,22 @@ func dateBefore(a, b Date) bool {
 	return !a.End(time.UTC).After(b.Time(time.UTC))
 }
 
+// partnerPath is the path of t's partner i, built only to report a
+// problem.
+func partnerPath(t townSrc, i int) string { return fmt.Sprintf("%s.partners[%d]", t.path(), i) }
+
 // validateTown checks a town's partners: unique ids, part_of references,
 // the periods of agreements.
 func (l *loader) validateTown(t townSrc) {
 	ids := map[string]int{}
 	for i := range t.v.Partners {
 		p := &t.v.Partners[i]
-		pp := fmt.Sprintf("%s.partners[%d]", t.path, i)
 		if p.ID == "" {
 			continue
 		}
 		if first, dup := ids[p.ID]; dup {
-			l.report(t.src, pp+".id", "check.duplicate_partner", map[string]any{
-				"Town": t.v.ID, "ID": p.ID, "At": t.src.where(fmt.Sprintf("%s.partners[%d].id", t.path, first)),
+			l.report(t.src, partnerPath(t, i)+".id", "check.duplicate_partner", map[string]any{
+				"Town": t.v.ID, "ID": p.ID, "At": t.src.where(fmt.Sprintf("%s.partners[%d].id", t.path(), first)),
 			})
 			continue
 		}
@@ -126,10 +152,9 @@ func (l *loader) validateTown(t townSrc) {
 	}
 	for i := range t.v.Partners {
 		p := &t.v.Partners[i]
-		pp := fmt.Sprintf("%s.partners[%d]", t.path, i)
 		for j, a := range p.Agreements {
 			if a.From != nil && a.To != nil && dateBefore(*a.To, *a.From) {
-				l.report(t.src, fmt.Sprintf("%s.agreements[%d].to", pp, j), "check.end_before_start",
+				l.report(t.src, fmt.Sprintf("%s.agreements[%d].to", partnerPath(t, i), j), "check.end_before_start",
 					map[string]any{"End": a.To.String(), "Start": a.From.String()})
 			}
 		}
@@ -137,11 +162,11 @@ func (l *loader) validateTown(t townSrc) {
 			continue
 		}
 		if p.PartOf == p.ID {
-			l.report(t.src, pp+".part_of", "check.part_of_self", map[string]any{})
+			l.report(t.src, partnerPath(t, i)+".part_of", "check.part_of_self", map[string]any{})
 			continue
 		}
 		if _, ok := ids[p.PartOf]; !ok {
-			l.report(t.src, pp+".part_of", "check.unknown_partner", map[string]any{"Town": t.v.ID, "ID": p.PartOf})
+			l.report(t.src, partnerPath(t, i)+".part_of", "check.unknown_partner", map[string]any{"Town": t.v.ID, "ID": p.PartOf})
 			continue
 		}
 		// Follow part_of from p; coming back to p is a circle, reported
@@ -154,7 +179,7 @@ func (l *loader) validateTown(t townSrc) {
 			}
 			if cur == p.ID {
 				if first == i {
-					l.report(t.src, pp+".part_of", "check.part_of_cycle", map[string]any{"Cycle": strings.Join(append(chain, p.ID), " → ")})
+					l.report(t.src, partnerPath(t, i)+".part_of", "check.part_of_cycle", map[string]any{"Cycle": strings.Join(append(chain, p.ID), " → ")})
 				}
 				break
 			}
@@ -171,7 +196,9 @@ func (l *loader) checkRefs(towns map[string]townSrc, s *src, path, town string, 
 	}
 	t, ok := towns[town]
 	if !ok {
-		l.report(s, path+".town", "check.unknown_town", map[string]any{"ID": town})
+		if !l.inFailed(town) {
+			l.report(s, path+".town", "check.unknown_town", map[string]any{"ID": town})
+		}
 		return
 	}
 	for i, id := range partners {
@@ -182,21 +209,56 @@ func (l *loader) checkRefs(towns map[string]townSrc, s *src, path, town string, 
 		for j := range t.v.Partners {
 			found = found || t.v.Partners[j].ID == id
 		}
-		if !found {
+		if !found && !l.inFailed(id) {
 			l.report(s, fmt.Sprintf("%s.partners[%d]", path, i), "check.unknown_partner", map[string]any{"Town": town, "ID": id})
 		}
 	}
 }
 
+// inFailed reports whether id is written in a file that could not be
+// parsed whole: a reference to it is not reported as unknown.
+func (l *loader) inFailed(id string) bool {
+	for _, ids := range l.failed {
+		if slices.Contains(ids, id) {
+			return true
+		}
+	}
+	return false
+}
+
 // place is something residents name in questions: a town, a partner or a
 // place news is about.
 type place struct {
-	key     string // what identifies it: towns and partners share ids
-	label   string // how messages name it: "zywiec", "zywiec/riom", "news/x/places[0]"
+	key string // what identifies it: towns and partners share ids
+	// town is the town of a partner ("" for others), for messages.
+	town string
+	// path is where the place is in its file, partner its index in the
+	// town's partners (-1 for others): partners' paths are built only for
+	// messages.
+	path    string
+	partner int
+	shownAs string // how messages name a place other than a partner: "zywiec", "news/x/places[0]"
 	country string
 	src     *src
 	seen    []string        // its names' keys, while they are few
 	seenSet map[string]bool // and then
+}
+
+// label is how messages name the place: "zywiec", "zywiec/riom",
+// "news/x/places[0]".
+func (pl *place) label() string {
+	if pl.partner >= 0 {
+		return pl.town + "/" + pl.key
+	}
+	return pl.shownAs
+}
+
+// where is the path of the place.
+func (pl *place) where() string {
+	if pl.partner >= 0 {
+		return fmt.Sprintf("%s.partners[%d]", pl.path, pl.partner)
+	}
+	return pl.path
 }
 
 // see records a key of one of the place's names, reporting whether the
@@ -226,7 +288,6 @@ func (pl *place) see(k string) bool {
 type nameUse struct {
 	place *place
 	name  string
-	path  string
 	lang  string
 	alias int
 }
@@ -235,9 +296,9 @@ type nameUse struct {
 // fine).
 func (u nameUse) where() string {
 	if u.alias < 0 {
-		return u.path + ".name." + pathKey(u.lang)
+		return u.place.where() + ".name." + pathKey(u.lang)
 	}
-	return fmt.Sprintf("%s.aliases[%d]", u.path, u.alias)
+	return fmt.Sprintf("%s.aliases[%d]", u.place.where(), u.alias)
 }
 
 // checkNames reports a name (in any language, or an alias) that two
@@ -266,23 +327,23 @@ func (l *loader) checkNames() {
 			byName[k] = u
 		case first.place.key != u.place.key:
 			l.report(u.place.src, u.where(), "check.ambiguous_name", map[string]any{
-				"Name": u.name, "Other": first.place.label, "At": first.place.src.where(first.where()),
+				"Name": u.name, "Other": first.place.label(), "At": first.place.src.where(first.where()),
 			})
 		}
 	}
-	names := func(pl *place, path string, name Text, aliases []string) {
+	names := func(pl *place, name Text, aliases []string) {
 		for _, lang := range sortedKeys(name) {
-			use(nameUse{place: pl, name: name[lang], path: path, lang: lang, alias: -1})
+			use(nameUse{place: pl, name: name[lang], lang: lang, alias: -1})
 		}
 		for i, a := range aliases {
-			use(nameUse{place: pl, name: a, path: path, alias: i})
+			use(nameUse{place: pl, name: a, alias: i})
 		}
 	}
 	for _, t := range l.towns {
 		if t.v.ID == "" {
 			continue
 		}
-		names(&place{key: t.v.ID, label: t.v.ID, country: t.v.Country, src: t.src}, t.path, t.v.Name, t.v.Aliases)
+		names(&place{key: t.v.ID, shownAs: t.v.ID, path: t.path(), partner: -1, country: t.v.Country, src: t.src}, t.v.Name, t.v.Aliases)
 	}
 	for _, t := range l.towns {
 		for i := range t.v.Partners {
@@ -290,15 +351,15 @@ func (l *loader) checkNames() {
 			if p.ID == "" {
 				continue
 			}
-			names(&place{key: p.ID, label: t.v.ID + "/" + p.ID, country: p.Country, src: t.src}, fmt.Sprintf("%s.partners[%d]", t.path, i), p.Name, p.Aliases)
+			names(&place{key: p.ID, town: t.v.ID, path: t.path(), partner: i, country: p.Country, src: t.src}, p.Name, p.Aliases)
 		}
 	}
 	for _, n := range l.news {
 		for i := range n.v.Places {
 			pl := &n.v.Places[i]
-			path := fmt.Sprintf("%s.places[%d]", n.path, i)
+			path := fmt.Sprintf("%s.places[%d]", n.path(), i)
 			label := fmt.Sprintf("news/%s/places[%d]", n.v.ID, i)
-			p := &place{key: label, label: label, country: pl.Country, src: n.src}
+			p := &place{key: label, shownAs: label, path: path, partner: -1, country: pl.Country, src: n.src}
 			// The place is the known place that has one of its names, in
 			// the same country.
 			var all []string
@@ -312,7 +373,7 @@ func (l *loader) checkNames() {
 					break
 				}
 			}
-			names(p, path, pl.Name, pl.Aliases)
+			names(p, pl.Name, pl.Aliases)
 		}
 	}
 }

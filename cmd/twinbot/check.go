@@ -29,20 +29,22 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 	kbDir := fl.String("kb", "", "knowledge base `folder` to check (default: the embedded one)")
 	lang := fl.String("lang", "", "`language` of the messages: "+strings.Join(checkLanguages(), ", ")+" (default: from LC_ALL, LC_MESSAGES or LANG, else en)")
 	fl.Usage = func() {
-		fmt.Fprintf(stderr, "usage: twinbot check [--kb DIR] [--lang CODE]\n\n"+
-			"Checks a knowledge base and lists its problems. Every flag can also be set\n"+
-			"in the environment as TWINBOT_<FLAG> (TWINBOT_KB, TWINBOT_LANG).\n\n")
+		fmt.Fprintf(fl.Output(), "usage: twinbot check [--kb DIR] [--lang CODE]\n\n"+
+			"Checks a knowledge base and lists its problems. It reads only its command line\n"+
+			"(no TWINBOT_ variable); the messages' language defaults to the locale.\n\n")
 		fl.PrintDefaults()
 	}
-	if err := parseFlags(fl, args, env); err != nil {
+	rest, err := parseArgs(fl, args, stdout)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		fmt.Fprintf(stderr, "twinbot check: %v\n", err)
 		return 2
 	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "twinbot check: unexpected argument %q\n", fl.Arg(0))
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "twinbot check: unexpected argument %q\n", rest[0])
+		fl.SetOutput(stderr)
 		fl.Usage()
 		return 2
 	}
@@ -92,6 +94,30 @@ func runCheck(args []string, env func(string) string, stdout, stderr io.Writer) 
 		"Languages": strings.Join(kb.Languages(), ", "),
 	}))
 	return 0
+}
+
+// localizedKBError is err with the knowledge base's problems in it (a
+// folder without a town, a file that does not parse) in the language of the
+// environment's locale, as `twinbot check` shows them; other errors are
+// returned as they are.
+func localizedKBError(err error, env func(string) string) error {
+	var ps knowledge.Problems
+	if !errors.As(err, &ps) {
+		return err
+	}
+	code, lerr := checkLanguage("", env)
+	if lerr != nil || code == "en" {
+		return err
+	}
+	loc, lerr := checkLocalizer(code)
+	if lerr != nil {
+		return err
+	}
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.Localize(loc)
+	}
+	return errors.New(strings.Replace(err.Error(), ps.Error(), strings.Join(lines, "\n"), 1))
 }
 
 // checkLanguages lists the languages of the check's catalogs

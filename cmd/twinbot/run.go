@@ -104,7 +104,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 			err = sfErr
 		}
 		if err != nil {
-			fmt.Fprintln(stderr, "twinbot:", err)
+			fmt.Fprintln(stderr, "twinbot:", localizedKBError(err, env))
 			return 1
 		}
 		interactive := isTerminal(stdin)
@@ -134,7 +134,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		err = sfErr
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "twinbot:", err)
+		fmt.Fprintln(stderr, "twinbot:", localizedKBError(err, env))
 		return 1
 	}
 	op := newOps()
