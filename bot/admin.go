@@ -43,7 +43,7 @@ func ParseAddress(s string) (Address, error) {
 }
 
 func (b *Bot) isAdmin(m Message) bool {
-	return m.User != "" && slices.Contains(b.cfg.Admins, userKey(m))
+	return m.User != "" && slices.Contains(b.cfg.Admins, UserKey(m.Platform, m.User))
 }
 
 // adminSignups is /signups [exchange] for admins: the counts of every

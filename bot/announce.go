@@ -27,42 +27,13 @@ const (
 	DeliveryUnknown = "unknown"
 )
 
-// Delivery is one announcement of an exchange to one subscriber.
-type Delivery struct {
-	ID       int64
-	Exchange string
-	Sub      Subscription
-	State    string
-}
-
-// AnnounceStore records announcements and each of their deliveries, so
-// that a restart resumes a broadcast without sending anyone the same
-// announcement twice.
-type AnnounceStore interface {
-	// QueueAnnouncement records that exchange is announced, with one
-	// pending delivery for each person having a subscription match
-	// accepts, all in one transaction. It does nothing and returns false
-	// when the exchange was announced before.
-	QueueAnnouncement(ctx context.Context, exchange string, match func(Subscription) bool) (bool, error)
-	// PendingDeliveries lists up to limit pending deliveries with an id
-	// above after, in id order.
-	PendingDeliveries(ctx context.Context, after int64, limit int) ([]Delivery, error)
-	// MoveDelivery changes a delivery from state from to state to, and
-	// reports false when it was not in state from (taken by another
-	// worker, or deleted by /forget).
-	MoveDelivery(ctx context.Context, id int64, from, to string) (bool, error)
-	// AbandonSending marks "unknown" the deliveries a stopped process left
-	// "sending".
-	AbandonSending(ctx context.Context) (int, error)
-}
-
 // AnnouncerConfig configures an Announcer.
 type AnnouncerConfig struct {
 	Bot    *Bot
 	Store  AnnounceStore
 	Sender Sender
-	// Pacer spaces the messages (default: a RatePacer with TelegramLimits
-	// on Now and Sleep).
+	// Pacer spaces the messages (default: a RatePacer with DefaultLimits
+	// on Now and Sleep; the wiring gives each platform its own limits).
 	Pacer Pacer
 	// Every is how often newly opened exchanges are looked for (default
 	// one minute).
@@ -129,7 +100,7 @@ func NewAnnouncer(cfg AnnouncerConfig) (*Announcer, error) {
 		cfg.Sleep = Sleep
 	}
 	if cfg.Pacer == nil {
-		cfg.Pacer = NewRatePacer(TelegramLimits, nil, cfg.Now, cfg.Sleep)
+		cfg.Pacer = NewRatePacer(DefaultLimits(), nil, cfg.Now, cfg.Sleep)
 	}
 	if cfg.Every <= 0 {
 		cfg.Every = time.Minute
@@ -345,7 +316,7 @@ func (a *Announcer) work(ctx context.Context, q *queue, replies *replyCache) (St
 			}
 			continue
 		}
-		r, ok := replies.get(d.Exchange, d.Sub.Lang)
+		r, ok := replies.get(ctx, d.Exchange, d.Sub.Lang)
 		if !ok {
 			if _, err := a.cfg.Store.MoveDelivery(keep, d.ID, DeliverySending, DeliveryFailed); err != nil {
 				return st, err
@@ -383,7 +354,7 @@ type replyCache struct {
 	m  map[[2]string]*Reply
 }
 
-func (c *replyCache) get(exchange, lang string) (Reply, bool) {
+func (c *replyCache) get(ctx context.Context, exchange, lang string) (Reply, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	k := [2]string{exchange, lang}
@@ -400,18 +371,21 @@ func (c *replyCache) get(exchange, lang string) (Reply, bool) {
 		c.m[k] = nil
 		return Reply{}, false
 	}
-	r := b.Announcement(e, lang)
+	taken := b.counts(ctx, []*knowledge.Exchange{e})[e.ID]
+	r := b.Announcement(e, lang, taken)
 	if remind {
-		r = b.Reminder(e, lang, c.a.placesLeft(context.Background(), e))
+		r = b.Reminder(e, lang, c.a.placesLeft(ctx, e), taken)
 	}
 	c.m[k] = &r
 	return r, true
 }
 
 // Announcement is the message telling a subscriber that e is open for
-// sign-up, with its card and a sign-up button.
-func (b *Bot) Announcement(e *knowledge.Exchange, lang string) Reply {
+// sign-up, with its card (taken: its confirmed sign-ups) and a sign-up
+// button.
+func (b *Bot) Announcement(e *knowledge.Exchange, lang string, taken int) Reply {
 	c := b.compose(lang, understand.IntentExchangesUpcoming)
+	c.taken = map[string]int{e.ID: taken}
 	c.r.Text = append(c.r.Text, c.t.S("announce.new", "Title", c.txt(e.Title, c.town(e))))
 	c.r.Cards = append(c.r.Cards, c.exchangeCard(e))
 	c.r.Choices = append(c.r.Choices, c.signupChoice(e))

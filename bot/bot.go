@@ -6,13 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/twinbot/twinbot/bot/understand"
 	"github.com/twinbot/twinbot/knowledge"
@@ -47,13 +44,6 @@ type Message struct {
 type Prefs struct {
 	Lang string
 	Town string
-}
-
-// PrefStore keeps users' choices across restarts. user is
-// "<platform>:<user id>".
-type PrefStore interface {
-	Prefs(ctx context.Context, user string) (Prefs, error)
-	SetPrefs(ctx context.Context, user string, p Prefs) error
 }
 
 // Config is what the core needs. The zero value of optional fields is a
@@ -126,14 +116,14 @@ func (c Config) Validate() error {
 // Bot is the adapter-neutral core: a message in, a reply out. It is safe
 // for concurrent use.
 type Bot struct {
-	cfg  Config
-	kb   *knowledge.KB
-	cat  *Catalogs
-	und  *understand.Understander
-	log  *slog.Logger
-	now  func() time.Time
-	news []*knowledge.News // newest first
-	lex  understand.Lexicons
+	cfg Config
+	kb  *knowledge.KB
+	cat *Catalogs
+	und *understand.Understander
+	log *slog.Logger
+	now func() time.Time
+	v   *view // what replies are composed from
+	lex understand.Lexicons
 
 	// cur is the view of the bot on the knowledge base in use (see
 	// SetKB); every view shares it and the conversations below.
@@ -206,8 +196,7 @@ func New(cfg Config) (*Bot, error) {
 // use makes b a view on kb.
 func (b *Bot) use(kb *knowledge.KB) {
 	b.cfg.KB, b.kb, b.und = kb, kb, understand.New(kb, b.lex)
-	b.news = append([]*knowledge.News(nil), kb.News...)
-	sort.SliceStable(b.news, func(i, j int) bool { return b.news[j].Date.Before(*b.news[i].Date) })
+	b.v = newView(kb, b.cfg)
 }
 
 // SetKB makes kb the knowledge base of the next messages, once it suits
@@ -248,7 +237,6 @@ func (b *Bot) Understand(text, lang string) *understand.Frame {
 }
 
 func convKey(m Message) string { return m.Platform + "\x00" + m.Chat + "\x00" + m.User }
-func userKey(m Message) string { return m.Platform + ":" + m.User }
 
 // conv returns the conversation's state, creating it; the caller holds
 // b.mu while it uses the state.
@@ -277,7 +265,7 @@ func (b *Bot) conv(m Message) *state {
 func (b *Bot) Handle(ctx context.Context, m Message) Reply { return b.current().handle(ctx, m) }
 
 func (b *Bot) handle(ctx context.Context, m Message) (r Reply) {
-	prefs, err := b.cfg.Prefs.Prefs(ctx, userKey(m))
+	prefs, err := b.cfg.Prefs.Prefs(ctx, UserKey(m.Platform, m.User))
 	if err != nil {
 		b.log.Warn("reading preferences", "err", err)
 	}
@@ -288,7 +276,7 @@ func (b *Bot) handle(ctx context.Context, m Message) (r Reply) {
 		}
 	}()
 	if len(m.Text) > b.cfg.MaxMessage {
-		q := b.und.Understand(truncate(m.Text, 512), m.Lang)
+		q := b.und.Understand(CutToBytes(m.Text, 512), m.Lang)
 		return b.compose(b.langFor(m, prefs, q), understand.IntentUnknown).simple("error.too_long", "Max", b.cfg.MaxMessage)
 	}
 	text := strings.TrimSpace(strings.ToValidUTF8(m.Text, ""))
@@ -314,23 +302,34 @@ func (b *Bot) handle(ctx context.Context, m Message) (r Reply) {
 	if text == "" {
 		return b.compose(b.langFor(m, prefs, nil), understand.IntentHelp).in(st).helpReply()
 	}
-	q := b.und.Understand(text, firstNonEmpty(m.Lang, prefs.Lang))
-	q.Text = text
+	q := b.question(text, m, prefs)
 	lang := b.langFor(m, prefs, q)
 	if st.Pending != "" && q.Intent == understand.IntentPartnersList && len(q.Towns) == 1 && len(q.Unexplained) == 0 && len(q.Partners) == 0 {
 		// The answer to "which town?" typed instead of pressed.
-		pending := st.Pending
-		st.Pending = ""
-		st.Town = q.Towns[0].ID
-		q = b.und.Understand(pending, firstNonEmpty(m.Lang, prefs.Lang))
-		q.Text = pending
+		q = b.resume(m, prefs, st, q.Towns[0].ID)
 	}
 	if q.Intent == understand.IntentSignup {
 		return b.startSignup(ctx, m, prefs, st, q, lang)
 	}
-	r = b.answer(q, lang, st)
+	r = b.answer(ctx, q, lang, st)
 	b.log.Debug("answered", "platform", m.Platform, "intent", r.Intent, "lang", r.Lang)
 	return r
+}
+
+// question understands text as the person's question, in the language
+// forced for the message or chosen with /lang first.
+func (b *Bot) question(text string, m Message, prefs Prefs) *understand.Frame {
+	q := b.und.Understand(text, firstNonEmpty(m.Lang, prefs.Lang))
+	q.Text = text
+	return q
+}
+
+// resume answers "which town?": town becomes the conversation's, and the
+// question that waited for it is taken up again.
+func (b *Bot) resume(m Message, prefs Prefs, st *state, town string) *understand.Frame {
+	pending := st.Pending
+	st.Pending, st.Town = "", town
+	return b.question(pending, m, prefs)
 }
 
 func firstNonEmpty(s ...string) string {
@@ -340,114 +339,4 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-// langFor decides the reply's language: the language forced for this
-// message, else the user's saved choice, else the question's language when
-// it can be told reliably, else the app's locale, else a weaker guess from
-// the question, else the town's language, else the default.
-func (b *Bot) langFor(m Message, prefs Prefs, q *understand.Frame) string {
-	has := func(l string) bool { return l != "" && b.cat.Has(l) }
-	if has(base(m.Lang)) {
-		return base(m.Lang)
-	}
-	if has(prefs.Lang) {
-		return prefs.Lang
-	}
-	if q != nil && q.Confident && has(q.Lang) {
-		return q.Lang
-	}
-	if q != nil && len(q.Langs) > 1 {
-		// A tie between languages that share the words typed: the app's
-		// locale, the named town's language or the default decides.
-		prefer := []string{base(m.Locale)}
-		for _, t := range q.Towns {
-			prefer = append(prefer, t.DefaultLang)
-		}
-		for _, p := range q.Partners {
-			prefer = append(prefer, p.Town.DefaultLang)
-		}
-		prefer = append(prefer, b.cfg.DefaultLang)
-		for _, p := range prefer {
-			if has(p) && slices.Contains(q.Langs, p) {
-				return p
-			}
-		}
-	}
-	if has(base(m.Locale)) {
-		return base(m.Locale)
-	}
-	if q != nil && has(q.Lang) {
-		return q.Lang
-	}
-	if q != nil {
-		for _, t := range q.Towns {
-			if has(t.DefaultLang) {
-				return t.DefaultLang
-			}
-		}
-		for _, p := range q.Partners {
-			if has(p.Town.DefaultLang) {
-				return p.Town.DefaultLang
-			}
-		}
-	}
-	if t, ok := b.kb.Town(b.cfg.DefaultTown); ok && has(t.DefaultLang) {
-		return t.DefaultLang
-	}
-	return b.cfg.DefaultLang
-}
-
-// base is the language part of a locale ("en-US" → "en").
-func base(locale string) string {
-	l := strings.ToLower(locale)
-	if i := strings.IndexAny(l, "-_"); i > 0 {
-		l = l[:i]
-	}
-	return l
-}
-
-// simple is a reply of one localized sentence.
-func (c *composer) simple(id string, kv ...any) Reply {
-	c.r.Text = append(c.r.Text, c.t.S(id, kv...))
-	return c.done()
-}
-
-func (c *composer) helpReply() Reply {
-	c.help()
-	return c.done()
-}
-
-// MemPrefs is a PrefStore in memory (for the terminal and tests).
-type MemPrefs struct {
-	mu sync.Mutex
-	m  map[string]Prefs
-}
-
-// NewMemPrefs returns an empty MemPrefs.
-func NewMemPrefs() *MemPrefs { return &MemPrefs{m: map[string]Prefs{}} }
-
-// Prefs implements PrefStore.
-func (p *MemPrefs) Prefs(_ context.Context, user string) (Prefs, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.m[user], nil
-}
-
-// SetPrefs implements PrefStore.
-func (p *MemPrefs) SetPrefs(_ context.Context, user string, pr Prefs) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.m[user] = pr
-	return nil
 }

@@ -10,7 +10,10 @@ import (
 
 // Commands lists the commands the core understands, for adapters that
 // register a command menu. Descriptions are catalog messages "cmd.<name>".
-var Commands = []string{"start", "help", "partners", "exchanges", "news", "signup", "lang", "town", "cancel", "mydata", "forget", "subscribe", "unsubscribe"}
+// The list is a fresh copy.
+func Commands() []string {
+	return []string{"start", "help", "partners", "exchanges", "news", "signup", "lang", "town", "cancel", "mydata", "forget", "subscribe", "unsubscribe"}
+}
 
 // command handles "/name args" (also "/name@botname args").
 func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, text string) Reply {
@@ -22,8 +25,7 @@ func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, te
 	args = strings.TrimSpace(args)
 	q := &understand.Frame{}
 	if args != "" {
-		q = b.und.Understand(args, firstNonEmpty(m.Lang, prefs.Lang))
-		q.Text = args
+		q = b.question(args, m, prefs)
 	}
 	lang := b.langFor(m, prefs, nil)
 	switch name {
@@ -38,13 +40,13 @@ func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, te
 		return b.compose(lang, understand.IntentHelp).in(st).helpReply()
 	case "partners":
 		q.Intent = understand.IntentPartnersList
-		return b.answer(q, lang, st)
+		return b.answer(ctx, q, lang, st)
 	case "exchanges":
 		q.Intent = understand.IntentExchangesUpcoming
-		return b.answer(q, lang, st)
+		return b.answer(ctx, q, lang, st)
 	case "news":
 		q.Intent = understand.IntentNews
-		return b.answer(q, lang, st)
+		return b.answer(ctx, q, lang, st)
 	case "lang":
 		return b.setLang(ctx, m, prefs, args, lang)
 	case "town":
@@ -75,7 +77,7 @@ func (b *Bot) command(ctx context.Context, m Message, prefs Prefs, st *state, te
 }
 
 func (b *Bot) setLang(ctx context.Context, m Message, prefs Prefs, args, lang string) Reply {
-	want := base(strings.Fields(args + " x")[0])
+	want := BaseLang(strings.Fields(args + " x")[0])
 	if args == "" || !b.cat.Has(want) {
 		c := b.compose(lang, understand.IntentHelp)
 		c.r.Text = append(c.r.Text, c.t.S("lang.choose"))
@@ -85,7 +87,7 @@ func (b *Bot) setLang(ctx context.Context, m Message, prefs Prefs, args, lang st
 		return c.done()
 	}
 	prefs.Lang = want
-	if err := b.cfg.Prefs.SetPrefs(ctx, userKey(m), prefs); err != nil {
+	if err := b.cfg.Prefs.SetPrefs(ctx, UserKey(m.Platform, m.User), prefs); err != nil {
 		b.log.Warn("saving preferences", "err", err)
 		return b.compose(want, understand.IntentHelp).simple("error.internal")
 	}
@@ -103,23 +105,17 @@ func (b *Bot) setTown(ctx context.Context, m Message, prefs Prefs, st *state, ar
 	}
 	if town == nil {
 		c := b.compose(lang, understand.IntentHelp)
-		c.r.Text = append(c.r.Text, c.t.S("which_town"))
-		for _, t := range b.kb.Towns {
-			c.r.Choices = append(c.r.Choices, Choice{Label: c.townName(t), Data: "/town " + t.ID})
-		}
+		c.askTown()
 		return c.done()
 	}
 	st.Town = town.ID
 	prefs.Town = town.ID
-	if err := b.cfg.Prefs.SetPrefs(ctx, userKey(m), prefs); err != nil {
+	if err := b.cfg.Prefs.SetPrefs(ctx, UserKey(m.Platform, m.User), prefs); err != nil {
 		b.log.Warn("saving preferences", "err", err)
 	}
 	if st.Pending != "" {
-		pending := st.Pending
-		st.Pending = ""
-		q := b.und.Understand(pending, firstNonEmpty(m.Lang, prefs.Lang))
-		q.Text = pending
-		return b.answer(q, b.langFor(m, prefs, q), st)
+		q := b.resume(m, prefs, st, town.ID)
+		return b.answer(ctx, q, b.langFor(m, prefs, q), st)
 	}
 	c := b.compose(lang, understand.IntentHelp)
 	return c.simple("town.set", "Town", c.townName(town))

@@ -4,25 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"time"
 )
-
-// ConvStore keeps conversations' state between messages outside the
-// process (store.Store), so that the next message of a conversation (the
-// next answer of a half-finished sign-up) may be handled by another
-// replica, or after a restart. Without one (the terminal, tests) the state
-// lives in memory only.
-//
-// The state is the core's own, opaque to the store: data is JSON, nil
-// when the conversation has nothing to remember.
-type ConvStore interface {
-	// LoadConv returns the saved state of conversation key (nil when none
-	// or expired).
-	LoadConv(ctx context.Context, key string) ([]byte, error)
-	// SaveConv saves it (deletes it when data is nil) until expires; user
-	// ("telegram:42") lets /forget erase it.
-	SaveConv(ctx context.Context, key, user string, data []byte, expires time.Time) error
-}
 
 // savedConv is a conversation's state as a ConvStore keeps it, under the
 // conversation's key.
@@ -43,7 +25,7 @@ type savedFlow struct {
 // convStoreKey names a conversation in the ConvStore; flowStoreKey a
 // person's sign-up in progress.
 func convStoreKey(m Message) string { return m.Platform + ":" + m.Chat + ":" + m.User }
-func flowStoreKey(m Message) string { return "flow:" + userKey(m) }
+func flowStoreKey(m Message) string { return "flow:" + UserKey(m.Platform, m.User) }
 
 // loadConv replaces st's state with the saved one (the store is the
 // reference: another replica may have moved the conversation on) and
@@ -88,7 +70,7 @@ func (b *Bot) saveConv(ctx context.Context, m Message, st *state, had bool) {
 	expires := st.expires
 	b.mu.Unlock()
 	if err == nil {
-		err = b.cfg.Conversations.SaveConv(ctx, convStoreKey(m), userKey(m), data, expires)
+		err = b.cfg.Conversations.SaveConv(ctx, convStoreKey(m), UserKey(m.Platform, m.User), data, expires)
 	}
 	if err == nil && (st.Flow != nil || had || st.dropped) {
 		data = nil
@@ -96,7 +78,7 @@ func (b *Bot) saveConv(ctx context.Context, m Message, st *state, had bool) {
 			data, err = json.Marshal(savedFlow{Home: convStoreKey(m), Flow: st.Flow})
 		}
 		if err == nil {
-			err = b.cfg.Conversations.SaveConv(ctx, flowStoreKey(m), userKey(m), data, expires)
+			err = b.cfg.Conversations.SaveConv(ctx, flowStoreKey(m), UserKey(m.Platform, m.User), data, expires)
 		}
 	}
 	if err != nil {

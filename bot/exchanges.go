@@ -1,47 +1,11 @@
 package bot
 
 import (
-	"sort"
 	"time"
 
 	"github.com/twinbot/twinbot/bot/understand"
 	"github.com/twinbot/twinbot/knowledge"
 )
-
-// upcoming lists the exchanges that have not started yet, soonest first,
-// restricted to the towns and partners of q when it names any.
-func (b *Bot) upcoming(q *understand.Frame, st *state) []*knowledge.Exchange {
-	today := b.now()
-	var out []*knowledge.Exchange
-	towns := b.towns(q, st)
-	for _, e := range b.kb.Exchanges {
-		if e.Start == nil || !e.Start.End(today.Location()).After(today) {
-			continue // started or past: never shown as upcoming
-		}
-		if len(q.Partners) > 0 {
-			if !exchangeWith(e, q.Partners) {
-				continue
-			}
-		} else if towns != nil && !containsTown(towns, e.Town) {
-			continue
-		}
-		out = append(out, e)
-	}
-	// A date known only to the year sorts after the precise dates of that
-	// year.
-	key := func(d *knowledge.Date) [3]int {
-		m := d.Month
-		if m == 0 {
-			m = 13
-		}
-		return [3]int{d.Year, m, d.Day}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := key(out[i].Start), key(out[j].Start)
-		return a[0] < b[0] || a[0] == b[0] && (a[1] < b[1] || a[1] == b[1] && a[2] < b[2])
-	})
-	return out
-}
 
 func exchangeWith(e *knowledge.Exchange, ps []*knowledge.PartnerRef) bool {
 	for _, p := range ps {
@@ -86,11 +50,18 @@ func startsBy(d *knowledge.Date, loc *time.Location) time.Time {
 	return d.End(loc)
 }
 
-func (c *composer) exchanges(q *understand.Frame, st *state) {
-	list := c.b.upcoming(q, st)
+// listed are the exchanges that exchanges and signupInfo may show for q:
+// those it is about, else every upcoming one. The caller reads their
+// sign-up counts before composing.
+func (c *composer) listed(q *understand.Frame) []*knowledge.Exchange {
+	return append(c.v.upcoming(q, c.chosen, c.now), c.v.upcoming(&understand.Frame{}, "", c.now)...)
+}
+
+func (c *composer) exchanges(q *understand.Frame) {
+	list := c.v.upcoming(q, c.chosen, c.now)
 	if len(list) == 0 && (len(q.Partners) > 0 || len(q.Towns) > 0) {
 		c.r.Text = append(c.r.Text, c.t.S("exchanges.none_for"))
-		list = c.b.upcoming(&understand.Frame{}, nil)
+		list = c.v.upcoming(&understand.Frame{}, "", c.now)
 	}
 	if len(list) == 0 {
 		c.r.Text = append(c.r.Text, c.t.S("exchanges.none"))
@@ -106,16 +77,8 @@ func (c *composer) exchanges(q *understand.Frame, st *state) {
 }
 
 func (c *composer) town(e *knowledge.Exchange) *knowledge.Town {
-	t, _ := c.b.kb.Town(e.Town)
+	t, _ := c.v.kb.Town(e.Town)
 	return t
-}
-
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 // exchangeCard shows an exchange: dates, partner, place, ages, places,
@@ -133,7 +96,7 @@ func (c *composer) exchangeCard(e *knowledge.Exchange) Card {
 	card.Fields = append(card.Fields, Field{Name: c.t.S("exchange.when"), Value: when})
 	var partners []string
 	for _, id := range e.Partners {
-		if p, ok := c.b.kb.Partner(e.Town, id); ok {
+		if p, ok := c.v.kb.Partner(e.Town, id); ok {
 			partners = append(partners, c.partnerName(p))
 		}
 	}
@@ -148,7 +111,7 @@ func (c *composer) exchangeCard(e *knowledge.Exchange) Card {
 		card.Fields = append(card.Fields, Field{Name: c.t.S("exchange.ages"), Value: c.t.S("exchange.age_range", "Min", a.MinAge, "Max", a.MaxAge)})
 	}
 	if e.Capacity > 0 {
-		left := e.Capacity - c.b.taken(e.ID)
+		left := e.Capacity - c.taken[e.ID]
 		if left < 0 {
 			left = 0
 		}
@@ -169,10 +132,10 @@ func (c *composer) exchangeCard(e *knowledge.Exchange) Card {
 }
 
 // signupInfo explains how to sign up for the exchanges a question is about.
-func (c *composer) signupInfo(q *understand.Frame, st *state) {
-	list := c.b.upcoming(q, st)
+func (c *composer) signupInfo(q *understand.Frame) {
+	list := c.v.upcoming(q, c.chosen, c.now)
 	if len(list) == 0 {
-		list = c.b.upcoming(&understand.Frame{}, nil)
+		list = c.v.upcoming(&understand.Frame{}, "", c.now)
 	}
 	if len(list) == 0 {
 		c.r.Text = append(c.r.Text, c.t.S("exchanges.none"))

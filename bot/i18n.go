@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/text/language/display"
 	"golang.org/x/text/message"
 
+	"github.com/twinbot/twinbot/bot/understand"
 	"github.com/twinbot/twinbot/knowledge"
 )
 
@@ -204,4 +206,60 @@ func pick[V any](m map[string]V, lang string, fallback []string, ok func(V) bool
 	}
 	var zero V
 	return zero, ""
+}
+
+// langFor decides the reply's language: the language forced for this
+// message, else the user's saved choice, else the question's language when
+// it can be told reliably, else the app's locale, else a weaker guess from
+// the question, else the town's language, else the default.
+func (b *Bot) langFor(m Message, prefs Prefs, q *understand.Frame) string {
+	has := func(l string) bool { return l != "" && b.cat.Has(l) }
+	if has(BaseLang(m.Lang)) {
+		return BaseLang(m.Lang)
+	}
+	if has(prefs.Lang) {
+		return prefs.Lang
+	}
+	if q != nil && q.Confident && has(q.Lang) {
+		return q.Lang
+	}
+	if q != nil && len(q.Langs) > 1 {
+		// A tie between languages that share the words typed: the app's
+		// locale, the named town's language or the default decides.
+		prefer := []string{BaseLang(m.Locale)}
+		for _, t := range q.Towns {
+			prefer = append(prefer, t.DefaultLang)
+		}
+		for _, p := range q.Partners {
+			prefer = append(prefer, p.Town.DefaultLang)
+		}
+		prefer = append(prefer, b.cfg.DefaultLang)
+		for _, p := range prefer {
+			if has(p) && slices.Contains(q.Langs, p) {
+				return p
+			}
+		}
+	}
+	if has(BaseLang(m.Locale)) {
+		return BaseLang(m.Locale)
+	}
+	if q != nil && has(q.Lang) {
+		return q.Lang
+	}
+	if q != nil {
+		for _, t := range q.Towns {
+			if has(t.DefaultLang) {
+				return t.DefaultLang
+			}
+		}
+		for _, p := range q.Partners {
+			if has(p.Town.DefaultLang) {
+				return p.Town.DefaultLang
+			}
+		}
+	}
+	if t, ok := b.kb.Town(b.cfg.DefaultTown); ok && has(t.DefaultLang) {
+		return t.DefaultLang
+	}
+	return b.cfg.DefaultLang
 }

@@ -209,7 +209,7 @@ func (b *Bot) offerCommand(ctx context.Context, m Message, args, lang string) Re
 	if !ok || (verb != "accept" && verb != "decline") || code == "" {
 		return c.simple("offer.gone")
 	}
-	return b.answerOffer(ctx, c, ofs, userKey(m), code, verb == "accept")
+	return b.answerOffer(ctx, c, ofs, UserKey(m.Platform, m.User), code, verb == "accept")
 }
 
 // answerOffer accepts or declines the user's offer for the sign-up code.
@@ -258,11 +258,11 @@ func (b *Bot) cancelOffer(ctx context.Context, m Message, lang string) (Reply, b
 	if !isOS {
 		return Reply{}, false
 	}
-	list := b.userOffers(ctx, ofs, userKey(m))
+	list := b.userOffers(ctx, ofs, UserKey(m.Platform, m.User))
 	if len(list) == 0 {
 		return Reply{}, false
 	}
 	c := b.compose(firstNonEmpty(list[0].Signup.Lang, lang), understand.IntentSignup)
 	c.r.Private = true
-	return b.answerOffer(ctx, c, ofs, userKey(m), list[0].Signup.Code, false), true
+	return b.answerOffer(ctx, c, ofs, UserKey(m.Platform, m.User), list[0].Signup.Code, false), true
 }

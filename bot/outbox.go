@@ -10,17 +10,19 @@ import (
 
 // RetryAfterError is a Sender's error for a message the platform refused
 // because too many were sent (HTTP 429): RetryAfter is how long it asked
-// to wait. The message was not delivered, so it may be sent again.
+// to wait, 0 when the error is of another kind (an adapter's one error
+// type serves every failure). The message was not delivered, so it may be
+// sent again.
 type RetryAfterError interface {
 	error
 	RetryAfter() time.Duration
 }
 
-// RetryAfter reports whether err is (or wraps) a RetryAfterError, and the
-// wait it asks for.
+// RetryAfter reports whether err is (or wraps) a RetryAfterError that asks
+// for a wait, and the wait.
 func RetryAfter(err error) (time.Duration, bool) {
 	var ra RetryAfterError
-	if errors.As(err, &ra) {
+	if errors.As(err, &ra) && ra.RetryAfter() > 0 {
 		return ra.RetryAfter(), true
 	}
 	return 0, false

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -36,14 +35,10 @@ type Limits struct {
 	IsGroup func(chat string) bool
 }
 
-// TelegramLimits are Telegram's documented limits for bots: about 30
-// messages a second overall, one a second to one chat, 20 a minute to one
-// group. They are the default for every platform (Discord allows more).
-var TelegramLimits = Limits{PerSecond: 30, PerChat: 1, GroupPerMinute: 20, IsGroup: TelegramGroup}
-
-// TelegramGroup reports whether a Telegram chat id is a group's (groups
-// and channels have negative ids).
-func TelegramGroup(chat string) bool { return strings.HasPrefix(chat, "-") }
+// DefaultLimits are limits no platform's bot goes beyond: 30 messages a
+// second overall and one a second to one chat. A platform that has group
+// chats with stricter limits gives its own (the adapters know them).
+func DefaultLimits() Limits { return Limits{PerSecond: 30, PerChat: 1, GroupPerMinute: 20} }
 
 // RatePacer is a Pacer that keeps every limit at once: the bot's rate,
 // each chat's and each group's. A message reserves the earliest moment

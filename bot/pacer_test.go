@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -55,7 +56,7 @@ func TestPacerKeepsEveryLimit(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := bottest.NewClock(start)
-			p := bot.NewPacer(bot.PacerConfig{Limits: bot.TelegramLimits, Now: clock.Now})
+			p := bot.NewPacer(bot.PacerConfig{Limits: groupLimits(), Now: clock.Now})
 			var all []time.Time
 			byChat := map[string][]time.Time{}
 			for i := range tc.n {
@@ -74,7 +75,7 @@ func TestPacerKeepsEveryLimit(t *testing.T) {
 				if got := maxIn(ts, time.Second); got > 1 {
 					t.Errorf("chat %s: %d messages in one second", chat, got)
 				}
-				if bot.TelegramGroup(chat) {
+				if isGroup(chat) {
 					if got := maxIn(ts, time.Minute); got > 20 {
 						t.Errorf("group %s: %d messages in one minute", chat, got)
 					}
@@ -90,7 +91,7 @@ func TestPacerKeepsEveryLimit(t *testing.T) {
 
 func TestPacerSlowChatDoesNotHoldUpOthers(t *testing.T) {
 	clock := bottest.NewClock(today)
-	p := bot.NewPacer(bot.PacerConfig{Limits: bot.TelegramLimits, Now: clock.Now})
+	p := bot.NewPacer(bot.PacerConfig{Limits: groupLimits(), Now: clock.Now})
 	// A long answer to one chat books its next ten seconds...
 	for range 10 {
 		p.Reserve(tg("42"))
@@ -111,7 +112,7 @@ func TestPacerSlowChatDoesNotHoldUpOthers(t *testing.T) {
 
 func TestPacerForgetsOldChats(t *testing.T) {
 	clock := bottest.NewClock(today)
-	p := bot.NewPacer(bot.PacerConfig{Limits: bot.TelegramLimits, Now: clock.Now})
+	p := bot.NewPacer(bot.PacerConfig{Limits: groupLimits(), Now: clock.Now})
 	most := 0
 	for i := range 20_000 {
 		chat := fmt.Sprint(i)
@@ -142,7 +143,7 @@ func inBubble(t *testing.T, f func(t *testing.T, now func() time.Time)) {
 // TestPacerWaitsConcurrently sends from many goroutines through Wait.
 func TestPacerWaitsConcurrently(t *testing.T) {
 	inBubble(t, func(t *testing.T, now func() time.Time) {
-		p := bot.NewPacer(bot.PacerConfig{Limits: bot.TelegramLimits, Now: now})
+		p := bot.NewPacer(bot.PacerConfig{Limits: groupLimits(), Now: now})
 		var (
 			mu   sync.Mutex
 			sent = map[string][]time.Time{}
@@ -196,7 +197,7 @@ func TestPacerWaitsConcurrently(t *testing.T) {
 
 func TestPacerHold(t *testing.T) {
 	inBubble(t, func(t *testing.T, now func() time.Time) {
-		p := bot.NewPacer(bot.PacerConfig{Limits: bot.TelegramLimits, Now: now})
+		p := bot.NewPacer(bot.PacerConfig{Limits: groupLimits(), Now: now})
 		p.Hold("telegram", 7*time.Second)
 		if err := p.Wait(context.Background(), tg("1")); err != nil {
 			t.Fatal(err)
@@ -248,7 +249,7 @@ func TestBroadcastWorkersKeepThePace(t *testing.T) {
 		}
 		ts := &bottest.LimitedSender{Now: now, PerSecond: 30, PerChat: time.Second}
 		a, err := bot.NewAnnouncer(bot.AnnouncerConfig{Bot: b, Store: store, Sender: ts, Workers: 4, Now: now,
-			Pacer: bot.NewPacer(bot.PacerConfig{Limits: bot.TelegramLimits, Now: now})})
+			Pacer: bot.NewPacer(bot.PacerConfig{Limits: groupLimits(), Now: now})})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -256,7 +257,7 @@ func TestBroadcastWorkersKeepThePace(t *testing.T) {
 		var private, all []time.Time
 		ts.Before = func(_ int, to bot.Address) error {
 			all = append(all, now())
-			if !bot.TelegramGroup(to.Chat) {
+			if !isGroup(to.Chat) {
 				private = append(private, now())
 			}
 			return nil
@@ -286,3 +287,13 @@ func TestBroadcastWorkersKeepThePace(t *testing.T) {
 		}
 	})
 }
+
+// groupLimits are limits of a platform with group chats, as Telegram's
+// (the adapter's telegram.Limits): 30 a second, 1 a second to a chat, 20 a
+// minute to a group.
+func groupLimits() bot.Limits {
+	return bot.Limits{PerSecond: 30, PerChat: 1, GroupPerMinute: 20, IsGroup: isGroup}
+}
+
+// isGroup tells a group by its negative id, as Telegram does.
+func isGroup(chat string) bool { return strings.HasPrefix(chat, "-") }

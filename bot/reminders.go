@@ -93,9 +93,11 @@ func (a *Announcer) stillWanted(ctx context.Context, d Delivery) bool {
 }
 
 // Reminder is the message reminding a subscriber that e's sign-up closes
-// soon, with the places left (left < 0: no limit).
-func (b *Bot) Reminder(e *knowledge.Exchange, lang string, left int) Reply {
+// soon, with the places left (left < 0: no limit) and its card (taken: its
+// confirmed sign-ups).
+func (b *Bot) Reminder(e *knowledge.Exchange, lang string, left, taken int) Reply {
 	c := b.compose(lang, understand.IntentExchangesUpcoming)
+	c.taken = map[string]int{e.ID: taken}
 	title := c.txt(e.Title, c.town(e))
 	if left >= 0 {
 		c.r.Text = append(c.r.Text, c.t.S("reminder.deadline", "Title", title, "Deadline", c.t.Date(e.Signup.Deadline), "Left", c.t.Num(left)))

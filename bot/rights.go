@@ -14,20 +14,12 @@ type prefsDeleter interface {
 	DeletePrefs(ctx context.Context, user string) error
 }
 
-// DeletePrefs forgets a user's choices.
-func (p *MemPrefs) DeletePrefs(_ context.Context, user string) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	delete(p.m, user)
-	return nil
-}
-
 // myData shows everything the bot keeps about the user: choices, sign-ups
 // with their answers, subscriptions.
 func (b *Bot) myData(ctx context.Context, m Message, prefs Prefs, lang string) Reply {
 	c := b.compose(lang, understand.IntentHelp)
 	c.r.Private = true
-	user := userKey(m)
+	user := UserKey(m.Platform, m.User)
 	any := false
 	if prefs.Lang != "" || prefs.Town != "" {
 		any = true
@@ -77,7 +69,7 @@ func (b *Bot) myData(ctx context.Context, m Message, prefs Prefs, lang string) R
 // signupCard shows one sign-up with everything it holds.
 func (c *composer) signupCard(s Signup) Card {
 	var card Card
-	if e, ok := c.b.kb.Exchange(s.Exchange); ok {
+	if e, ok := c.v.kb.Exchange(s.Exchange); ok {
 		card = c.summary(e, s.Answers)
 		if e.Demo {
 			card.Subtitle = c.t.S("exchange.demo")
@@ -98,7 +90,7 @@ func (c *composer) signupCard(s Signup) Card {
 
 // subscriptionName says what a subscription is for.
 func (c *composer) subscriptionName(s Subscription) string {
-	t, ok := c.b.kb.Town(s.Town)
+	t, ok := c.v.kb.Town(s.Town)
 	switch {
 	case s.Town == "":
 		return c.t.S("subscribe.all")
@@ -107,7 +99,7 @@ func (c *composer) subscriptionName(s Subscription) string {
 	case s.Partner == "":
 		return c.t.S("subscribe.town", "Town", c.townName(t))
 	}
-	if p, ok := c.b.kb.Partner(s.Town, s.Partner); ok {
+	if p, ok := c.v.kb.Partner(s.Town, s.Partner); ok {
 		return c.partnerName(p)
 	}
 	return s.Partner
@@ -119,7 +111,7 @@ func (c *composer) subscriptionName(s Subscription) string {
 func (b *Bot) forget(ctx context.Context, m Message, st *state, lang string) Reply {
 	c := b.compose(lang, understand.IntentHelp)
 	c.r.Private = true
-	user := userKey(m)
+	user := UserKey(m.Platform, m.User)
 	b.dropFlows(m, st)
 	st.Pending, st.Town = "", ""
 	if d, ok := b.cfg.Prefs.(prefsDeleter); ok {
@@ -162,7 +154,7 @@ func (b *Bot) forget(ctx context.Context, m Message, st *state, lang string) Rep
 // canAnnounce reports whether /subscribe works in the conversation: the
 // bot keeps subscriptions and the adapter can write later.
 func (c *composer) canAnnounce() bool {
-	return c.b.cfg.Signups != nil && !c.ephemeral
+	return c.v.signups && !c.ephemeral
 }
 
 // subscribe handles /subscribe [partner or town] and /unsubscribe.
@@ -175,7 +167,7 @@ func (b *Bot) subscribe(ctx context.Context, m Message, on bool, args, lang stri
 	if m.Ephemeral && on {
 		return c.simple("subscribe.local")
 	}
-	user := userKey(m)
+	user := UserKey(m.Platform, m.User)
 	if !on {
 		if err := s.Unsubscribe(ctx, user); err != nil {
 			b.log.Error("unsubscribing", "err", err)

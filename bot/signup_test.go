@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -497,5 +498,46 @@ func TestSignupFromGroup(t *testing.T) {
 	r = e.b.Handle(context.Background(), bot.Message{Platform: "test", Chat: "dm-x", User: "u2", Text: "Jana Nováková", Lang: "en"})
 	if r.Intent == "signup" {
 		t.Fatal("another user's message taken as an answer")
+	}
+}
+
+// requestKey marks a request's context in TestCountsUseTheRequest.
+type requestKey struct{}
+
+// countingStore records the request each count of sign-ups was read for.
+type countingStore struct {
+	*bot.MemSignups
+	mu   sync.Mutex
+	seen []any
+}
+
+func (s *countingStore) Taken(ctx context.Context, exchange string) (int, error) {
+	s.mu.Lock()
+	s.seen = append(s.seen, ctx.Value(requestKey{}))
+	s.mu.Unlock()
+	return s.MemSignups.Taken(ctx, exchange)
+}
+
+// TestCountsUseTheRequest: the places left on an exchange's card are read
+// with the request's context (its deadline, its cancellation), before the
+// reply is composed.
+func TestCountsUseTheRequest(t *testing.T) {
+	store := &countingStore{}
+	e := newEnv(t, func(c *bot.Config) {
+		store.MemSignups = bot.NewMemSignups(c.Now)
+		c.Signups = store
+	})
+	ctx := context.WithValue(context.Background(), requestKey{}, "req-1")
+	r := e.b.Handle(ctx, bot.Message{Platform: "test", Chat: "c", User: "u", Text: "/exchanges", Lang: "pl"})
+	mustHave(t, r, "20 wolnych miejsc z 20")
+	store.mu.Lock()
+	defer store.mu.Unlock()
+	if len(store.seen) == 0 {
+		t.Fatal("no count read")
+	}
+	for _, v := range store.seen {
+		if v != "req-1" {
+			t.Errorf("a count was read with another context (%v)", v)
+		}
 	}
 }

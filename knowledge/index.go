@@ -183,7 +183,9 @@ func wordScore(q, qs, w, ws string, mode int) float64 {
 	if len(w) <= 3 || len(q) <= 3 {
 		return 0
 	}
-	if s := inflected(q, w); s > 0 {
+	if s := inflected(q, w); s > 0 && (mode != modeStrict || fold.CommonPrefix(q, w) >= 4) {
+		// A word of the language itself ("vier") stands for a name only
+		// when it shares four letters with it, not three ("Viena").
 		return 0.9 * s
 	}
 	if mode == modeStrict {

@@ -21,7 +21,7 @@ import (
 func init() {
 	// Other tests of this package may define -update too: share it.
 	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files (testdata/errors/*/want.txt, schema.json, check.en.yaml)")
+		flag.Bool("update", false, "rewrite golden files (testdata/errors/*/want.txt, schema.json)")
 	}
 }
 
@@ -68,7 +68,7 @@ func TestErrors(t *testing.T) {
 			}
 			ps := problemsOf(t, err)
 			for _, p := range ps {
-				if _, ok := messages[p.ID]; !ok {
+				if _, ok := messages()[p.ID]; !ok {
 					t.Errorf("problem %q has an unknown message id %q", p, p.ID)
 				}
 				if p.Msg != render(p.ID, p.Data) || strings.HasPrefix(p.Msg, p.ID) {

@@ -79,11 +79,11 @@ var fieldRules = map[string]rule{
 
 	"Contact.email": {kind: ruleEmail},
 
-	"Page.kind":            {kind: ruleVocab, vocab: PageKinds, msg: "check.unknown_page"},
-	"Partner.relation":     {kind: ruleVocab, vocab: Relations, msg: "check.unknown_relation"},
-	"Partner.areas":        {kind: ruleVocab, vocab: Areas, msg: "check.unknown_area"},
-	"Agreement.kind":       {kind: ruleVocab, vocab: AgreementKinds, msg: "check.unknown_agreement"},
-	"Signup.fields":        {kind: ruleVocab, vocab: SignupFields, msg: "check.unknown_signup_field"},
+	"Page.kind":            {kind: ruleVocab, vocab: pageKinds, msg: "check.unknown_page"},
+	"Partner.relation":     {kind: ruleVocab, vocab: relations, msg: "check.unknown_relation"},
+	"Partner.areas":        {kind: ruleVocab, vocab: areas, msg: "check.unknown_area"},
+	"Agreement.kind":       {kind: ruleVocab, vocab: agreementKinds, msg: "check.unknown_agreement"},
+	"Signup.fields":        {kind: ruleVocab, vocab: signupFields, msg: "check.unknown_signup_field"},
 	"Exchange.capacity":    {kind: ruleNonNeg},
 	"Exchange.remind_days": {kind: ruleNonNeg},
 	"Audience.min_age":     {kind: ruleNonNeg},

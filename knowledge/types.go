@@ -1,5 +1,7 @@
 package knowledge
 
+import "slices"
+
 // Text is a piece of text in several languages, keyed by language code
 // ("pl", "en", "uk", ...). One language is enough; readers fall back to
 // another and say so.
@@ -46,8 +48,8 @@ const (
 	PageGoals       = "goals"       // why the town cooperates abroad
 )
 
-// PageKinds lists the valid Page.Kind values.
-var PageKinds = []string{PageAbout, PageHistory, PageCommitments, PageMethods, PageGoals}
+// pageKinds are the valid Page.Kind values.
+var pageKinds = []string{PageAbout, PageHistory, PageCommitments, PageMethods, PageGoals}
 
 // Page is a general text a town publishes about twinning.
 type Page struct {
@@ -74,8 +76,12 @@ const (
 	RelRegional    = "regional"    // regional cooperation (a district and its towns)
 )
 
-// Relations lists the valid Partner.Relation values.
-var Relations = []string{RelTwin, RelFriendly, RelCooperation, RelDomestic, RelRegional}
+// relations are the valid Partner.Relation values.
+var relations = []string{RelTwin, RelFriendly, RelCooperation, RelDomestic, RelRegional}
+
+// Relations lists the valid Partner.Relation values, in the order answers
+// group partners by; the list is a fresh copy.
+func Relations() []string { return slices.Clone(relations) }
 
 // Partner is one partner (twin, friendly, ...) of a town.
 type Partner struct {
@@ -100,9 +106,9 @@ type Partner struct {
 	Links       []Link   `yaml:"links,omitempty" json:"links,omitempty"`
 }
 
-// Areas is the controlled vocabulary of cooperation areas; their names are
+// areas is the controlled vocabulary of cooperation areas; their names are
 // localized in locales/ (message ids "area.<name>").
-var Areas = []string{
+var areas = []string{
 	"youth", "culture", "sport", "education", "tourism", "economy", "environment",
 	"health", "fire_brigades", "local_government", "families", "art", "promotion",
 	"libraries", "cross_border", "social", "science", "agriculture", "civil_society",
@@ -121,9 +127,9 @@ const (
 	AgrRegionAgreement = "euroregion_agreement"
 )
 
-// AgreementKinds lists the valid Agreement.Kind values; their names are
+// agreementKinds are the valid Agreement.Kind values; their names are
 // localized in locales/ (message ids "agreement.<kind>").
-var AgreementKinds = []string{
+var agreementKinds = []string{
 	AgrTwinningAct, AgrCharter, AgrPartnership, AgrCooperation, AgrCrossBorder,
 	AgrLetterOfIntent, AgrDeclaration, AgrPledge, AgrRegionAgreement,
 }
@@ -210,8 +216,8 @@ const (
 	FieldNotes     = "notes"
 )
 
-// SignupFields lists the valid Signup.Fields values.
-var SignupFields = []string{FieldName, FieldBirthDate, FieldEmail, FieldPhone, FieldContact, FieldGuardian, FieldConsent, FieldNotes}
+// signupFields are the valid Signup.Fields values.
+var signupFields = []string{FieldName, FieldBirthDate, FieldEmail, FieldPhone, FieldContact, FieldGuardian, FieldConsent, FieldNotes}
 
 // Signup says when and how residents sign up for an exchange.
 type Signup struct {

@@ -17,6 +17,8 @@ var copyTables = []struct{ name, cols string }{
 	{"announcements", `exchange, queued_at, recipients`},
 	{"deliveries", `id, exchange, "user", platform, chat, chat_user, lang, state, updated_at`},
 	{"conversations", `key, "user", data, expires`},
+	{"report", `id, kind, lang, town, day, intent, frame, text, folded`},
+	{"handovers", `id, town, platform, chat, chat_user, "user", lang, question, created_at`},
 	{"offers", `id, exchange, code, state, expires, created_at, updated_at`},
 }
 
@@ -49,7 +51,7 @@ func Copy(ctx context.Context, from, to *Store) (map[string]int, error) {
 		}
 		if to.pg {
 			// The identities continue after the copied ids.
-			for _, t := range []string{"signups", "deliveries", "offers"} {
+			for _, t := range []string{"signups", "deliveries", "report", "handovers", "offers"} {
 				if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), COALESCE((SELECT MAX(id) FROM `+t+`), 0) + 1, false)`); err != nil {
 					return err
 				}

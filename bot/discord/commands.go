@@ -27,8 +27,7 @@ func discordLocales(lang string) []discordgo.Locale {
 		if l == discordgo.Unknown {
 			continue
 		}
-		base, _, _ := strings.Cut(string(l), "-")
-		if base == lang {
+		if bot.BaseLang(string(l)) == lang {
 			out = append(out, l)
 		}
 	}
@@ -64,13 +63,13 @@ func commands(cat *bot.Catalogs) []*discordgo.ApplicationCommand {
 	}
 	for _, c := range cmds {
 		c.Type = discordgo.ChatApplicationCommand
-		c.Description = clip(en.S("cmd."+c.Name), maxCommandDesc)
+		c.Description = bot.Ellipsize(en.S("cmd."+c.Name), maxCommandDesc)
 		if c.Options == nil {
 			c.Options = []*discordgo.ApplicationCommandOption{}
 		}
 		names, descs := map[discordgo.Locale]string{}, map[discordgo.Locale]string{}
 		for _, o := range c.Options {
-			o.Description = clip(o.Description, maxCommandDesc)
+			o.Description = bot.Ellipsize(o.Description, maxCommandDesc)
 			o.NameLocalizations, o.DescriptionLocalizations = map[discordgo.Locale]string{}, map[discordgo.Locale]string{}
 		}
 		for _, lang := range cat.Langs() {
@@ -118,7 +117,7 @@ func localized(t *bot.T, has map[string]bool, id string) (name, desc string) {
 	if !has[id] {
 		return "", ""
 	}
-	desc = clip(t.S(id), maxCommandDesc)
+	desc = bot.Ellipsize(t.S(id), maxCommandDesc)
 	if has[id+".name"] {
 		name = commandName(t.S(id + ".name"))
 	}
@@ -146,14 +145,6 @@ func commandName(s string) string {
 		return string(r[:maxCommandName])
 	}
 	return words[0]
-}
-
-// clip shortens plain text to n characters.
-func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return strings.TrimSpace(string(r[:n-1])) + "…"
-	}
-	return s
 }
 
 // translate turns an interaction into the message the core understands:

@@ -38,18 +38,6 @@ import (
 // platform is the adapter's name in bot.Message and bot.Address.
 const platform = "discord"
 
-// Secret is a credential. It prints and logs as REDACTED.
-type Secret string
-
-// String implements fmt.Stringer.
-func (Secret) String() string { return "REDACTED" }
-
-// GoString implements fmt.GoStringer.
-func (Secret) GoString() string { return "REDACTED" }
-
-// LogValue implements slog.LogValuer.
-func (Secret) LogValue() slog.Value { return slog.StringValue("REDACTED") }
-
 // DefaultAPIURL is Discord's REST base.
 const DefaultAPIURL = "https://discord.com/api"
 
@@ -62,7 +50,7 @@ type Config struct {
 	// Catalogs localize the slash commands and the adapter's few messages.
 	Catalogs *bot.Catalogs
 	// Token is the bot token (with or without the "Bot " prefix).
-	Token Secret
+	Token bot.Secret
 	// AppID is the application id (needed with PublicKey; over the gateway
 	// it is learnt from READY when empty).
 	AppID string
@@ -403,7 +391,7 @@ func (a *Adapter) failure(locale string) bot.Reply { return a.notice(locale, "er
 // notice is the catalog message id as a private reply in the user's
 // language.
 func (a *Adapter) notice(locale, id string) bot.Reply {
-	lang, _, _ := strings.Cut(strings.ToLower(locale), "-")
+	lang := bot.BaseLang(locale)
 	if !a.cat.Has(lang) {
 		lang = "en"
 	}

@@ -925,7 +925,7 @@ func TestHTTPLongAndDeferred(t *testing.T) {
 func TestSecretRedacted(t *testing.T) {
 	var b bytes.Buffer
 	log := slog.New(slog.NewJSONHandler(&b, nil))
-	s := Secret("MTIz.very-secret")
+	s := bot.Secret("MTIz.very-secret")
 	log.Info("x", "token", s)
 	fmt.Fprintf(&b, " %v %s %#v %+v", s, s, s, Config{Token: s})
 	if strings.Contains(b.String(), "very-secret") || !strings.Contains(b.String(), "REDACTED") {

@@ -52,7 +52,7 @@ func (a *Adapter) claimMessage(id string) (bot.UpdateState, bot.Reply) {
 // keepReply keeps a message's reply until it is sent.
 func (a *Adapter) keepReply(id, user string, r bot.Reply) {
 	if rs, ok := a.seen.(ReplyStore); ok && id != "" {
-		if err := rs.KeepReply(context.WithoutCancel(a.life), platform, id, platform+":"+user, r); err != nil {
+		if err := rs.KeepReply(context.WithoutCancel(a.life), platform, id, bot.UserKey(platform, user), r); err != nil {
 			a.log.Warn("keeping a reply", "err", err)
 		}
 	}

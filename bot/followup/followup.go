@@ -282,11 +282,7 @@ func (h *Handler) feedback(ctx context.Context, m bot.Message, args string) bot.
 // lang is the language to thank in: the rated answer's, else the message's.
 func (h *Handler) lang(m bot.Message, answer string) string {
 	for _, l := range []string{answer, m.Lang, m.Locale} {
-		l = strings.ToLower(l)
-		if i := strings.IndexAny(l, "-_"); i > 0 {
-			l = l[:i]
-		}
-		if l != "" && h.cfg.Catalogs.Has(l) {
+		if l := bot.BaseLang(l); l != "" && h.cfg.Catalogs.Has(l) {
 			return l
 		}
 	}

@@ -207,7 +207,7 @@ func (h *Handler) offer(m bot.Message, question, lang, town string) bot.Reply {
 		}
 	}
 	hv := &Handover{Town: town, Lang: lang, Question: question, To: bot.Address{Platform: m.Platform, Chat: m.Chat, User: m.User},
-		User: m.Platform + ":" + m.User, FirstName: cleanName(m.FirstName)}
+		User: bot.UserKey(m.Platform, m.User), FirstName: cleanName(m.FirstName)}
 	h.mu.Lock()
 	c := h.conv(m)
 	c.pending, c.awaiting = hv, false
@@ -369,7 +369,7 @@ func (h *Handler) forgetHandovers(ctx context.Context, m bot.Message) {
 	if h.cfg.Handovers == nil {
 		return
 	}
-	if _, err := h.cfg.Handovers.ForgetHandovers(ctx, m.Platform+":"+m.User); err != nil {
+	if _, err := h.cfg.Handovers.ForgetHandovers(ctx, bot.UserKey(m.Platform, m.User)); err != nil {
 		h.log.Error("forgetting hand-overs", "err", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/twinbot/twinbot/bot"
 )
 
 // botAPI is the part of the Telegram Bot API the adapter uses. The library
@@ -29,7 +30,7 @@ type botAPI interface {
 type tgClient struct {
 	bot   *tgbotapi.BotAPI
 	http  *http.Client
-	token Secret
+	token bot.Secret
 }
 
 var _ botAPI = (*tgClient)(nil)
@@ -42,7 +43,7 @@ func endpoint(base string) string {
 
 // dialClient builds the library's client, calling getMe (the library's
 // constructor does) under ctx.
-func dialClient(ctx context.Context, token Secret, base string, hc *http.Client) (*tgClient, error) {
+func dialClient(ctx context.Context, token bot.Secret, base string, hc *http.Client) (*tgClient, error) {
 	d := &ctxDoer{ctx: ctx, c: hc}
 	b, err := tgbotapi.NewBotAPIWithClient(string(token), endpoint(base), d)
 	if err != nil {
@@ -123,12 +124,13 @@ type Error struct {
 	// Code is the Bot API error code (429, 400, 403, ...), 0 when the
 	// failure was not an API error.
 	Code int
-	// RetryAfter is the wait Telegram asked for after a 429.
-	RetryAfter time.Duration
 	// MigrateTo is the new id of a group that became a supergroup.
 	MigrateTo int64
-	msg       string
-	err       error
+	// retryAfter is the wait Telegram asked for after a 429 (see the
+	// RetryAfter method, which the announcer reads).
+	retryAfter time.Duration
+	msg        string
+	err        error
 }
 
 // Error implements error; the message is scrubbed of the token.
@@ -137,7 +139,7 @@ func (e *Error) Error() string { return "telegram: " + e.Method + ": " + e.msg }
 // Unwrap gives the library's or net/http's error (whose URL is scrubbed).
 func (e *Error) Unwrap() error { return e.err }
 
-func callErr(method string, status int, err error, token Secret) error {
+func callErr(method string, status int, err error, token bot.Secret) error {
 	if err == nil {
 		return nil
 	}
@@ -149,7 +151,7 @@ func callErr(method string, status int, err error, token Secret) error {
 	var te *tgbotapi.Error
 	if errors.As(err, &te) {
 		e.Code = te.Code
-		e.RetryAfter = time.Duration(te.RetryAfter) * time.Second
+		e.retryAfter = time.Duration(te.RetryAfter) * time.Second
 		e.MigrateTo = te.MigrateToChatID
 	}
 	e.msg = err.Error()
@@ -159,7 +161,7 @@ func callErr(method string, status int, err error, token Secret) error {
 	return e
 }
 
-func redactURL(u string, token Secret) string {
+func redactURL(u string, token bot.Secret) string {
 	if token == "" {
 		return u
 	}
@@ -228,7 +230,7 @@ func (a *Adapter) retryWait(err error, attempt int) (time.Duration, bool) {
 	}
 	switch {
 	case e.Code == http.StatusTooManyRequests:
-		w := e.RetryAfter
+		w := e.retryAfter
 		if w <= 0 {
 			return a.backoff(attempt), true
 		}
@@ -289,4 +291,13 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// RetryAfter is the wait Telegram asked for with a 429 (bot.RetryAfterError),
+// 0 for any other failure.
+func (e *Error) RetryAfter() time.Duration {
+	if e.Code != http.StatusTooManyRequests {
+		return 0
+	}
+	return e.retryAfter
 }

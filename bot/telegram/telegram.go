@@ -44,19 +44,6 @@ const Platform = "telegram"
 // DefaultAPIURL is Telegram's Bot API server.
 const DefaultAPIURL = "https://api.telegram.org"
 
-// Secret is a value that must never reach a log: a bot token or a webhook
-// secret.
-type Secret string
-
-// LogValue implements slog.LogValuer.
-func (Secret) LogValue() slog.Value { return slog.StringValue("REDACTED") }
-
-// String keeps the secret out of fmt's verbs.
-func (Secret) String() string { return "REDACTED" }
-
-// GoString keeps the secret out of %#v.
-func (Secret) GoString() string { return `"REDACTED"` }
-
 // SeenStore is the update log (store.Store, bot.MemUpdates): it records an
 // update as handled once its reply went out, and keeps the reply until
 // then (see bot.UpdateState).
@@ -77,7 +64,7 @@ type SeenStore interface {
 // given.
 type Config struct {
 	// Token is the bot's token from BotFather.
-	Token Secret
+	Token bot.Secret
 	// APIURL is the Bot API base (default DefaultAPIURL); the adapter calls
 	// {APIURL}/bot{token}/{method}. A self-hosted Bot API server goes here.
 	APIURL string
@@ -85,7 +72,7 @@ type Config struct {
 	// adapter registers it with setWebhook and WebhookHandler must be served
 	// at its path. WebhookSecret is then required.
 	WebhookURL    string
-	WebhookSecret Secret
+	WebhookSecret bot.Secret
 
 	// Handler is the core.
 	Handler bot.Handler
@@ -329,7 +316,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 // SendRate in all, ChatRate to a chat, GroupPerMinute to a group.
 func newPacer(cfg Config) *bot.RatePacer {
 	return bot.NewPacer(bot.PacerConfig{
-		Limits: bot.Limits{PerSecond: cfg.SendRate, PerChat: cfg.ChatRate, GroupPerMinute: cfg.GroupPerMinute, IsGroup: bot.TelegramGroup},
+		Limits: bot.Limits{PerSecond: cfg.SendRate, PerChat: cfg.ChatRate, GroupPerMinute: cfg.GroupPerMinute, IsGroup: IsGroup},
 		Now:    cfg.Now,
 		Sleep:  cfg.Sleep,
 	})
@@ -410,13 +397,13 @@ func (a *Adapter) RegisterCommands(ctx context.Context) error {
 func (a *Adapter) commands(lang string) []tgbotapi.BotCommand {
 	t := a.cfg.Catalogs.For(lang)
 	var out []tgbotapi.BotCommand
-	for _, name := range bot.Commands {
+	for _, name := range bot.Commands() {
 		id := "cmd." + name
 		d := t.S(id)
 		if d == id || strings.TrimSpace(d) == "" {
 			d = name
 		}
-		out = append(out, tgbotapi.BotCommand{Command: name, Description: truncate(d, 256)})
+		out = append(out, tgbotapi.BotCommand{Command: name, Description: bot.Ellipsize(d, 256)})
 	}
 	return out
 }
@@ -613,7 +600,7 @@ func (a *Adapter) sendMessage(ctx context.Context, m tgbotapi.MessageConfig) err
 // text is set.
 func (a *Adapter) answerCallback(ctx context.Context, id, text string) {
 	err := a.do(ctx, "answerCallbackQuery", a.cfg.CallTimeout, func(ctx context.Context) error {
-		_, err := a.api.Request(ctx, tgbotapi.NewCallback(id, truncate(text, 200)))
+		_, err := a.api.Request(ctx, tgbotapi.NewCallback(id, bot.Ellipsize(text, 200)))
 		return err
 	})
 	if err != nil {
@@ -642,7 +629,7 @@ func (a *Adapter) keyboard(choices []bot.Choice) *tgbotapi.InlineKeyboardMarkup 
 		if label == "" {
 			label = strings.Join(strings.Fields(clean(c.Data)), " ")
 		}
-		label = truncate(label, 64)
+		label = bot.Ellipsize(label, 64)
 		w := len([]rune(label))
 		if len(row) > 0 && (len(row) == 3 || width+w > 30) {
 			rows = append(rows, row)
@@ -659,13 +646,4 @@ func (a *Adapter) keyboard(choices []bot.Choice) *tgbotapi.InlineKeyboardMarkup 
 	}
 	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
 	return &kb
-}
-
-// truncate shortens s to at most n runes, ending with "…" when cut.
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

@@ -798,9 +798,9 @@ func TestNothingPrivateInLogs(t *testing.T) {
 func TestSecretIsRedacted(t *testing.T) {
 	var b bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&b, nil))
-	s := Secret(testToken)
+	s := bot.Secret(testToken)
 	log.Info("x", "token", s)
-	fmt.Fprintf(&b, "%v %s %q %#v %+v", s, s, s, s, struct{ T Secret }{s})
+	fmt.Fprintf(&b, "%v %s %q %#v %+v", s, s, s, s, struct{ T bot.Secret }{s})
 	if strings.Contains(b.String(), "TEST") {
 		t.Errorf("secret leaked: %s", b.String())
 	}
@@ -920,7 +920,7 @@ func TestWebhookConfig(t *testing.T) {
 		{"https://bot.example.org", "ok"},
 		{"ftp://bot.example.org/x", "ok"},
 	} {
-		err := Config{Token: testToken, Handler: echo, Catalogs: cat, WebhookURL: tt.url, WebhookSecret: Secret(tt.secret)}.Validate()
+		err := Config{Token: testToken, Handler: echo, Catalogs: cat, WebhookURL: tt.url, WebhookSecret: bot.Secret(tt.secret)}.Validate()
 		if err == nil {
 			t.Errorf("%q with secret %q: no error", tt.url, tt.secret)
 		}

@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"golang.org/x/time/rate"
@@ -135,7 +134,7 @@ func (a *Adapter) handle(ctx context.Context, u tgbotapi.Update) (settled bool) 
 			FirstName: in.name,
 		}
 		r = a.cfg.Handler.Handle(ctx, m)
-		if err := a.cfg.Seen.KeepReply(store, Platform, id, Platform+":"+m.User, r); err != nil {
+		if err := a.cfg.Seen.KeepReply(store, Platform, id, bot.UserKey(Platform, m.User), r); err != nil {
 			log.Warn("keeping the reply failed", "err", err)
 		}
 	}
@@ -201,7 +200,7 @@ func (a *Adapter) fromMessage(m *tgbotapi.Message) *incoming {
 	default:
 		return nil
 	}
-	in.text = cut(text, a.cfg.MaxText)
+	in.text = bot.CutToBytes(text, a.cfg.MaxText)
 	return in
 }
 
@@ -219,7 +218,7 @@ func (a *Adapter) fromCallback(q *tgbotapi.CallbackQuery) *incoming {
 		data, ok := a.keys.get(q.Data)
 		in.text, in.expired = data, !ok
 	}
-	in.text = cut(in.text, a.cfg.MaxText)
+	in.text = bot.CutToBytes(in.text, a.cfg.MaxText)
 	return in
 }
 
@@ -301,17 +300,6 @@ func wordByte(c byte) bool {
 	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
-// cut shortens s to at most n bytes on a rune boundary.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
 // deliver sends the core's reply where it belongs: a private reply asked
 // for in a group goes to the user's private chat, or, when the user never
 // started the bot, the group gets a link to start it.
@@ -387,15 +375,11 @@ func (a *Adapter) allow(ctx context.Context, in *incoming) bool {
 // saved choice, else the app's language, else English.
 func (a *Adapter) langOf(ctx context.Context, in *incoming) string {
 	if a.cfg.Prefs != nil {
-		if p, err := a.cfg.Prefs.Prefs(ctx, Platform+":"+strconv.FormatInt(in.user, 10)); err == nil && a.cfg.Catalogs.Has(p.Lang) {
+		if p, err := a.cfg.Prefs.Prefs(ctx, bot.UserKey(Platform, strconv.FormatInt(in.user, 10))); err == nil && a.cfg.Catalogs.Has(p.Lang) {
 			return p.Lang
 		}
 	}
-	l := strings.ToLower(in.locale)
-	if i := strings.IndexAny(l, "-_"); i > 0 {
-		l = l[:i]
-	}
-	if a.cfg.Catalogs.Has(l) {
+	if l := bot.BaseLang(in.locale); a.cfg.Catalogs.Has(l) {
 		return l
 	}
 	return "en"

@@ -372,7 +372,7 @@ func (a *Adapter) chat(w http.ResponseWriter, r *http.Request) {
 	s := a.session(id, now)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	user := Platform + ":" + id
+	user := bot.UserKey(Platform, id)
 	if fresh && hasTown && a.cfg.Prefs != nil {
 		if p, err := a.cfg.Prefs.Prefs(r.Context(), user); err == nil && p.Town == "" {
 			p.Town = town.ID
@@ -445,14 +445,12 @@ func isForget(text string) bool {
 	return strings.EqualFold(name, "/forget")
 }
 
+// clip keeps a message of the history to n bytes, marking a cut with "…".
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n] + "…"
+	return bot.CutToBytes(s, n) + "…"
 }
 
 func (s *session) add(e entry) {
@@ -474,11 +472,7 @@ func (a *Adapter) pickLang(langs []string, townLang string) string {
 		if i >= 10 {
 			break
 		}
-		l = strings.ToLower(l)
-		if j := strings.IndexAny(l, "-_"); j > 0 {
-			l = l[:j]
-		}
-		if a.cfg.Catalogs.Has(l) {
+		if l := bot.BaseLang(l); a.cfg.Catalogs.Has(l) {
 			return l
 		}
 	}

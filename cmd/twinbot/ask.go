@@ -38,7 +38,7 @@ Flags may come before or after the question; "--" ends them ("twinbot ask -- --j
 		fmt.Fprintln(stderr, "twinbot:", err)
 		return 1
 	}
-	if *lang != "" && !b.Catalogs().Has(baseLang(*lang)) {
+	if *lang != "" && !b.Catalogs().Has(bot.BaseLang(*lang)) {
 		fmt.Fprintf(stderr, "twinbot ask: --lang %q: not a language I answer in; use one of %s\n", *lang, strings.Join(b.Catalogs().Langs(), ", "))
 		return 2
 	}
@@ -76,19 +76,10 @@ Flags may come before or after the question; "--" ends them ("twinbot ask -- --j
 	return 0
 }
 
-// baseLang is the language part of a locale ("de-AT" → "de").
-func baseLang(locale string) string {
-	l := strings.ToLower(locale)
-	if i := strings.IndexAny(l, "-_."); i > 0 {
-		l = l[:i]
-	}
-	return l
-}
-
 // firstLang is the first of the locales that has a catalog, else English.
 func firstLang(c *bot.Catalogs, locales ...string) string {
 	for _, l := range locales {
-		if l := baseLang(l); c.Has(l) {
+		if l := bot.BaseLang(l); c.Has(l) {
 			return l
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 
+	"github.com/twinbot/twinbot/bot"
 	"github.com/twinbot/twinbot/knowledge"
 	"github.com/twinbot/twinbot/locales"
 )
@@ -137,29 +138,16 @@ func checkLanguages() []string {
 func checkLanguage(flagLang string, env func(string) string) (string, error) {
 	have := checkLanguages()
 	if flagLang != "" {
-		code := baseLanguage(flagLang)
+		code := bot.BaseLang(flagLang)
 		if !slices.Contains(have, code) {
 			return "", fmt.Errorf("no messages in language %q; there are: %s", flagLang, strings.Join(have, ", "))
 		}
 		return code, nil
 	}
-	if code := baseLanguage(localeFromEnv(env)); slices.Contains(have, code) {
+	if code := bot.BaseLang(localeFromEnv(env)); slices.Contains(have, code) {
 		return code, nil
 	}
 	return "en", nil
-}
-
-// baseLanguage is the language of a locale or tag: "pl_PL.UTF-8" → "pl",
-// "de-AT" → "de".
-func baseLanguage(s string) string {
-	s, _, _ = strings.Cut(s, ".")
-	s, _, _ = strings.Cut(s, "@")
-	s = strings.ReplaceAll(s, "_", "-")
-	if t, err := language.Parse(s); err == nil {
-		b, _ := t.Base()
-		return b.String()
-	}
-	return strings.ToLower(s)
 }
 
 // checkLocalizer is a localizer for the check's messages in lang, falling

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/twinbot/twinbot/bot"
 	"github.com/twinbot/twinbot/bot/discord"
 )
 
@@ -37,7 +38,7 @@ func (f *discordFlags) build(ctx context.Context, d deps) (*service, error) {
 		Handler:    d.Handler,
 		HTTPClient: d.Ops.httpClient("discord"),
 		Catalogs:   d.Bot.Catalogs(),
-		Token:      discord.Secret(f.token),
+		Token:      bot.Secret(f.token),
 		AppID:      f.appID,
 		PublicKey:  f.publicKey,
 		APIURL:     f.apiURL,

@@ -61,7 +61,7 @@ func TestFigures(t *testing.T) {
 					t.Fatal(err)
 				}
 				a, err := telegram.New(ctx, telegram.Config{Token: "123456:TEST-token", APIURL: f.api.URL, WebhookURL: "https://bot.example.org/telegram/webhook",
-					WebhookSecret: telegram.Secret(f.secret), Handler: b, Catalogs: b.Catalogs(), Seen: st, Prefs: st,
+					WebhookSecret: bot.Secret(f.secret), Handler: b, Catalogs: b.Catalogs(), Seen: st, Prefs: st,
 					Logger: slog.New(slog.DiscardHandler), SendRate: rate.Inf, UserRate: rate.Inf})
 				if err != nil {
 					t.Fatal(err)

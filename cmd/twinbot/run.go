@@ -152,7 +152,7 @@ func runRun(ctx context.Context, args []string, env func(string) string, stdin i
 		}
 		services = append(services, s)
 		if s.Sender != nil {
-			out.Register(s.Name, retryAfterSender{s.Sender})
+			out.Register(s.Name, s.Sender)
 		}
 	}
 	an, err := announcerService(d, sf, countingSender{out, op.m})

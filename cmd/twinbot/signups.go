@@ -76,32 +76,13 @@ func splitList(s string) []string {
 
 // announcerService runs the announcer next to the adapters.
 func announcerService(d deps, sf signupFlags, out bot.Sender) (*service, error) {
-	a, err := bot.NewAnnouncer(bot.AnnouncerConfig{Bot: d.Bot, Store: d.Store, Sender: out, Logger: d.Log, OfferTTL: time.Duration(sf.offerTTL)})
+	// Each platform's sending limits come from its adapter.
+	pacer := bot.NewRatePacer(bot.DefaultLimits(), map[string]bot.Limits{telegram.Platform: telegram.Limits()}, nil, nil)
+	a, err := bot.NewAnnouncer(bot.AnnouncerConfig{Bot: d.Bot, Store: d.Store, Sender: out, Pacer: pacer, Logger: d.Log, OfferTTL: time.Duration(sf.offerTTL)})
 	if err != nil {
 		return nil, err
 	}
 	return &service{Name: "announcer", Run: a.Run}, nil
-}
-
-// retryAfterSender shows the announcer a Telegram 429 the adapter did not
-// wait out itself (a retry_after beyond its MaxRetryAfter).
-type retryAfterSender struct{ bot.Sender }
-
-type retryAfterErr struct {
-	error
-	wait time.Duration
-}
-
-func (e retryAfterErr) RetryAfter() time.Duration { return e.wait }
-func (e retryAfterErr) Unwrap() error             { return e.error }
-
-func (s retryAfterSender) Send(ctx context.Context, to bot.Address, r bot.Reply) error {
-	err := s.Sender.Send(ctx, to, r)
-	var te *telegram.Error
-	if errors.As(err, &te) && te.Code == 429 {
-		return retryAfterErr{err, te.RetryAfter}
-	}
-	return err
 }
 
 // signupsUsage is the synopsis of `twinbot signups`.

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/twinbot/twinbot/bot"
-	"github.com/twinbot/twinbot/bot/telegram"
 	"github.com/twinbot/twinbot/store"
 )
 
@@ -199,20 +198,6 @@ func TestSignupFlags(t *testing.T) {
 		}
 	}
 }
-
-func TestRetryAfterSender(t *testing.T) {
-	s := retryAfterSender{senderFunc(func() error { return &tgErr429 })}
-	err := s.Send(context.Background(), bot.Address{}, bot.Reply{})
-	if d, ok := bot.RetryAfter(err); !ok || d != 90*time.Second {
-		t.Fatalf("RetryAfter(%v) = %v, %v", err, d, ok)
-	}
-}
-
-var tgErr429 = telegram.Error{Method: "sendMessage", Code: 429, RetryAfter: 90 * time.Second}
-
-type senderFunc func() error
-
-func (f senderFunc) Send(context.Context, bot.Address, bot.Reply) error { return f() }
 
 func TestCSVCell(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{

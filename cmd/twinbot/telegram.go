@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/twinbot/twinbot/bot"
 	"github.com/twinbot/twinbot/bot/telegram"
 )
 
@@ -36,10 +37,10 @@ func (f *telegramFlags) build(ctx context.Context, d deps) (*service, error) {
 	}
 	a, err := telegram.New(ctx, telegram.Config{
 		Pace:          pace,
-		Token:         telegram.Secret(strings.TrimSpace(f.token)),
+		Token:         bot.Secret(strings.TrimSpace(f.token)),
 		APIURL:        f.apiURL,
 		WebhookURL:    f.webhookURL,
-		WebhookSecret: telegram.Secret(f.webhookSecret),
+		WebhookSecret: bot.Secret(f.webhookSecret),
 		Handler:       d.Handler,
 		HTTPClient:    d.Ops.httpClient("telegram"),
 		Catalogs:      d.Bot.Catalogs(),

@@ -10,114 +10,6 @@ import (
 	"github.com/twinbot/twinbot/knowledge"
 )
 
-// Sign-up statuses.
-const (
-	StatusConfirmed = "confirmed"
-	StatusWaitlist  = "waitlist"
-	StatusWithdrawn = "withdrawn"
-)
-
-// Keys of Signup.Answers beyond the knowledge.Field* names.
-const (
-	// AnswerGuardianContact is the parent's or guardian's e-mail or phone.
-	AnswerGuardianContact = "guardian_contact"
-	// AnswerConsent holds when consent was given (RFC 3339); AnswerPrivacyURL
-	// the privacy notice shown with the question.
-	AnswerConsent    = knowledge.FieldConsent
-	AnswerPrivacyURL = "privacy_url"
-)
-
-// Errors of a SignupStore that callers branch on.
-var (
-	// ErrSignupExists: the person already has an active sign-up for the
-	// exchange (AddSignup returns it with the error).
-	ErrSignupExists = errors.New("already signed up for this exchange")
-	// ErrFull: every place is taken and the waiting list was not asked for.
-	ErrFull = errors.New("the exchange is full")
-)
-
-// Signup is one person's sign-up for an exchange.
-type Signup struct {
-	// Code is the short reference the person and the organizers quote.
-	Code     string `json:"code"`
-	Exchange string `json:"exchange"`
-	// User is "<platform>:<user id>"; empty once withdrawn (the data are
-	// erased, only the code and status remain).
-	User string `json:"user,omitempty"`
-	// To is where to tell the person about changes (a freed place).
-	To       Address `json:"to"`
-	Lang     string  `json:"lang,omitempty"`
-	Status   string  `json:"status"`
-	Position int     `json:"position,omitempty"` // on the waiting list, from 1
-	// Answers are what the person told, keyed by knowledge.Field* and the
-	// Answer* names.
-	Answers map[string]string `json:"answers,omitempty"`
-	Created time.Time         `json:"created"`
-	Updated time.Time         `json:"updated"`
-}
-
-// Subscription asks for a message when an exchange opens for sign-up: of
-// any town (Town ""), of one town, or with one partner of it.
-type Subscription struct {
-	User    string  `json:"user"`
-	To      Address `json:"to"`
-	Lang    string  `json:"lang"`
-	Town    string  `json:"town,omitempty"`
-	Partner string  `json:"partner,omitempty"`
-}
-
-// Matches reports whether s asks for news of e.
-func (s Subscription) Matches(e *knowledge.Exchange) bool {
-	if s.Town == "" {
-		return true
-	}
-	if s.Town != e.Town {
-		return false
-	}
-	if s.Partner == "" {
-		return true
-	}
-	for _, p := range e.Partners {
-		if p == s.Partner {
-			return true
-		}
-	}
-	return false
-}
-
-// SignupStore keeps sign-ups and subscriptions. Every method is atomic: in
-// particular AddSignup never gives more than capacity confirmed places,
-// whatever runs at the same time, and a sign-up it returned survives a
-// crash. The store package implements it on SQLite; MemSignups in memory.
-type SignupStore interface {
-	// AddSignup stores s with a fresh Code: confirmed while fewer than
-	// capacity (0: unlimited) are confirmed, else on the waiting list when
-	// waitlist is true, else ErrFull. A person with an active sign-up for
-	// the exchange gets that one and ErrSignupExists.
-	AddSignup(ctx context.Context, s Signup, capacity int, waitlist bool) (Signup, error)
-	// FindSignup returns the person's active (confirmed or waiting) sign-up.
-	FindSignup(ctx context.Context, exchange, user string) (Signup, bool, error)
-	// Taken counts an exchange's confirmed sign-ups.
-	Taken(ctx context.Context, exchange string) (int, error)
-	// Signups lists an exchange's sign-ups in order of arrival, withdrawn
-	// ones (without data) included.
-	Signups(ctx context.Context, exchange string) ([]Signup, error)
-	// UserSignups lists a person's active sign-ups.
-	UserSignups(ctx context.Context, user string) ([]Signup, error)
-	// Forget withdraws the person's sign-ups erasing their data, deletes
-	// their subscriptions and queued announcements, cancels the offers
-	// made to them, and offers each freed place to the first on the
-	// waiting list (capacity: places by exchange; see OfferStore). It
-	// returns the withdrawn sign-ups and those offered a place.
-	Forget(ctx context.Context, user string, capacity map[string]int) (withdrawn, offered []Signup, err error)
-	// Subscribe adds or refreshes a subscription.
-	Subscribe(ctx context.Context, s Subscription) error
-	// Unsubscribe deletes every subscription of the person.
-	Unsubscribe(ctx context.Context, user string) error
-	// Subscriptions lists the person's subscriptions.
-	Subscriptions(ctx context.Context, user string) ([]Subscription, error)
-}
-
 // flow is a sign-up conversation in progress. It lives in memory only: a
 // restart forgets half-finished sign-ups.
 type flow struct {
@@ -170,19 +62,28 @@ func signupFields(e *knowledge.Exchange) map[string]bool {
 	return set
 }
 
-// taken is the number of confirmed sign-ups of an exchange.
-func (b *Bot) taken(exchange string) int {
+// counts reads the confirmed sign-ups of the exchanges of list that have a
+// limit of places, for a reply that shows them. A count that cannot be
+// read is left out (the card then shows every place as free) and logged.
+func (b *Bot) counts(ctx context.Context, list []*knowledge.Exchange) map[string]int {
 	if b.cfg.Signups == nil {
-		return 0
+		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	n, err := b.cfg.Signups.Taken(ctx, exchange)
-	if err != nil {
-		b.log.Warn("counting sign-ups", "exchange", exchange, "err", err)
-		return 0
+	out := map[string]int{}
+	for _, e := range list {
+		if e.Capacity <= 0 {
+			continue
+		}
+		n, err := b.cfg.Signups.Taken(ctx, e.ID)
+		if err != nil {
+			b.log.Warn("counting sign-ups", "exchange", e.ID, "err", err)
+			continue
+		}
+		out[e.ID] = n
 	}
-	return n
+	return out
 }
 
 // openExchanges are the exchanges of list open for sign-up now.
@@ -201,27 +102,29 @@ func (b *Bot) openExchanges(list []*knowledge.Exchange) []*knowledge.Exchange {
 // open exchanges are listed with a button each.
 func (b *Bot) startSignup(ctx context.Context, m Message, prefs Prefs, st *state, q *understand.Frame, lang string) Reply {
 	if b.cfg.Signups != nil {
-		if open := b.openExchanges(b.upcoming(q, st)); len(open) == 1 {
+		if open := b.openExchanges(b.v.upcoming(q, st.Town, b.now())); len(open) == 1 {
 			return b.begin(ctx, m, st, open[0], lang)
 		}
 	}
-	return b.answer(q, lang, st)
+	return b.answer(ctx, q, lang, st)
 }
 
 // signupCommand handles "/signup [id]" and the deep link "/start signup-<id>".
 func (b *Bot) signupCommand(ctx context.Context, m Message, prefs Prefs, st *state, id, lang string) Reply {
 	id = strings.TrimSpace(id)
 	if id == "" {
-		open := b.openExchanges(b.upcoming(&understand.Frame{}, st))
+		open := b.openExchanges(b.v.upcoming(&understand.Frame{}, st.Town, b.now()))
 		if len(open) == 0 {
-			open = b.openExchanges(b.upcoming(&understand.Frame{}, nil))
+			open = b.openExchanges(b.v.upcoming(&understand.Frame{}, "", b.now()))
 		}
 		if len(open) == 1 && b.cfg.Signups != nil {
 			return b.begin(ctx, m, st, open[0], lang)
 		}
 		c := b.compose(lang, understand.IntentSignup)
+		c.chosen = st.Town
+		c.taken = b.counts(ctx, append(c.listed(&understand.Frame{}), open...))
 		if len(open) == 0 {
-			c.exchanges(&understand.Frame{}, st)
+			c.exchanges(&understand.Frame{})
 			return c.done()
 		}
 		c.r.Text = append(c.r.Text, c.t.S("signup.which"))
@@ -234,8 +137,9 @@ func (b *Bot) signupCommand(ctx context.Context, m Message, prefs Prefs, st *sta
 	e, ok := b.kb.Exchange(id)
 	if !ok {
 		c := b.compose(lang, understand.IntentSignup)
+		c.taken = b.counts(ctx, c.listed(&understand.Frame{}))
 		c.r.Text = append(c.r.Text, c.t.S("signup.unknown_exchange"))
-		c.exchanges(&understand.Frame{}, nil)
+		c.exchanges(&understand.Frame{})
 		return c.done()
 	}
 	return b.begin(ctx, m, st, e, lang)
@@ -244,6 +148,7 @@ func (b *Bot) signupCommand(ctx context.Context, m Message, prefs Prefs, st *sta
 // begin starts the sign-up for e, or says why it cannot.
 func (b *Bot) begin(ctx context.Context, m Message, st *state, e *knowledge.Exchange, lang string) Reply {
 	c := b.compose(lang, understand.IntentSignup)
+	c.taken = b.counts(ctx, []*knowledge.Exchange{e})
 	b.dropFlows(m, st)
 	if ok, why := signupOpen(e, c.now); !ok {
 		c.r.Text = append(c.r.Text, c.t.S("signup."+why))
@@ -258,7 +163,7 @@ func (b *Bot) begin(ctx context.Context, m Message, st *state, e *knowledge.Exch
 		return c.done()
 	}
 	c.r.Private = true
-	if s, ok, err := b.cfg.Signups.FindSignup(ctx, e.ID, userKey(m)); err != nil {
+	if s, ok, err := b.cfg.Signups.FindSignup(ctx, e.ID, UserKey(m.Platform, m.User)); err != nil {
 		b.log.Warn("finding a sign-up", "exchange", e.ID, "err", err)
 		return c.simple("error.internal")
 	} else if ok {
@@ -266,10 +171,10 @@ func (b *Bot) begin(ctx context.Context, m Message, st *state, e *knowledge.Exch
 	}
 	f := &flow{Exchange: e.ID, Lang: c.t.Lang, Answers: map[string]string{}, Expires: c.now.Add(b.cfg.SignupTTL)}
 	b.setFlow(m, st, f)
-	if e.Capacity > 0 && b.taken(e.ID) >= e.Capacity {
+	if e.Capacity > 0 && c.taken[e.ID] >= e.Capacity {
 		f.Step = stepWaitlist
 		c.r.Text = append(c.r.Text, c.t.S("signup.waitlist_offer"))
-		c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.waitlist"), Data: "/yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+		c.confirmOrCancel("choice.waitlist")
 		return c.done()
 	}
 	c.r.Text = append(c.r.Text, c.t.S("signup.start", "Title", c.txt(e.Title, c.town(e))))
@@ -290,103 +195,10 @@ func (c *composer) exists(e *knowledge.Exchange, s Signup) Reply {
 	return c.done()
 }
 
-// A person has at most one sign-up in progress, kept in the state of the
-// conversation it is answered in, which b.flowHome records. Sign-up
-// questions are private: asked in a group, adapters send them to the
-// person's private chat (Telegram) or direct messages (Discord), so the
-// first answer comes from another conversation, which then adopts the
-// sign-up for good.
-
-// setFlow starts f in st, dropping a sign-up the person had in progress
-// elsewhere.
-func (b *Bot) setFlow(m Message, st *state, f *flow) {
-	b.dropFlows(m, st)
-	st.Flow = f
-	b.mu.Lock()
-	if b.flowHome == nil {
-		b.flowHome = map[string]*state{}
-	}
-	now := b.now()
-	for k, home := range b.flowHome {
-		if now.After(home.expires) {
-			delete(b.flowHome, k) // abandoned: its state is swept too
-		}
-	}
-	b.flowHome[userKey(m)] = st
-	b.mu.Unlock()
-	b.keep(st)
-}
-
-// endFlow ends the sign-up in progress in st.
-func (b *Bot) endFlow(m Message, st *state) {
-	st.Flow = nil
-	b.mu.Lock()
-	if b.flowHome[userKey(m)] == st {
-		delete(b.flowHome, userKey(m))
-	}
-	b.mu.Unlock()
-}
-
-// dropFlows ends the person's sign-up in progress, wherever it is.
-func (b *Bot) dropFlows(m Message, st *state) {
-	st.dropped = true
-	b.mu.Lock()
-	home := b.flowHome[userKey(m)]
-	b.mu.Unlock()
-	// The other conversation may be busy with a message of the same
-	// person: then it keeps its sign-up rather than wait (no lock order
-	// between conversations).
-	if home != nil && home != st && home.mu.TryLock() {
-		home.Flow = nil
-		home.mu.Unlock()
-	}
-	b.endFlow(m, st)
-}
-
-// adoptFlow moves into st the person's sign-up in progress in another
-// conversation, unless it was answered there already, and reports whether
-// it did.
-func (b *Bot) adoptFlow(m Message, st *state) bool {
-	b.mu.Lock()
-	home := b.flowHome[userKey(m)]
-	b.mu.Unlock()
-	if home == nil || home == st || !home.mu.TryLock() {
-		return false
-	}
-	f := home.Flow
-	if f == nil || f.Pinned {
-		home.mu.Unlock()
-		return false
-	}
-	home.Flow = nil
-	home.mu.Unlock()
-	st.Flow = f
-	b.mu.Lock()
-	b.flowHome[userKey(m)] = st
-	b.mu.Unlock()
-	b.keep(st)
-	return true
-}
-
-// keep makes a conversation with a sign-up in progress outlive the
-// sign-up by one more SignupTTL, so that a late answer is told the
-// sign-up expired rather than taken for a question.
-func (b *Bot) keep(st *state) {
-	if st.Flow == nil {
-		return
-	}
-	until := st.Flow.Expires.Add(b.cfg.SignupTTL)
-	b.mu.Lock()
-	if st.expires.Before(until) {
-		st.expires = until
-	}
-	b.mu.Unlock()
-}
-
 // flowLang is the language of a sign-up in progress: one forced for the
 // message or chosen with /lang, else the one it started in.
 func (b *Bot) flowLang(m Message, prefs Prefs, f *flow) string {
-	if l := base(m.Lang); l != "" && b.cat.Has(l) {
+	if l := BaseLang(m.Lang); l != "" && b.cat.Has(l) {
 		return l
 	}
 	if prefs.Lang != "" && b.cat.Has(prefs.Lang) {
@@ -417,7 +229,7 @@ func (b *Bot) next(c *composer, f *flow, e *knowledge.Exchange) {
 	card := c.summary(e, f.Answers)
 	card.Text = append(card.Text, c.t.S("signup.confirm"))
 	c.r.Cards = append(c.r.Cards, card)
-	c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.confirm"), Data: "/yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+	c.confirmOrCancel("choice.confirm")
 }
 
 // needsGuardian tells whether the participant is under the age of digital
@@ -463,6 +275,14 @@ func (c *composer) ask(f *flow, e *knowledge.Exchange, name string) {
 	}
 }
 
+// confirmOrCancel adds the buttons of a question answered by going on or
+// stopping: the button named by the catalog id label ("choice.confirm",
+// "choice.waitlist") says yes, the other cancels.
+func (c *composer) confirmOrCancel(label string) {
+	c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S(label), Data: "/yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+}
+
+// yesNo adds the buttons of a yes-or-no question.
 func (c *composer) yesNo() {
 	c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.yes"), Data: "/yes"}, Choice{Label: c.t.S("choice.no"), Data: "/no"})
 }
@@ -523,7 +343,7 @@ func (b *Bot) continueFlow(ctx context.Context, m Message, prefs Prefs, st *stat
 		if !ok {
 			c.r.Text = append(c.r.Text, c.t.S("signup.bad.yesno"))
 			if f.Step == stepConfirm {
-				c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.confirm"), Data: "/yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+				c.confirmOrCancel("choice.confirm")
 			} else {
 				c.yesNo()
 			}
@@ -580,7 +400,7 @@ func (b *Bot) continueFlow(ctx context.Context, m Message, prefs Prefs, st *stat
 func (b *Bot) submit(ctx context.Context, m Message, st *state, c *composer, e *knowledge.Exchange) Reply {
 	f := st.Flow
 	s := Signup{
-		Exchange: e.ID, User: userKey(m), To: Address{Platform: m.Platform, Chat: m.Chat, User: m.User},
+		Exchange: e.ID, User: UserKey(m.Platform, m.User), To: Address{Platform: m.Platform, Chat: m.Chat, User: m.User},
 		Lang: c.t.Lang, Answers: f.Answers, Created: c.now,
 	}
 	saved, err := b.cfg.Signups.AddSignup(ctx, s, e.Capacity, f.Waitlist)
@@ -591,7 +411,7 @@ func (b *Bot) submit(ctx context.Context, m Message, st *state, c *composer, e *
 	case errors.Is(err, ErrFull):
 		f.Step = stepWaitlist
 		c.r.Text = append(c.r.Text, c.t.S("signup.waitlist_offer"))
-		c.r.Choices = append(c.r.Choices, Choice{Label: c.t.S("choice.waitlist"), Data: "/yes"}, Choice{Label: c.t.S("choice.cancel"), Data: "/cancel"})
+		c.confirmOrCancel("choice.waitlist")
 		return c.done()
 	case err != nil:
 		// The flow stays: confirming again retries.
@@ -650,5 +470,5 @@ func (c *composer) exchangeContact(e *knowledge.Exchange) {
 
 // signupChoice is the button that starts the sign-up for e.
 func (c *composer) signupChoice(e *knowledge.Exchange) Choice {
-	return Choice{Label: c.t.S("choice.signup", "Title", shorten(c.txt(e.Title, c.town(e)), 40)), Data: "/signup " + e.ID}
+	return Choice{Label: c.t.S("choice.signup", "Title", Ellipsize(c.txt(e.Title, c.town(e)), 40)), Data: "/signup " + e.ID}
 }

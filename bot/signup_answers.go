@@ -268,99 +268,24 @@ func ageProblem(e *knowledge.Exchange, birth string, now time.Time) (string, []a
 	return "", nil
 }
 
-// universalYes and universalNo are understood in every language.
-var (
-	universalYes = []string{"yes", "y", "ok", "okay", "+", "👍"}
-	universalNo  = []string{"no", "n", "-", "👎"}
-)
-
-// yesNo reads a yes or a no: first in the words of lang's catalog, then in
-// those of every language.
+// yesNo reads a yes or a no: the yes and no words of the words files
+// (lang's first, then every language's), else a yes or no button's label
+// typed out ("Confirm").
 func (b *Bot) yesNo(text, lang string) (yes, ok bool) {
-	w := strings.TrimRight(fold.Fold(strings.TrimSpace(text)), ".!")
-	words := func(l, id string) []string {
-		var out []string
+	if yes, ok := b.lex.YesNo(text, lang); ok {
+		return yes, true
+	}
+	w := fold.Fold(strings.TrimRight(strings.TrimSpace(text), ".!"))
+	for _, l := range append([]string{lang}, b.cat.Langs()...) {
 		t := b.cat.For(l)
-		for _, s := range strings.Split(t.S(id), ",") {
-			if s = fold.Fold(strings.TrimSpace(s)); s != "" {
-				out = append(out, s)
+		for _, id := range []string{"choice.yes", "choice.confirm", "choice.waitlist"} {
+			if fold.Fold(t.S(id)) == w {
+				return true, true
 			}
 		}
-		for _, cid := range map[string][]string{"signup.words.yes": {"choice.yes", "choice.confirm", "choice.waitlist"}, "signup.words.no": {"choice.no"}}[id] {
-			out = append(out, fold.Fold(t.S(cid)))
-		}
-		return out
-	}
-	has := func(list []string) bool {
-		for _, x := range list {
-			if x == w {
-				return true
-			}
-		}
-		return false
-	}
-	if has(words(lang, "signup.words.yes")) {
-		return true, true
-	}
-	if has(words(lang, "signup.words.no")) {
-		return false, true
-	}
-	if has(universalYes) {
-		return true, true
-	}
-	if has(universalNo) {
-		return false, true
-	}
-	for _, l := range b.cat.Langs() {
-		if has(words(l, "signup.words.yes")) {
-			return true, true
-		}
-		if has(words(l, "signup.words.no")) {
+		if fold.Fold(t.S("choice.no")) == w {
 			return false, true
 		}
 	}
 	return false, false
-}
-
-// Alphabet of reference codes: no 0/O, 1/I/L to misread.
-const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-// CodeLen is the length of a reference code.
-const CodeLen = 6
-
-// ValidCode reports whether s could be a reference code.
-func ValidCode(s string) bool {
-	if len(s) != CodeLen {
-		return false
-	}
-	for _, r := range s {
-		if !strings.ContainsRune(codeAlphabet, r) {
-			return false
-		}
-	}
-	return true
-}
-
-// NewCode returns a random reference code; rnd gives random bytes
-// (crypto/rand.Read).
-func NewCode(rnd func([]byte) (int, error)) (string, error) {
-	buf := make([]byte, CodeLen*2)
-	if _, err := rnd(buf); err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	for i := 0; b.Len() < CodeLen; i++ {
-		if i == len(buf) {
-			if _, err := rnd(buf); err != nil {
-				return "", err
-			}
-			i = 0
-		}
-		// 31 letters: reject the top of the byte range so every letter is
-		// equally likely.
-		if v := int(buf[i]); v < 256/len(codeAlphabet)*len(codeAlphabet) {
-			b.WriteByte(codeAlphabet[v%len(codeAlphabet)])
-		}
-	}
-	return b.String(), nil
 }

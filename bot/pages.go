@@ -1,0 +1,84 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/twinbot/twinbot/bot/understand"
+	"github.com/twinbot/twinbot/knowledge"
+)
+
+// passage answers with the sentences of a knowledge-base text that hold the
+// question's words, and says where they come from.
+func (c *composer) passage(q *understand.Frame) {
+	h := q.Passage
+	src := h.Source
+	sents, ok := h.Sentences(c.t.Lang)
+	switch {
+	case ok:
+	case len(src.Text[c.t.Lang]) > 0 && len(src.Text[c.t.Lang]) <= 900:
+		// Not aligned sentence by sentence: the whole (short) text.
+		sents = []string{src.Text[c.t.Lang]}
+	default:
+		sents, _ = h.Sentences(h.Lang)
+		c.fell[h.Lang] = true
+	}
+	c.r.Text = append(c.r.Text, strings.Join(sents, " "))
+	town := src.Town
+	switch src.Kind {
+	case understand.SourceNews:
+		title := c.txt(src.News.Title, town)
+		if q.Cue("q:when") || src.News.Date == nil {
+			// A second date beside the one asked for would mislead.
+			c.r.Notes = append(c.r.Notes, c.t.S("passage.news_nodate", "Title", title))
+		} else {
+			c.r.Notes = append(c.r.Notes, c.t.S("passage.news", "Title", title, "Date", c.t.Date(src.News.Date)))
+		}
+		// The whole article below the sentences that answer.
+		c.newsCards([]*knowledge.News{src.News})
+	case understand.SourcePage:
+		title := c.txt(src.Page.Title, town)
+		if title == "" {
+			title = c.t.S("page." + src.Page.Kind)
+		}
+		c.r.Notes = append(c.r.Notes, c.t.S("passage.page", "Town", c.townName(town), "Title", title))
+	case understand.SourcePartner, understand.SourceAgreement, understand.SourceCooperation:
+		c.r.Title = c.partnerName(src.Partner)
+		c.r.Notes = append(c.r.Notes, c.t.S("passage.partner", "Town", c.townName(town), "Partner", c.partnerName(src.Partner)))
+	case understand.SourceTown:
+		c.r.Notes = append(c.r.Notes, c.t.S("passage.town", "Town", c.townName(town)))
+	case understand.SourceExchange:
+		c.r.Notes = append(c.r.Notes, c.t.S("passage.exchange", "Title", c.txt(src.Exchange.Title, nil)))
+	}
+}
+
+// pages shows the towns' general pages of the given kinds.
+func (c *composer) pages(q *understand.Frame, kinds ...string) {
+	towns := c.v.towns(q, c.chosen)
+	if towns == nil {
+		towns = c.v.kb.Towns
+	}
+	n := 0
+	for _, kind := range kinds {
+		for _, t := range towns {
+			for _, pg := range t.Pages {
+				if pg.Kind != kind {
+					continue
+				}
+				title := c.txt(pg.Title, t)
+				if title == "" {
+					title = c.t.S("page." + kind)
+				}
+				card := Card{Title: title, Subtitle: c.townName(t)}
+				if b := c.txt(pg.Body, t); b != "" {
+					card.Text = append(card.Text, b)
+				}
+				card.Items = c.list(pg.Items, t)
+				c.r.Cards = append(c.r.Cards, card)
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		c.r.Text = append(c.r.Text, c.t.S("page.none"))
+	}
+}

@@ -1,0 +1,548 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/twinbot/twinbot/bot/understand"
+	"github.com/twinbot/twinbot/knowledge"
+)
+
+// relFilter returns the relations a query restricts to; generic words for
+// partner towns do not restrict.
+func relFilter(q *understand.Frame) map[string]bool {
+	if q.Including {
+		return nil
+	}
+	f := map[string]bool{}
+	if len(q.Excluded) > 0 && len(q.Relations) == 0 {
+		// "Without the friendly ones": every other kind.
+		for _, r := range knowledge.Relations() {
+			if !slices.Contains(q.Excluded, r) {
+				f[r] = true
+			}
+		}
+		return f
+	}
+	for _, r := range q.Relations {
+		if r == knowledge.RelTwin {
+			return nil
+		}
+		f[r] = true
+	}
+	if len(f) == 0 {
+		return nil
+	}
+	return f
+}
+
+func (c *composer) partnerLine(p *knowledge.PartnerRef, withTown bool) string {
+	s := c.partnerName(p)
+	if country := c.t.Country(p.Partner.Country); !strings.Contains(s, country) {
+		s += " (" + country + ")"
+	}
+	if d := firstDate(p.Partner); d != nil {
+		s += " — " + c.t.S("since", "Year", d.Year)
+	}
+	if withTown {
+		s += " — " + c.relation(p)
+	}
+	return s
+}
+
+// firstDate is the date of a partner's earliest agreement.
+func hasRelation(t *knowledge.Town, rels map[string]bool) bool {
+	for _, p := range t.Partners {
+		if rels[p.Relation] {
+			return true
+		}
+	}
+	return false
+}
+
+// inYears reports whether a partner has an agreement signed in the years a
+// question asks about (every partner when it names none).
+func inYears(q *understand.Frame, p *knowledge.Partner) bool {
+	if q.Years == nil {
+		return true
+	}
+	for _, a := range p.Agreements {
+		if a.Date != nil && q.Years.Has(a.Date.Year) {
+			return true
+		}
+	}
+	return false
+}
+
+func firstDate(p *knowledge.Partner) *knowledge.Date {
+	var d *knowledge.Date
+	for _, a := range p.Agreements {
+		if a.Date != nil && (d == nil || a.Date.Before(*d)) {
+			d = a.Date
+		}
+	}
+	return d
+}
+
+func refs(t *knowledge.Town) []*knowledge.PartnerRef {
+	out := make([]*knowledge.PartnerRef, len(t.Partners))
+	for i := range t.Partners {
+		out[i] = &knowledge.PartnerRef{Town: t, Partner: &t.Partners[i]}
+	}
+	return out
+}
+
+func (c *composer) partnersList(q *understand.Frame) bool {
+	towns := c.v.towns(q, c.chosen)
+	if towns == nil && q.Years != nil {
+		towns = c.v.kb.Towns
+	}
+	if towns == nil {
+		return false
+	}
+	for _, t := range towns {
+		filter := relFilter(q)
+		if filter != nil && !hasRelation(t, filter) {
+			// "Friendly towns of Jesenice?" where the town calls them all
+			// partners: say so, and list them all.
+			c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
+			filter = nil
+		}
+		groups := map[string][]string{}
+		for _, p := range refs(t) {
+			if filter != nil && !filter[p.Partner.Relation] || !inYears(q, p.Partner) || !inCountries(q.Countries, p.Partner.Country) {
+				continue
+			}
+			groups[p.Partner.Relation] = append(groups[p.Partner.Relation], c.partnerLine(p, false))
+		}
+		title := c.t.S("partners.title", "Town", c.townName(t))
+		n := 0
+		for _, rel := range knowledge.Relations() {
+			if len(groups[rel]) == 0 {
+				continue
+			}
+			n += len(groups[rel])
+			c.r.Cards = append(c.r.Cards, Card{Title: title + " — " + c.t.N("rel."+rel+".heading", len(groups[rel])), Items: groups[rel]})
+		}
+		if n == 0 {
+			c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
+		}
+	}
+	return true
+}
+
+func (c *composer) partnerCount(q *understand.Frame) bool {
+	towns := c.v.towns(q, c.chosen)
+	if towns == nil && (len(q.Countries) > 0 || q.Years != nil || len(q.Relations) > 0) {
+		towns = c.v.kb.Towns // "How many partner towns are in Germany?"
+	}
+	if towns == nil {
+		return false
+	}
+	filter := relFilter(q)
+	sum := 0
+	for _, t := range towns {
+		f := filter
+		if f != nil && !hasRelation(t, f) {
+			// "Friendly towns of Jesenice?" where the town calls them all
+			// partners: say so, and count them all.
+			c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
+			f = nil
+		}
+		count := map[string]int{}
+		total := 0
+		for _, p := range t.Partners {
+			if f != nil && !f[p.Relation] || !inCountries(q.Countries, p.Country) || !inYears(q, &p) {
+				continue
+			}
+			count[p.Relation]++
+			total++
+		}
+		var parts []string
+		for _, rel := range knowledge.Relations() {
+			if count[rel] > 0 {
+				parts = append(parts, c.t.N("rel."+rel+".count", count[rel]))
+			}
+		}
+		if total == 0 {
+			if len(towns) == 1 {
+				c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
+			}
+			continue
+		}
+		sum += total
+		if len(c.r.Text) >= maxItems/3 {
+			c.omitted++
+			continue
+		}
+		line := c.t.N("count.total", total, "Town", c.townName(t))
+		if len(parts) > 0 {
+			line += " " + c.t.List(parts) + "."
+		}
+		c.r.Text = append(c.r.Text, line)
+	}
+	if len(towns) > 1 {
+		c.r.Text = append(c.r.Text, c.t.S("count.sum", "N", sum))
+	}
+	return true
+}
+
+func (c *composer) byCountry(q *understand.Frame) {
+	towns := c.v.towns(q, c.chosen)
+	if towns == nil {
+		towns = c.v.kb.Towns
+	}
+	filter := relFilter(q)
+	for _, cc := range q.Countries {
+		var items []string
+		for _, t := range towns {
+			for i := range t.Partners {
+				p := &knowledge.PartnerRef{Town: t, Partner: &t.Partners[i]}
+				if p.Partner.Country != cc || (filter != nil && !filter[p.Partner.Relation]) || !inYears(q, p.Partner) {
+					continue
+				}
+				if len(items) >= maxItems {
+					c.omitted++ // counted, not composed: the list is cut anyway
+					continue
+				}
+				items = append(items, c.partnerLine(p, true))
+			}
+		}
+		title := c.t.S("country.title", "Country", c.t.Country(cc))
+		if len(items) == 0 {
+			c.r.Text = append(c.r.Text, c.t.S("country.none", "Country", c.t.Country(cc)))
+			continue
+		}
+		c.r.Cards = append(c.r.Cards, Card{Title: title, Items: items})
+	}
+}
+
+// partnerInfo answers about one or more partners: the fact asked for, or
+// the partner's card. It returns false when the fact asked is not known.
+func (c *composer) partnerInfo(q *understand.Frame) bool {
+	ps := q.Partners
+	if len(ps) > 3 {
+		ps = ps[:3]
+	}
+	if q.Fact != "" {
+		for _, p := range ps {
+			if !c.fact(p, q.Fact) {
+				return false
+			}
+			// Further facts asked ("founded, and where does it lie?"), when
+			// known.
+			for _, f := range q.Facts {
+				if f != q.Fact {
+					c.fact(p, f)
+				}
+			}
+		}
+		return true
+	}
+	for _, p := range ps {
+		c.notPartnerOf(q, p)
+		c.r.Cards = append(c.r.Cards, c.card(p))
+	}
+	return true
+}
+
+// notPartnerOf says so when a question pairs a partner with a town it is not
+// a partner of.
+func (c *composer) notPartnerOf(q *understand.Frame, p *knowledge.PartnerRef) {
+	for _, t := range q.Towns {
+		if t == p.Town {
+			return
+		}
+	}
+	if len(q.Towns) > 0 {
+		c.r.Text = append(c.r.Text, c.t.S("not_partner_of", "Partner", c.partnerName(p), "Town", c.townName(q.Towns[0]), "Owner", c.townName(p.Town)))
+	}
+}
+
+// fact answers one fact; false when the KB does not have it.
+func (c *composer) fact(p *knowledge.PartnerRef, fact string) bool {
+	f := p.Partner.Facts
+	name := c.partnerName(p)
+	var s string
+	switch fact {
+	case "population":
+		if f == nil || f.Population == 0 {
+			return false
+		}
+		s = c.t.S("fact.population", "Place", name, "N", c.t.Num(f.Population))
+		if f.PopulationYear != 0 {
+			s += " (" + fmt.Sprint(f.PopulationYear) + ")"
+		}
+	case "founded":
+		if f == nil || f.Founded == nil {
+			return false
+		}
+		s = c.t.S("fact.founded", "Place", name, "Date", c.t.Date(f.Founded))
+	case "first_mention":
+		if f == nil || f.FirstMention == nil {
+			return false
+		}
+		s = c.t.S("fact.first_mention", "Place", name, "Date", c.t.Date(f.FirstMention))
+	case "town_rights":
+		if f == nil || f.TownRights == nil {
+			return false
+		}
+		s = c.t.S("fact.town_rights", "Place", name, "Date", c.t.Date(f.TownRights))
+	case "location":
+		s = c.t.S("fact.country", "Place", name, "Country", c.t.Country(p.Partner.Country))
+		if f != nil && len(f.Location) > 0 {
+			s += " " + sentence(c.txt(f.Location, p.Town))
+		} else if d := c.txt(p.Partner.Description, p.Town); d != "" {
+			c.r.Text = append(c.r.Text, s)
+			s = d
+		}
+	case "website":
+		if p.Partner.Website == "" {
+			return false
+		}
+		s = c.t.S("fact.website", "Place", name, "URL", p.Partner.Website)
+	default:
+		return false
+	}
+	c.r.Title = name
+	c.r.Text = append(c.r.Text, s)
+	return true
+}
+
+// card is a partner's card: everything the KB knows about it.
+func (c *composer) card(p *knowledge.PartnerRef) Card {
+	pt := p.Partner
+	card := Card{Title: c.partnerName(p), Subtitle: c.t.Country(pt.Country)}
+	if pt.PartOf != "" {
+		if whole, ok := c.v.kb.Partner(p.Town.ID, pt.PartOf); ok {
+			card.Fields = append(card.Fields, Field{Name: c.t.S("field.part_of"), Value: c.partnerName(whole)})
+		}
+	}
+	card.Fields = append(card.Fields, Field{Name: c.t.S("field.relation"), Value: c.relation(p)})
+	for _, a := range pt.Agreements {
+		card.Items = append(card.Items, c.agreementLine(p, a))
+	}
+	if pt.FirstContact != nil {
+		card.Items = append(card.Items, c.firstContact(p))
+	}
+	if f := pt.Facts; f != nil {
+		if f.Population != 0 {
+			card.Fields = append(card.Fields, Field{Name: c.t.S("factname.population"), Value: c.t.Num(f.Population)})
+		}
+		for _, x := range []struct {
+			id string
+			d  *knowledge.Date
+		}{{"founded", f.Founded}, {"first_mention", f.FirstMention}, {"town_rights", f.TownRights}} {
+			if x.d != nil {
+				card.Fields = append(card.Fields, Field{Name: c.t.S("factname." + x.id), Value: c.t.Date(x.d)})
+			}
+		}
+		if len(f.Location) > 0 {
+			card.Fields = append(card.Fields, Field{Name: c.t.S("factname.location"), Value: c.txt(f.Location, p.Town)})
+		}
+	}
+	if len(pt.Areas) > 0 {
+		card.Fields = append(card.Fields, Field{Name: c.t.S("field.areas"), Value: c.areas(pt.Areas)})
+	}
+	if d := c.txt(pt.Description, p.Town); d != "" {
+		card.Text = append(card.Text, d)
+	}
+	if pt.Website != "" {
+		card.Links = append(card.Links, Link{Title: c.t.S("field.website"), URL: pt.Website})
+	}
+	for _, l := range pt.Links {
+		card.Links = append(card.Links, Link{Title: c.txt(l.Title, p.Town), URL: l.URL})
+	}
+	return card
+}
+
+// inCountries reports whether code is one of countries (any, when none).
+func inCountries(countries []string, code string) bool {
+	if len(countries) == 0 {
+		return true
+	}
+	for _, c := range countries {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+// sentence makes s start with a capital letter and end with a full stop.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	r[0] = unicode.ToUpper(r[0])
+	s = string(r)
+	if !strings.ContainsAny(s[len(s)-1:], ".!?") {
+		s += "."
+	}
+	return s
+}
+
+func (c *composer) areas(areas []string) string {
+	var names []string
+	for _, a := range areas {
+		names = append(names, c.t.S("area."+a))
+	}
+	return strings.Join(names, ", ")
+}
+
+// agreementLine tells one signing: what, when, where, for which period.
+func (c *composer) agreementLine(p *knowledge.PartnerRef, a knowledge.Agreement) string {
+	what := c.t.S("agreement." + a.Kind)
+	if len(a.Title) > 0 {
+		if title := c.txt(a.Title, p.Town); title != "" && !strings.EqualFold(title, what) {
+			what += " („" + title + "“)"
+		}
+	}
+	var s string
+	place := ""
+	if len(a.Place) > 0 {
+		place = c.txt(a.Place, p.Town)
+	}
+	switch {
+	case a.Date != nil && place != "":
+		s = c.t.S("agreement.signed_at", "What", what, "Date", c.t.Date(a.Date), "Place", place)
+	case a.Date != nil:
+		s = c.t.S("agreement.signed", "What", what, "Date", c.t.Date(a.Date))
+	case place != "":
+		s = c.t.S("agreement.signed_in", "What", what, "Place", place)
+	default:
+		s = what
+	}
+	if a.From != nil || a.To != nil {
+		s += " " + c.t.S("agreement.period", "From", c.t.Date(a.From), "To", c.t.Date(a.To))
+	}
+	if len(a.Note) > 0 {
+		s += ". " + sentence(c.txt(a.Note, p.Town))
+	}
+	return s
+}
+
+func (c *composer) firstContact(p *knowledge.PartnerRef) string {
+	fc := p.Partner.FirstContact
+	s := c.t.S("first_contact", "Date", c.t.Date(fc.Date))
+	if len(fc.Text) > 0 {
+		s += " " + c.txt(fc.Text, p.Town)
+	}
+	return s
+}
+
+func (c *composer) agreements(q *understand.Frame) bool {
+	if len(q.Partners) == 0 {
+		towns := c.v.towns(q, c.chosen)
+		if towns == nil && q.Years != nil {
+			towns = c.v.kb.Towns // "Which agreements were signed in 2017?"
+		}
+		if towns == nil {
+			return false
+		}
+		if q.Order != "" {
+			// The first (or last) partnership of each town.
+			for _, t := range towns {
+				var pick *knowledge.PartnerRef
+				for _, p := range refs(t) {
+					d := firstDate(p.Partner)
+					if d == nil {
+						continue
+					}
+					if pick == nil || (q.Order == understand.OrderFirst && d.Before(*firstDate(pick.Partner))) ||
+						(q.Order == understand.OrderLast && firstDate(pick.Partner).Before(*d)) {
+						pick = p
+					}
+				}
+				if pick != nil {
+					c.agreementCard(q, pick)
+				}
+			}
+			return true
+		}
+		shown := 0
+		for _, t := range towns {
+			card := Card{Title: c.t.S("agreements.town", "Town", c.townName(t))}
+			for _, p := range refs(t) {
+				if q.Years != nil {
+					for _, a := range p.Partner.Agreements {
+						if a.Date == nil || !q.Years.Has(a.Date.Year) {
+							continue
+						}
+						if shown >= maxItems {
+							c.omitted++ // counted, not composed
+							continue
+						}
+						shown++
+						card.Items = append(card.Items, c.partnerName(p)+": "+c.agreementLine(p, a))
+					}
+					continue
+				}
+				if d := firstDate(p.Partner); d != nil {
+					card.Items = append(card.Items, c.partnerName(p)+": "+c.t.Date(d))
+				}
+			}
+			if len(card.Items) == 0 {
+				if len(towns) > 1 {
+					continue
+				}
+				card.Text = append(card.Text, c.t.S("partners.none", "Town", c.townName(t)))
+			}
+			c.r.Cards = append(c.r.Cards, card)
+		}
+		return true
+	}
+	for _, p := range q.Partners {
+		c.notPartnerOf(q, p)
+		c.agreementCard(q, p)
+	}
+	return true
+}
+
+// agreementCard shows the agreements of one partnership.
+func (c *composer) agreementCard(q *understand.Frame, p *knowledge.PartnerRef) {
+	card := Card{Title: c.t.S("agreements.title", "Town", c.townName(p.Town), "Partner", c.partnerName(p)),
+		Subtitle: c.t.Country(p.Partner.Country)}
+	for _, a := range p.Partner.Agreements {
+		card.Items = append(card.Items, c.agreementLine(p, a))
+	}
+	if p.Partner.FirstContact != nil {
+		card.Items = append(card.Items, c.firstContact(p))
+	}
+	if len(card.Items) == 0 {
+		card.Text = append(card.Text, c.t.S("agreements.none", "Partner", c.partnerName(p)))
+	}
+	card.Fields = append(card.Fields, Field{Name: c.t.S("field.relation"), Value: c.relation(p)})
+	c.r.Cards = append(c.r.Cards, card)
+}
+
+func (c *composer) cooperation(q *understand.Frame) {
+	for _, p := range q.Partners {
+		c.notPartnerOf(q, p)
+		card := Card{Title: c.t.S("cooperation.title", "Town", c.townName(p.Town), "Partner", c.partnerName(p))}
+		if len(p.Partner.Areas) > 0 {
+			card.Fields = append(card.Fields, Field{Name: c.t.S("field.areas"), Value: c.areas(p.Partner.Areas)})
+		}
+		card.Items = c.list(p.Partner.Cooperation, p.Town)
+		if d := c.txt(p.Partner.Description, p.Town); d != "" {
+			card.Text = append(card.Text, d)
+		}
+		if len(card.Fields) == 0 && len(card.Items) == 0 && len(card.Text) == 0 {
+			card.Text = append(card.Text, c.t.S("cooperation.none"))
+		}
+		c.r.Cards = append(c.r.Cards, card)
+	}
+}
+
+func containsTown(ts []*knowledge.Town, id string) bool {
+	for _, t := range ts {
+		if t.ID == id {
+			return true
+		}
+	}
+	return false
+}
