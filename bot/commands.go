@@ -12,7 +12,7 @@ import (
 // register a command menu. Descriptions are catalog messages "cmd.<name>".
 // The list is a fresh copy.
 func Commands() []string {
-	return []string{"start", "help", "partners", "exchanges", "news", "signup", "lang", "town", "cancel", "mydata", "forget", "subscribe", "unsubscribe"}
+	return []string{"start", "help", "partners", "exchanges", "news", "signup", "lang", "town", "cancel", "contact", "mydata", "forget", "subscribe", "unsubscribe"}
 }
 
 // command handles "/name args" (also "/name@botname args").

@@ -60,6 +60,9 @@ func commands(cat *bot.Catalogs) []*discordgo.ApplicationCommand {
 		{Name: "lang", Options: []*discordgo.ApplicationCommandOption{
 			{Type: str, Name: "language", Description: en.S("cmd.lang"), Choices: langs},
 		}},
+		{Name: "contact", Options: []*discordgo.ApplicationCommandOption{
+			{Type: str, Name: "question", Description: en.S("cmd.contact.question"), MaxLength: maxQuestion},
+		}},
 	}
 	for _, c := range cmds {
 		c.Type = discordgo.ChatApplicationCommand
@@ -183,6 +186,9 @@ func translate(i *discordgo.Interaction) (bot.Message, bool) {
 			m.Text = strings.TrimSpace("/partners " + opt("town"))
 		case "lang":
 			m.Text = strings.TrimSpace("/lang " + opt("language"))
+		case "contact":
+			// A person at the town's office; the question is optional.
+			m.Text = strings.TrimSpace("/contact " + opt("question"))
 		default:
 			// /exchanges, /news, /signup, and any command registered by
 			// an older version: the core knows them or says it does not.

@@ -299,7 +299,7 @@ func TestRegisterCommands(t *testing.T) {
 			t.Errorf("/%s description %q", c.Name, c.Description)
 		}
 	}
-	if got := strings.Join(names, " "); got != "ask partners exchanges news signup lang" {
+	if got := strings.Join(names, " "); got != "ask partners exchanges news signup lang contact" {
 		t.Errorf("commands = %s", got)
 	}
 	if strings.Contains(string(r.Body), `"sl":`) {
@@ -467,6 +467,8 @@ func TestCommandTranslation(t *testing.T) {
 		{command("help", "pl"), "/help"},
 		{command("lang", "pl", "language", "uk"), "/lang uk"},
 		{command("lang", "pl"), "/lang"},
+		{command("contact", "pl", "question", " Czy basen jest otwarty? "), "/contact Czy basen jest otwarty?"},
+		{command("contact", "pl"), "/contact"},
 		{press("/signup ex-1", "pl"), "/signup ex-1"},
 	} {
 		b, _ := json.Marshal(tc.i)

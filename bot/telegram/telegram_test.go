@@ -855,7 +855,7 @@ func TestPollingStartup(t *testing.T) {
 		for _, c := range cmds {
 			names[c.Command] = c.Description
 		}
-		for _, n := range []string{"start", "help", "partners", "exchanges", "news", "lang", "town"} {
+		for _, n := range []string{"start", "help", "partners", "exchanges", "news", "lang", "town", "contact"} {
 			if want := hs.core.Catalogs().For(cat).S("cmd." + n); names[n] != want {
 				t.Errorf("menu %q: /%s described %q, want %q", l, n, names[n], want)
 			}
