@@ -164,6 +164,7 @@ type Adapter struct {
 	wg       sync.WaitGroup
 	self     identity
 	ready    chan struct{}
+	gw       gateway // the gateway connection's state (gateway.go)
 	dms      map[string]string // user id → DM channel id
 }
 
@@ -220,7 +221,7 @@ func newAdapter(cfg Config, s api) *Adapter {
 		h: cfg.Handler, cat: cfg.Catalogs, api: s, appID: cfg.AppID,
 		deferAfter: cfg.DeferAfter, seen: cfg.Seen, log: cfg.Logger,
 		replays: cfg.Replays, maxSkew: cfg.MaxSkew, now: cfg.Now,
-		ready: make(chan struct{}), dms: map[string]string{},
+		ready: make(chan struct{}), dms: map[string]string{}, gw: gateway{changed: make(chan struct{}, 1)},
 	}
 	if a.now == nil {
 		a.now = time.Now
@@ -267,9 +268,13 @@ func (a *Adapter) Run(ctx context.Context) error {
 
 	if a.token {
 		a.api.AddHandler(a.onReady)
+		a.api.AddHandler(a.onConnect)
+		a.api.AddHandler(a.onDisconnect)
+		a.holdGateway(true)
 		a.api.AddHandler(a.onInteraction)
 		a.api.AddHandler(a.onMessage)
 		if err := a.api.Open(); err != nil {
+			a.holdGateway(false)
 			return fmt.Errorf("discord: gateway: %w", err)
 		}
 		a.log.Info("connected to the gateway")
@@ -281,6 +286,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	<-ctx.Done()
 	if a.token {
+		a.holdGateway(false)
 		if err := a.api.Close(); err != nil {
 			a.log.Warn("closing the gateway", "err", err)
 		}

@@ -50,6 +50,7 @@ type fakeDiscord struct {
 
 	seq      atomic.Int64
 	conns    atomic.Int64
+	refuse   atomic.Bool // the gateway refuses connections (503)
 	msgs     atomic.Int64
 	limitMu  sync.Mutex
 	limitFor map[string]int // path → 429s to answer first
@@ -158,6 +159,10 @@ var upgrader = websocket.Upgrader{}
 // gateway is a fake gateway: Hello, Identify (or Resume), READY (or
 // RESUMED), then the dispatched events; heartbeats are acknowledged.
 func (f *fakeDiscord) gateway(w http.ResponseWriter, r *http.Request) {
+	if f.refuse.Load() {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
 	c, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return

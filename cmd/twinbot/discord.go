@@ -54,6 +54,7 @@ func (f *discordFlags) build(ctx context.Context, d deps) (*service, error) {
 	}
 	if a.CanSend() {
 		s.Sender = a
+		d.Ops.ready("discord gateway", func(context.Context) error { return a.GatewayReady() })
 		// HTTP interactions on every replica, the gateway on one.
 		d.Leases.exclusive(s, "discord:gateway", "another replica holds the Discord gateway; waiting to take over", slog.LevelInfo)
 	}

@@ -175,7 +175,7 @@ func TestHandoverAcrossPlatforms(t *testing.T) {
 	id, _ := strconv.Atoi(consent.Get("message_id"))
 	tg.press(7001, id, button(t, consent.Get("reply_markup"), "Yes, send it"))
 	note := dc.nextPost("/channels/office1/messages")
-	if !strings.Contains(string(note.Body), "swimming pool") || !strings.Contains(string(note.Body), "/answer 1") {
+	if !strings.Contains(string(note.Body), "swimming pool") || !strings.Contains(string(note.Body), "/answer 1") || !strings.Contains(string(note.Body), "Imię: Ann") {
 		t.Fatalf("note to the Discord office: %s", note.Body)
 	}
 	if txt := tg.next().Get("text"); !strings.Contains(txt, "Sent to the twinning office") {
@@ -192,7 +192,7 @@ func TestHandoverAcrossPlatforms(t *testing.T) {
 	}
 
 	// Discord resident (a direct message) → Telegram office.
-	author := map[string]any{"id": "res1", "username": "res"}
+	author := map[string]any{"id": "res1", "username": "res", "global_name": "Zofia"}
 	dc.send("MESSAGE_CREATE", map[string]any{"id": "m10", "channel_id": "d1", "type": 0, "author": author,
 		"content": "I want to talk to someone about Opoczno", "mentions": []any{}})
 	if r := dc.nextPost("/channels/d1/messages"); !strings.Contains(string(r.Body), "What would you like to ask") {
@@ -206,7 +206,7 @@ func TestHandoverAcrossPlatforms(t *testing.T) {
 	}
 	dc.send("INTERACTION_CREATE", discordPress(discordButton(t, r.Body, "Yes, send it"), "res1", "d1", 1))
 	toOffice := tg.next()
-	if toOffice.Get("chat_id") != strconv.Itoa(tgOffice) || !strings.Contains(toOffice.Get("text"), "/answer 2") {
+	if toOffice.Get("chat_id") != strconv.Itoa(tgOffice) || !strings.Contains(toOffice.Get("text"), "/answer 2") || !strings.Contains(toOffice.Get("text"), "Imię: Zofia") {
 		t.Fatalf("note to the Telegram office: %v", toOffice)
 	}
 	tg.sayIn(tgOffice, 8001, "/answer 2 Napiszcie do nas: opoczno@example.org")
