@@ -164,7 +164,7 @@ type Adapter struct {
 	wg       sync.WaitGroup
 	self     identity
 	ready    chan struct{}
-	gw       gateway // the gateway connection's state (gateway.go)
+	gw       gateway           // the gateway connection's state (gateway.go)
 	dms      map[string]string // user id → DM channel id
 }
 
