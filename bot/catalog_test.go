@@ -185,6 +185,14 @@ func TestLexiconKeys(t *testing.T) {
 			{"questions", lf.Questions, func(k string) bool { return questions[k] }},
 			{"relations", lf.Relations, func(k string) bool { return relations[k] }},
 			{"filters", lf.Filters, func(k string) bool { return filters[k] }},
+			{"regions", lf.Regions, func(k string) bool {
+				for _, cc := range strings.Fields(k) {
+					if _, err := language.ParseRegion(cc); err != nil || len(cc) != 2 {
+						return false
+					}
+				}
+				return k != ""
+			}},
 			{"countries", lf.Countries, func(k string) bool { _, err := language.ParseRegion(k); return err == nil && len(k) == 2 }},
 		} {
 			for k := range c.m {

@@ -195,6 +195,7 @@ func (c *composer) byCountry(q *understand.Frame) {
 		towns = c.v.kb.Towns
 	}
 	filter := relFilter(q)
+	var none []string
 	for _, cc := range q.Countries {
 		var items []string
 		for _, t := range towns {
@@ -212,10 +213,15 @@ func (c *composer) byCountry(q *understand.Frame) {
 		}
 		title := c.t.S("country.title", "Country", c.t.Country(cc))
 		if len(items) == 0 {
-			c.r.Text = append(c.r.Text, c.t.S("country.none", "Country", c.t.Country(cc)))
+			none = append(none, c.t.Country(cc))
 			continue
 		}
 		c.r.Cards = append(c.r.Cards, Card{Title: title, Items: items})
+	}
+	// A region ("the Balkans") names many countries: only say "none"
+	// when none of them has a partner.
+	if len(none) > 0 && (!q.Region || len(c.r.Cards) == 0) {
+		c.r.Text = append(c.r.Text, c.t.S("country.none", "Country", c.t.List(none)))
 	}
 }
 

@@ -46,6 +46,10 @@ type LexiconFile struct {
 	// the bot cannot explain in a clause that asks nothing are context, not
 	// the question ("… because my son is a scout").
 	Conjunctions []string `yaml:"conjunctions"`
+	// Regions are names of parts of the world ("Balkans", "Scandinavia"),
+	// keyed by the ISO 3166-1 codes of their countries, space-separated:
+	// a region filters like all its countries at once.
+	Regions map[string][]string `yaml:"regions"`
 	// Countries are the names (stems) of countries and their adjectives,
 	// by ISO 3166-1 alpha-2 code.
 	Countries map[string][]string `yaml:"countries"`
@@ -61,6 +65,7 @@ const (
 	catCountry  = "c"
 	catFilter   = "x"
 	catClause   = "j"
+	catRegion   = "g"
 )
 
 type entry struct {
@@ -131,7 +136,7 @@ func (lf *LexiconFile) merge(o *LexiconFile) {
 		from map[string][]string
 	}{
 		{&lf.Questions, o.Questions}, {&lf.Intents, o.Intents}, {&lf.Facts, o.Facts},
-		{&lf.Relations, o.Relations}, {&lf.Filters, o.Filters}, {&lf.Countries, o.Countries},
+		{&lf.Relations, o.Relations}, {&lf.Filters, o.Filters}, {&lf.Countries, o.Countries}, {&lf.Regions, o.Regions},
 	} {
 		if *m.to == nil && len(m.from) > 0 {
 			*m.to = map[string][]string{}
@@ -192,7 +197,7 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 	for _, m := range []struct {
 		p string
 		m map[string][]string
-	}{{catQuestion, lf.Questions}, {catIntent, lf.Intents}, {catFact, lf.Facts}, {catRelation, lf.Relations}, {catCountry, lf.Countries}, {catFilter, lf.Filters}} {
+	}{{catQuestion, lf.Questions}, {catIntent, lf.Intents}, {catFact, lf.Facts}, {catRelation, lf.Relations}, {catCountry, lf.Countries}, {catFilter, lf.Filters}, {catRegion, lf.Regions}} {
 		keys := make([]string, 0, len(m.m))
 		for k := range m.m {
 			keys = append(keys, k)

@@ -41,6 +41,8 @@ type Frame struct {
 	Partners  []*knowledge.PartnerRef
 	Places    []*knowledge.Entity
 	Countries []string
+	// Region says the countries come from a region ("the Balkans").
+	Region    bool
 	Relations []string
 	Fact      string
 	// Facts are all the facts asked for, the strongest (Fact) first: "when
@@ -377,6 +379,13 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if !descriptive(cc, countryAt[cat], mentions, townNoun) {
 				q.Countries = append(q.Countries, cc)
 			}
+		case strings.HasPrefix(cat, catRegion+":"):
+			for _, cc := range strings.Fields(strings.TrimPrefix(cat, catRegion+":")) {
+				if !slices.Contains(q.Countries, cc) {
+					q.Countries = append(q.Countries, cc)
+				}
+			}
+			q.Region = true
 		case strings.HasPrefix(cat, catRelation+":"):
 			// "without the friendly ones": the relation is left out.
 			excluded := false

@@ -2,6 +2,7 @@ package understand_test
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/twinbot/twinbot/bot/understand"
@@ -133,6 +134,23 @@ func TestDecades(t *testing.T) {
 		q := u.Understand(s, "")
 		if want := (&understand.Years{From: 1990, To: 1999}); !reflect.DeepEqual(q.Years, want) {
 			t.Errorf("%q: years %+v, want %+v (unexplained %v)", s, q.Years, want, q.Unexplained)
+		}
+	}
+}
+
+func TestRegions(t *testing.T) {
+	u := newUnderstander(t)
+	for _, tc := range []struct {
+		text string
+		has  string
+	}{
+		{"Which partners are on the Balkans?", "RS"},
+		{"Partnerstädte in Osteuropa?", "UA"},
+		{"Kateri partnerji so v Skandinaviji?", "SE"},
+	} {
+		q := u.Understand(tc.text, "")
+		if !q.Region || !slices.Contains(q.Countries, tc.has) || q.Intent != understand.IntentPartnersByCountry {
+			t.Errorf("%q: region %v countries %v intent %s", tc.text, q.Region, q.Countries, q.Intent)
 		}
 	}
 }
