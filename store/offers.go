@@ -295,4 +295,10 @@ func (s *Store) AnswerOffer(ctx context.Context, user, code string, accept bool,
 	return out, nil
 }
 
+// OfferStateCounts counts offers by state (open ones wait for an answer),
+// for the metrics.
+func (s *Store) OfferStateCounts(ctx context.Context) (map[string]int, error) {
+	return s.countBy(ctx, `SELECT state, COUNT(*) FROM offers GROUP BY state`)
+}
+
 var _ bot.OfferStore = (*Store)(nil)

@@ -55,5 +55,8 @@ func TestOffersSurviveRestart(t *testing.T) {
 		if n, _ := s.Taken(ctx, "x"); n != 2 {
 			t.Fatalf("taken %d, want 2 (c confirmed, d's offer)", n)
 		}
+		if c, err := s.OfferStateCounts(ctx); err != nil || c[bot.OfferAccepted] != 1 || c[bot.OfferPending] != 1 || len(c) != 2 {
+			t.Fatalf("OfferStateCounts = %v, %v", c, err)
+		}
 	})
 }

@@ -213,6 +213,7 @@ func (o *ops) wire(d deps, f opsFlags, out bot.Sender) (bot.Handler, error) {
 	o.ready("database", d.Store.Ping)
 	o.m.Counts("twinbot_signups", "Sign-ups by status.", "status", d.Store.SignupCounts)
 	o.m.Counts("twinbot_broadcast_deliveries", `Announcement deliveries by state ("pending" is the queue).`, "state", d.Store.DeliveryStateCounts)
+	o.m.Counts("twinbot_waitlist_offers", `Freed places offered to the waiting list, by state ("open" waits for an answer).`, "state", d.Store.OfferStateCounts)
 	return followup.New(followup.Config{
 		Next: d.Bot, Catalogs: d.Bot.Catalogs(), Reports: d.Store, TownOf: townOf(d.Bot), FrameOf: frameOf(d.Bot),
 		Observer: o.m, Buttons: []string{"telegram", "discord"}, Logger: d.Log,
