@@ -191,7 +191,7 @@ func (a *Announcer) offers(ctx context.Context, now time.Time) (Stats, error) {
 func (b *Bot) OfferReply(e *knowledge.Exchange, s Signup, ttl time.Duration) Reply {
 	c := b.compose(s.Lang, understand.IntentSignup)
 	c.r.Private = true
-	c.r.Text = append(c.r.Text, c.t.S("offer.text", "Title", c.txt(e.Title, c.town(e)), "Code", s.Code, "Hours", c.t.Num(int(ttl.Round(time.Hour)/time.Hour))))
+	c.r.Text = append(c.r.Text, c.t.S("offer.text", "Title", c.txt(e.Title, c.town(e)), "Code", s.Code, "Hours", c.t.Num(max(1, int(ttl.Round(time.Hour)/time.Hour)))))
 	c.r.Choices = append(c.r.Choices,
 		Choice{Label: c.t.S("offer.accept"), Data: "/offer accept " + s.Code},
 		Choice{Label: c.t.S("offer.decline"), Data: "/offer decline " + s.Code})
@@ -201,25 +201,29 @@ func (b *Bot) OfferReply(e *knowledge.Exchange, s Signup, ttl time.Duration) Rep
 // offerCommand handles the Accept and Decline buttons of an offer:
 // "/offer accept CODE", "/offer decline CODE".
 func (b *Bot) offerCommand(ctx context.Context, m Message, args, lang string) Reply {
-	c := b.compose(lang, understand.IntentSignup)
-	c.r.Private = true
 	verb, code, _ := strings.Cut(args, " ")
 	code = strings.ToUpper(strings.TrimSpace(code))
 	ofs, ok := b.cfg.Signups.(OfferStore)
 	if !ok || (verb != "accept" && verb != "decline") || code == "" {
+		c := b.compose(lang, understand.IntentSignup)
+		c.r.Private = true
 		return c.simple("offer.gone")
 	}
-	return b.answerOffer(ctx, c, ofs, UserKey(m.Platform, m.User), code, verb == "accept")
+	return b.answerOffer(ctx, ofs, UserKey(m.Platform, m.User), code, verb == "accept", lang)
 }
 
-// answerOffer accepts or declines the user's offer for the sign-up code.
-func (b *Bot) answerOffer(ctx context.Context, c *composer, ofs OfferStore, user, code string, accept bool) Reply {
+// answerOffer accepts or declines the user's offer for the sign-up code,
+// answering in the sign-up's language (else lang).
+func (b *Bot) answerOffer(ctx context.Context, ofs OfferStore, user, code string, accept bool, lang string) Reply {
 	var e *knowledge.Exchange
-	for _, s := range b.userOffers(ctx, ofs, user) {
-		if s.Signup.Code == code {
-			e, _ = b.kb.Exchange(s.Signup.Exchange)
+	for _, o := range b.userOffers(ctx, ofs, user) {
+		if o.Signup.Code == code {
+			e, _ = b.kb.Exchange(o.Signup.Exchange)
+			lang = firstNonEmpty(o.Signup.Lang, lang)
 		}
 	}
+	c := b.compose(lang, understand.IntentSignup)
+	c.r.Private = true
 	if e == nil {
 		return c.simple("offer.gone")
 	}
@@ -251,18 +255,17 @@ func (b *Bot) userOffers(ctx context.Context, ofs OfferStore, user string) []Off
 	return list
 }
 
-// cancelOffer declines the user's open offer on /cancel, when there is one
-// and no sign-up is in progress; ok is false otherwise.
+// cancelOffer declines the user's open offer on /cancel, when there is one;
+// ok is false otherwise.
 func (b *Bot) cancelOffer(ctx context.Context, m Message, lang string) (Reply, bool) {
 	ofs, isOS := b.cfg.Signups.(OfferStore)
 	if !isOS {
 		return Reply{}, false
 	}
-	list := b.userOffers(ctx, ofs, UserKey(m.Platform, m.User))
+	user := UserKey(m.Platform, m.User)
+	list := b.userOffers(ctx, ofs, user)
 	if len(list) == 0 {
 		return Reply{}, false
 	}
-	c := b.compose(firstNonEmpty(list[0].Signup.Lang, lang), understand.IntentSignup)
-	c.r.Private = true
-	return b.answerOffer(ctx, c, ofs, UserKey(m.Platform, m.User), list[0].Signup.Code, false), true
+	return b.answerOffer(ctx, ofs, user, list[0].Signup.Code, false, lang), true
 }
