@@ -34,6 +34,7 @@ func TestDashboardMetricsExist(t *testing.T) {
 	one := func(context.Context) (map[string]int, error) { return map[string]int{"x": 1}, nil }
 	m.Counts("twinbot_signups", "h", "status", one)
 	m.Counts("twinbot_broadcast_deliveries", "h", "state", one)
+	m.Counts("twinbot_waitlist_offers", "h", "state", one)
 	fams, err := m.Registry().Gather()
 	if err != nil {
 		t.Fatal(err)
