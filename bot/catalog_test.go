@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/twinbot/twinbot/bot"
 	"github.com/twinbot/twinbot/bot/understand"
+	"github.com/twinbot/twinbot/knowledge"
 	"github.com/twinbot/twinbot/locales"
 )
 
@@ -185,6 +187,7 @@ func TestLexiconKeys(t *testing.T) {
 			{"questions", lf.Questions, func(k string) bool { return questions[k] }},
 			{"relations", lf.Relations, func(k string) bool { return relations[k] }},
 			{"filters", lf.Filters, func(k string) bool { return filters[k] }},
+			{"areas", lf.Areas, func(k string) bool { return slices.Contains(knowledge.Areas(), k) }},
 			{"regions", lf.Regions, func(k string) bool {
 				for _, cc := range strings.Fields(k) {
 					if _, err := language.ParseRegion(cc); err != nil || len(cc) != 2 {

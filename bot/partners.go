@@ -62,6 +62,20 @@ func hasRelation(t *knowledge.Town, rels map[string]bool) bool {
 	return false
 }
 
+// inAreas reports whether a partner cooperates in one of the areas a
+// question names (every partner when it names none).
+func inAreas(q *understand.Frame, p *knowledge.Partner) bool {
+	if len(q.Areas) == 0 {
+		return true
+	}
+	for _, a := range q.Areas {
+		if slices.Contains(p.Areas, a) {
+			return true
+		}
+	}
+	return false
+}
+
 // inYears reports whether a partner has an agreement signed in the years a
 // question asks about (every partner when it names none).
 func inYears(q *understand.Frame, p *knowledge.Partner) bool {
@@ -96,15 +110,21 @@ func refs(t *knowledge.Town) []*knowledge.PartnerRef {
 
 func (c *composer) partnersList(q *understand.Frame) bool {
 	towns := c.v.towns(q, c.chosen)
-	if towns == nil && q.Years != nil {
+	if towns == nil && (q.Years != nil || len(q.Areas) > 0) {
 		towns = c.v.kb.Towns
 	}
 	if towns == nil {
 		return false
 	}
+	many := len(towns) > 1
+	var none []string
 	for _, t := range towns {
 		filter := relFilter(q)
 		if filter != nil && !hasRelation(t, filter) {
+			if many {
+				none = append(none, c.townName(t))
+				continue
+			}
 			// "Friendly towns of Jesenice?" where the town calls them all
 			// partners: say so, and list them all.
 			c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
@@ -112,7 +132,7 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 		}
 		groups := map[string][]string{}
 		for _, p := range refs(t) {
-			if filter != nil && !filter[p.Partner.Relation] || !inYears(q, p.Partner) || !inCountries(q.Countries, p.Partner.Country) {
+			if filter != nil && !filter[p.Partner.Relation] || !inYears(q, p.Partner) || !inCountries(q.Countries, p.Partner.Country) || !inAreas(q, p.Partner) {
 				continue
 			}
 			groups[p.Partner.Relation] = append(groups[p.Partner.Relation], c.partnerLine(p, false))
@@ -127,8 +147,16 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 			c.r.Cards = append(c.r.Cards, Card{Title: title + " — " + c.t.N("rel."+rel+".heading", len(groups[rel])), Items: groups[rel]})
 		}
 		if n == 0 {
+			if many {
+				none = append(none, c.townName(t))
+				continue
+			}
 			c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
 		}
+	}
+	if many && len(c.r.Cards) == 0 && len(none) > 0 {
+		// Over every town, "none" is said once.
+		c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.t.List(none)))
 	}
 	return true
 }
@@ -154,7 +182,7 @@ func (c *composer) partnerCount(q *understand.Frame) bool {
 		count := map[string]int{}
 		total := 0
 		for _, p := range t.Partners {
-			if f != nil && !f[p.Relation] || !inCountries(q.Countries, p.Country) || !inYears(q, &p) {
+			if f != nil && !f[p.Relation] || !inCountries(q.Countries, p.Country) || !inYears(q, &p) || !inAreas(q, &p) {
 				continue
 			}
 			count[p.Relation]++
@@ -201,7 +229,7 @@ func (c *composer) byCountry(q *understand.Frame) {
 		for _, t := range towns {
 			for i := range t.Partners {
 				p := &knowledge.PartnerRef{Town: t, Partner: &t.Partners[i]}
-				if p.Partner.Country != cc || (filter != nil && !filter[p.Partner.Relation]) || !inYears(q, p.Partner) {
+				if p.Partner.Country != cc || (filter != nil && !filter[p.Partner.Relation]) || !inYears(q, p.Partner) || !inAreas(q, p.Partner) {
 					continue
 				}
 				if len(items) >= maxItems {
@@ -444,7 +472,7 @@ func (c *composer) firstContact(p *knowledge.PartnerRef) string {
 func (c *composer) agreements(q *understand.Frame) bool {
 	if len(q.Partners) == 0 {
 		towns := c.v.towns(q, c.chosen)
-		if towns == nil && q.Years != nil {
+		if towns == nil && (q.Years != nil || len(q.Areas) > 0) {
 			towns = c.v.kb.Towns // "Which agreements were signed in 2017?"
 		}
 		if towns == nil {

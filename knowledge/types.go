@@ -97,7 +97,7 @@ type Partner struct {
 	Website      string      `yaml:"website,omitempty" json:"website,omitempty"`
 	FirstContact *Event      `yaml:"first_contact,omitempty" json:"first_contact,omitempty"`
 	Agreements   []Agreement `yaml:"agreements,omitempty" json:"agreements,omitempty"`
-	// Areas of cooperation, from the controlled vocabulary in Areas.
+	// Areas of cooperation, from the controlled vocabulary (see Areas).
 	Areas []string `yaml:"areas,omitempty" json:"areas,omitempty"`
 	// Cooperation lists what the cooperation covers, in the partners' words.
 	Cooperation TextList `yaml:"cooperation,omitempty" json:"cooperation,omitempty"`
@@ -106,8 +106,11 @@ type Partner struct {
 	Links       []Link   `yaml:"links,omitempty" json:"links,omitempty"`
 }
 
-// areas is the controlled vocabulary of cooperation areas; their names are
-// localized in locales/ (message ids "area.<name>").
+// Areas returns the controlled vocabulary of cooperation areas; their names
+// are localized in locales/ (message ids "area.<name>") and recognized in
+// questions through the words files' "areas".
+func Areas() []string { return slices.Clone(areas) }
+
 var areas = []string{
 	"youth", "culture", "sport", "education", "tourism", "economy", "environment",
 	"health", "fire_brigades", "local_government", "families", "art", "promotion",

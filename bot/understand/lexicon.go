@@ -46,6 +46,9 @@ type LexiconFile struct {
 	// the bot cannot explain in a clause that asks nothing are context, not
 	// the question ("… because my son is a scout").
 	Conjunctions []string `yaml:"conjunctions"`
+	// Areas are words naming the areas of cooperation of the knowledge
+	// base's vocabulary (youth, culture, sport …), by area id.
+	Areas map[string][]string `yaml:"areas"`
 	// Regions are names of parts of the world ("Balkans", "Scandinavia"),
 	// keyed by the ISO 3166-1 codes of their countries, space-separated:
 	// a region filters like all its countries at once.
@@ -66,6 +69,7 @@ const (
 	catFilter   = "x"
 	catClause   = "j"
 	catRegion   = "g"
+	catArea     = "a"
 )
 
 type entry struct {
@@ -136,7 +140,7 @@ func (lf *LexiconFile) merge(o *LexiconFile) {
 		from map[string][]string
 	}{
 		{&lf.Questions, o.Questions}, {&lf.Intents, o.Intents}, {&lf.Facts, o.Facts},
-		{&lf.Relations, o.Relations}, {&lf.Filters, o.Filters}, {&lf.Countries, o.Countries}, {&lf.Regions, o.Regions},
+		{&lf.Relations, o.Relations}, {&lf.Filters, o.Filters}, {&lf.Countries, o.Countries}, {&lf.Regions, o.Regions}, {&lf.Areas, o.Areas},
 	} {
 		if *m.to == nil && len(m.from) > 0 {
 			*m.to = map[string][]string{}
@@ -197,7 +201,7 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 	for _, m := range []struct {
 		p string
 		m map[string][]string
-	}{{catQuestion, lf.Questions}, {catIntent, lf.Intents}, {catFact, lf.Facts}, {catRelation, lf.Relations}, {catCountry, lf.Countries}, {catFilter, lf.Filters}, {catRegion, lf.Regions}} {
+	}{{catQuestion, lf.Questions}, {catIntent, lf.Intents}, {catFact, lf.Facts}, {catRelation, lf.Relations}, {catCountry, lf.Countries}, {catFilter, lf.Filters}, {catRegion, lf.Regions}, {catArea, lf.Areas}} {
 		keys := make([]string, 0, len(m.m))
 		for k := range m.m {
 			keys = append(keys, k)
@@ -325,8 +329,11 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 					return
 				}
 				s := stemScore(tokens[i+j], w, e.exact[j])
-				if s == 0 || (s < 1 && (e.cat == catStop || e.cat == catClause)) {
-					return // a near miss of a stop word is no evidence
+				if s == 0 || (s < 1 && (e.cat == catStop || e.cat == catClause || strings.HasPrefix(e.cat, catArea+":") || strings.HasPrefix(e.cat, catRegion+":"))) {
+					// A near miss of a stop word is no evidence, and an
+					// area's or region's name must be typed as it is
+					// ("godziny" is not "rodziny").
+					return
 				}
 				total += s
 			}

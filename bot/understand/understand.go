@@ -41,6 +41,8 @@ type Frame struct {
 	Partners  []*knowledge.PartnerRef
 	Places    []*knowledge.Entity
 	Countries []string
+	// Areas are areas of cooperation the question names ("in sport").
+	Areas []string
 	// Region says the countries come from a region ("the Balkans").
 	Region    bool
 	Relations []string
@@ -210,6 +212,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	cueAt := make([]bool, len(tokens))
 	askAt := make([]bool, len(tokens))
 	exclAt := make([]bool, len(tokens))
+	areaAt := make([]bool, len(tokens))
 	townNoun := make([]bool, len(tokens))
 	relAt := map[string][]int{}
 	breakAt := make([]bool, len(tokens))
@@ -295,6 +298,11 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if c.Cat == catFilter+":excluding" {
 				exclAt[c.Start] = true
 			}
+			if strings.HasPrefix(c.Cat, catArea+":") {
+				for k := c.Start; k < c.End; k++ {
+					areaAt[k] = true
+				}
+			}
 			if (strings.HasPrefix(c.Cat, catIntent+":") && c.Cat != "i:partners" && c.Cat != "i:towns") || strings.HasPrefix(c.Cat, catFact+":") {
 				for k := c.Start; k < c.End; k++ {
 					cueAt[k] = true
@@ -343,8 +351,14 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			asking[clause[i]] = true
 		}
 	}
+	// An area of cooperation is understood only in a question about
+	// partners or cooperation: "when is the library open?" is not.
+	areaOK := q.has("i:cooperation") || q.has("i:partners") || len(q.Partners) > 0 || len(q.Relations) > 0
 	var required, optional []string
 	for i, t := range tokens {
+		if areaAt[i] && !areaOK && !skip[i] {
+			explained[i], stopAt[i] = false, false
+		}
 		switch {
 		case isNumber(t) || yearLike(t):
 			optional = append(optional, t)
@@ -379,6 +393,8 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if !descriptive(cc, countryAt[cat], mentions, townNoun) {
 				q.Countries = append(q.Countries, cc)
 			}
+		case strings.HasPrefix(cat, catArea+":"):
+			q.Areas = append(q.Areas, strings.TrimPrefix(cat, catArea+":"))
 		case strings.HasPrefix(cat, catRegion+":"):
 			for _, cc := range strings.Fields(strings.TrimPrefix(cat, catRegion+":")) {
 				if !slices.Contains(q.Countries, cc) {
@@ -404,6 +420,10 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	sort.Strings(q.Countries)
 	sort.Strings(q.Relations)
 	sort.Strings(q.Excluded)
+	if !areaOK {
+		q.Areas = nil
+	}
+	sort.Strings(q.Areas)
 	q.Fact = q.best(catFact)
 	for cat := range q.cues {
 		if f, ok := strings.CutPrefix(cat, catFact+":"); ok {
@@ -702,7 +722,7 @@ func (u *Understander) rules(q *Frame) string {
 	case q.Order != "" && !partner && (town || listCue) && q.Fact == "":
 		// "Which was Piotrków's first partner town?"
 		return IntentAgreementDate
-	case q.has("i:cooperation") && partner:
+	case (q.has("i:cooperation") || len(q.Areas) > 0) && partner:
 		return IntentCooperationScope
 	case q.has("i:about") && !partner:
 		return IntentTwinningAbout
@@ -715,10 +735,10 @@ func (u *Understander) rules(q *Frame) string {
 		return IntentPartnersByCountry
 	case partner:
 		return IntentPartnerInfo
-	case q.has("i:cooperation") && town && len(q.Relations) == 0 && !q.has("i:towns"):
+	case q.has("i:cooperation") && town && len(q.Relations) == 0 && !q.has("i:towns") && len(q.Areas) == 0:
 		// "What does Opoczno's cooperation abroad cover?": the town's pages.
 		return IntentCooperationScope
-	case (town || listCue || q.Years != nil) && (q.Fact == "" || q.Fact == "location"):
+	case (town || listCue || q.Years != nil || (len(q.Areas) > 0 && q.has("i:cooperation"))) && (q.Fact == "" || q.Fact == "location"):
 		return IntentPartnersList
 	case q.has("i:help") && !named:
 		return IntentHelp
@@ -919,6 +939,7 @@ type Summary struct {
 	Countries   []string `json:"countries,omitempty"`
 	Relations   []string `json:"relations,omitempty"`
 	Excluded    []string `json:"excluded,omitempty"`
+	Areas       []string `json:"areas,omitempty"`
 	Context     []string `json:"context,omitempty"`
 	Years       *Years   `json:"years,omitempty"`
 	Order       string   `json:"order,omitempty"`
@@ -936,7 +957,7 @@ type Summary struct {
 func (q *Frame) Summary() Summary {
 	s := Summary{Intent: q.Intent, Lang: q.Lang, Countries: q.Countries, Relations: q.Relations, Years: q.Years,
 		Order: q.Order, Including: q.Including, AllTowns: q.AllTowns, Fact: q.Fact, Unexplained: q.Unexplained,
-		Uncovered: q.Uncovered, Excluded: q.Excluded, Context: q.Context}
+		Uncovered: q.Uncovered, Excluded: q.Excluded, Context: q.Context, Areas: q.Areas}
 	for _, t := range q.Towns {
 		s.Towns = append(s.Towns, t.ID)
 	}

@@ -154,3 +154,25 @@ func TestRegions(t *testing.T) {
 		}
 	}
 }
+
+func TestAreas(t *testing.T) {
+	u := newUnderstander(t)
+	for _, tc := range []struct {
+		text   string
+		areas  []string
+		intent string
+	}{
+		{"Do Żywiec and Riom cooperate in culture?", []string{"culture"}, understand.IntentCooperationScope},
+		{"Which partners cooperate in sport?", []string{"sport"}, understand.IntentPartnersList},
+		{"Welche Partnerstädte arbeiten mit Jesenice bei der Feuerwehr zusammen?", []string{"fire_brigades"}, understand.IntentPartnersList},
+		// An area outside a question about partners is no area: the
+		// library's opening hours are not known.
+		{"Kdy má otevřeno knihovna v Opocznu?", nil, understand.IntentUnknown},
+		{"Jakie godziny otwarcia ma urząd miasta w Opocznie?", nil, understand.IntentUnknown},
+	} {
+		q := u.Understand(tc.text, "")
+		if !reflect.DeepEqual(q.Areas, tc.areas) || q.Intent != tc.intent {
+			t.Errorf("%q: areas %v intent %s, want %v %s", tc.text, q.Areas, q.Intent, tc.areas, tc.intent)
+		}
+	}
+}
