@@ -146,20 +146,6 @@ func NewPassages(kb *knowledge.KB) *Passages {
 			}
 		}
 	}
-	nameStems := func(name knowledge.Text, aliases []string) []string {
-		var out []string
-		for _, n := range name {
-			for _, t := range fold.Tokens(n) {
-				out = append(out, Stem(t))
-			}
-		}
-		for _, a := range aliases {
-			for _, t := range fold.Tokens(a) {
-				out = append(out, Stem(t))
-			}
-		}
-		return out
-	}
 	for _, t := range kb.Towns {
 		townScope := nameStems(t.Name, t.Aliases)
 		add(&Source{Kind: SourceTown, Town: t, Text: t.Description, scope: townScope})
@@ -203,6 +189,23 @@ func NewPassages(kb *knowledge.KB) *Passages {
 		add(&Source{Kind: SourceExchange, Exchange: e, Text: e.Description})
 	}
 	return p
+}
+
+// nameStems are the stems of a name's words in every language and of its
+// aliases.
+func nameStems(name knowledge.Text, aliases []string) []string {
+	var out []string
+	for _, n := range name {
+		for _, t := range fold.Tokens(n) {
+			out = append(out, Stem(t))
+		}
+	}
+	for _, a := range aliases {
+		for _, t := range fold.Tokens(a) {
+			out = append(out, Stem(t))
+		}
+	}
+	return out
 }
 
 // listItems turns a list by language into one text per item, pairing the
@@ -274,20 +277,6 @@ func (h *Hit) Sentences(lang string) (out []string, ok bool) {
 func (p *Passages) Knows(w string) bool {
 	for _, pl := range p.langs {
 		if len(pl.match(w)) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// Person reports whether the passage names someone.
-func (h *Hit) Person() bool {
-	ss, ok := h.Sentences(h.Lang)
-	if !ok {
-		return false
-	}
-	for _, s := range ss {
-		if namesPerson(s) {
 			return true
 		}
 	}
@@ -496,18 +485,7 @@ func prefix4(s string) string {
 // ScopeOf returns the stems of a partner's names, for a search in its own
 // texts only.
 func (p *Passages) ScopeOf(pr *knowledge.PartnerRef) []string {
-	var out []string
-	for _, n := range pr.Partner.Name {
-		for _, t := range fold.Tokens(n) {
-			out = append(out, Stem(t))
-		}
-	}
-	for _, a := range pr.Partner.Aliases {
-		for _, t := range fold.Tokens(a) {
-			out = append(out, Stem(t))
-		}
-	}
-	return out
+	return nameStems(pr.Partner.Name, pr.Partner.Aliases)
 }
 
 // wordMatch says how well a question's word q matches a text's word w (both

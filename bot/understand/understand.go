@@ -919,15 +919,6 @@ func entityCountry(e *knowledge.Entity) string {
 	return e.Town.Country
 }
 
-func containsTown(ts []*knowledge.Town, id string) bool {
-	for _, t := range ts {
-		if t.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
 // Summary is a frame in plain values, for tools, logs and reports: ids and
 // words instead of pointers into the knowledge base. It never holds the
 // question's text.
