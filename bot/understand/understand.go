@@ -677,8 +677,10 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 		q.Passage = nil
 	case q.Passage.Source.Kind == SourceCooperation:
 		// One point of a cooperation list: the whole list answers, that
-		// point among the others.
-		q.Partners = []*knowledge.PartnerRef{q.Passage.Source.Partner}
+		// point among the others; the partner named, when it is another.
+		if len(q.Partners) == 0 {
+			q.Partners = []*knowledge.PartnerRef{q.Passage.Source.Partner}
+		}
 		q.Passage = nil
 		in = IntentCooperationScope
 	default:
