@@ -714,7 +714,7 @@ func (u *Understander) rules(q *Frame) string {
 		return IntentAgreementDate
 	case q.Fact != "" && partner:
 		return IntentPartnerInfo
-	case q.has("i:count") && !q.has("q:when") && !partner && (town || listCue || len(q.Countries) > 0) && q.Fact == "":
+	case (q.has("i:count") || (q.has("q:how_many") && (listCue || q.has("i:towns")))) && !q.has("q:when") && !partner && (town || listCue || len(q.Countries) > 0) && q.Fact == "":
 		// "How many partners … with a signed agreement": a count.
 		return IntentPartnerCount
 	case q.has("i:agreement") && (partner || town || q.Years != nil) && !(q.has("i:cooperation") && !q.has("q:when")):
