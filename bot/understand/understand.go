@@ -356,7 +356,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	areaOK := q.has("i:cooperation") || q.has("i:partners") || len(q.Partners) > 0 || len(q.Relations) > 0
 	var required, optional []string
 	for i, t := range tokens {
-		if areaAt[i] && !areaOK && !skip[i] {
+		if areaAt[i] && !areaOK && !skip[i] && !askAt[i] {
 			explained[i], stopAt[i] = false, false
 		}
 		switch {
