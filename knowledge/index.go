@@ -191,10 +191,13 @@ func wordScore(q, qs, w, ws string, mode int) float64 {
 	if mode == modeStrict {
 		return 0
 	}
-	if qs == ws {
+	if qs == ws && (len(q) >= 5 || q[0] == w[0]) {
+		// A short word sounding like a name must start like it: "ryom" is
+		// Riom, "wien" is not Vienne.
 		return 0.85
 	}
-	if s := inflected(qs, ws); s > 0 {
+	if s := inflected(qs, ws); s > 0 && len(q) >= 5 {
+		// Only a word of five letters or more: "wien" is not "Vienne".
 		return 0.8 * s
 	}
 	if mode == modeNoTypo {

@@ -43,6 +43,9 @@ type Hit struct {
 	Lang        string
 	First, Last int
 	Score       float64
+	// Optional counts the optional words (cue words, years) the passage
+	// holds besides the required ones.
+	Optional int
 }
 
 // sentence is one sentence of one language of a source.
@@ -411,6 +414,7 @@ func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms
 		return got
 	}
 	score := 0.0
+	optional := 0
 	for _, t := range terms {
 		got := best(t)
 		if got == 0 && t.required {
@@ -420,6 +424,9 @@ func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms
 			score += got
 		} else {
 			score += got / 2
+			if got > 0 {
+				optional++
+			}
 		}
 	}
 	src := p.srcs[pl.sents[lo].src]
@@ -443,7 +450,7 @@ func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms
 	}
 	// Shorter windows are better answers.
 	score -= 0.3 * float64(hi-lo)
-	return &Hit{Source: src, Lang: lang, First: int(pl.sents[lo].idx), Last: int(pl.sents[hi].idx), Score: score}
+	return &Hit{Source: src, Lang: lang, First: int(pl.sents[lo].idx), Last: int(pl.sents[hi].idx), Score: score, Optional: optional}
 }
 
 func inWindow(pl *passageLang, lo, hi int32, stem string) bool {

@@ -335,7 +335,10 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		for _, l := range u.langs {
 			var cs []Cue
 			for _, c := range all[l] {
-				if c.Score >= float64(c.End-c.Start) && (c.Cat == catStop || strings.HasPrefix(c.Cat, catCountry+":")) {
+				// Another language's stop words explain a word only when
+				// the question's language is not clear: in a plainly Czech
+				// question "stojí" (costs) is not Slovenian "stoji".
+				if c.Score >= float64(c.End-c.Start) && ((c.Cat == catStop && !q.Confident) || strings.HasPrefix(c.Cat, catCountry+":")) {
 					cs = append(cs, c)
 				}
 			}
@@ -458,6 +461,12 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		langs := append([]string{}, order...)
 		langs = append(langs, u.langs...)
 		q.Passage = u.pass.Search(required, optional, scope, ask, langs)
+		if h := q.Passage; h != nil && len(required) == 1 && h.Optional == 0 && h.Source.Partner != nil && len(q.Partners) == 0 {
+			// One word found in the text of a partner the question does not
+			// name, with nothing else of the question around it, is chance
+			// ("Where can I park in Żywiec?" and a park in Čadca).
+			q.Passage = nil
+		}
 		if q.Passage == nil {
 			q.Uncovered = q.Unexplained
 		}

@@ -176,3 +176,19 @@ func TestAreas(t *testing.T) {
 		}
 	}
 }
+
+// TestOffTopicStaysUnknown: questions the knowledge base cannot answer are
+// refused even when a word of theirs happens to stand in some text.
+func TestOffTopicStaysUnknown(t *testing.T) {
+	u := newUnderstander(t)
+	for _, s := range []string{
+		"Where can I park in Żywiec?",
+		"Kolik stojí výměna do Riomu?",
+		"Ist Wien eine Partnerstadt von Piotrków?",
+		"What are the opening hours of the town hall in Żywiec?",
+	} {
+		if q := u.Understand(s, ""); q.Intent != understand.IntentUnknown {
+			t.Errorf("%q: intent %s (passage %v), want unknown", s, q.Intent, q.Passage != nil)
+		}
+	}
+}
