@@ -47,18 +47,8 @@ func benchAnswers(b *testing.B, bt *bot.Bot) {
 // BenchmarkAnswer30k is one answer on a generated knowledge base of 30,000
 // partnerships (300 towns of 100 partners).
 func BenchmarkAnswer30k(b *testing.B) {
-	kb, err := knowledge.Load(kbgen.Generate(30000, 100, 1))
-	if err != nil {
-		b.Fatal(err)
-	}
-	bt, err := bot.New(bot.Config{KB: kb, Locales: locales.FS(), Now: func() time.Time { return today }})
-	if err != nil {
-		b.Fatal(err)
-	}
+	bt, tn, pn := load30k(b)
 	// Questions naming generated places.
-	t := kb.Towns[len(kb.Towns)/2]
-	p := t.Partners[7]
-	tn, pn := t.Name["pl"], p.Name["pl"]
 	qs := []string{
 		"Jakie są miasta partnerskie " + tn + "?",
 		"Kiedy podpisano umowę z " + pn + "?",
@@ -154,20 +144,26 @@ func BenchmarkQuestionSets30k(b *testing.B) {
 	benchLatency(b, bt, append(qs, allQuestions(b)...))
 }
 
-// bot30k builds a bot on the generated 30,000-partnership knowledge base
-// and questions that name its places and ask for long lists.
-func bot30k(tb testing.TB) (*bot.Bot, []string) {
+// load30k builds a bot on the generated 30,000-partnership knowledge base
+// (300 towns of 100 partners) and returns the Polish names of one of its
+// towns and of one of that town's partners.
+func load30k(tb testing.TB) (bt *bot.Bot, town, partner string) {
 	kb, err := knowledge.Load(kbgen.Generate(30000, 100, 1))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	bt, err := bot.New(bot.Config{KB: kb, Locales: locales.FS(), Now: func() time.Time { return today }})
+	bt, err = bot.New(bot.Config{KB: kb, Locales: locales.FS(), Now: func() time.Time { return today }})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	t := kb.Towns[len(kb.Towns)/2]
-	p := t.Partners[7]
-	tn, pn := t.Name["pl"], p.Name["pl"]
+	return bt, t.Name["pl"], t.Partners[7].Name["pl"]
+}
+
+// bot30k is load30k with questions that name its places and ask for long
+// lists.
+func bot30k(tb testing.TB) (*bot.Bot, []string) {
+	bt, tn, pn := load30k(tb)
 	return bt, []string{
 		"Jakie są miasta partnerskie " + tn + "?",
 		"Kiedy podpisano umowę z " + pn + "?",
