@@ -362,6 +362,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		if areaAt[i] && !areaOK && !skip[i] && !askAt[i] {
 			explained[i], stopAt[i] = false, false
 		}
+		// A capitalized word nothing explains and no text of the knowledge
+		// base holds: a place it does not know ("Graz").
+		name := !explained[i] && caps[words[i]] && !isNumber(t) && !u.pass.Knows(t)
 		switch {
 		case isNumber(t) || yearLike(t):
 			optional = append(optional, t)
@@ -369,16 +372,14 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if !skip[i] && !stopAt[i] && len(t) >= 3 {
 				optional = append(optional, t) // cue words rank passages
 			}
-		case len(asking) > 0 && !asking[clause[i]] && !(caps[words[i]] && !u.pass.Knows(t)):
+		case len(asking) > 0 && !asking[clause[i]] && !name:
 			// A clause that asks nothing is context: "… because my son
 			// is a scout".
 			q.Context = append(q.Context, words[i])
 		case len([]rune(t)) > 2:
 			q.Unexplained = append(q.Unexplained, words[i])
 			required = append(required, t)
-			if caps[words[i]] && !u.pass.Knows(t) {
-				// A capitalized word no text of the knowledge base holds:
-				// a place it does not know ("Graz").
+			if name {
 				q.Names = append(q.Names, originalForm(text, words[i]))
 			}
 		}
