@@ -40,6 +40,11 @@ func (u *Understander) detect(words, tokens []string, skip []bool, all map[strin
 				case c.Exact:
 					w = 1.5 // the very word, not only its stem
 				}
+				if c.Marked && shared[k] > 1 && isASCII(words[k]) {
+					// "date" typed plainly is English "date" before it is
+					// Polish "datę" without its hook.
+					w *= 0.8
+				}
 				score[l] += w / float64(shared[k])
 			}
 		}
@@ -88,4 +93,14 @@ func isCyrillic(w string) bool {
 		}
 	}
 	return false
+}
+
+// isASCII reports whether w has no letter beyond ASCII (no diacritics).
+func isASCII(w string) bool {
+	for _, r := range w {
+		if r > unicode.MaxASCII {
+			return false
+		}
+	}
+	return true
 }

@@ -6,6 +6,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
@@ -77,6 +78,9 @@ type entry struct {
 	exact []bool   // whole-word match for each
 	cat   string   // "i:news", "c:DE", "stop"
 	cyr   bool     // written in Cyrillic: matches Cyrillic words only
+	// marked says the entry is written with diacritics ("datę"): a word
+	// typed without them matches it only through folding.
+	marked bool
 }
 
 // Lexicon is one language's recognized words, compiled for matching.
@@ -161,6 +165,7 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 			var e entry
 			e.cat = cat
 			e.cyr = isCyrillic(s)
+			e.marked = !e.cyr && strings.ContainsFunc(s, func(r rune) bool { return r > unicode.MaxASCII })
 			for _, w := range strings.Fields(s) {
 				ex := strings.HasPrefix(w, "=")
 				w = strings.TrimPrefix(w, "=")
@@ -254,6 +259,8 @@ type Cue struct {
 	// Exact says the words are the entry's words themselves, not longer
 	// words starting with them: stronger evidence of the language.
 	Exact bool
+	// Marked says the entry is written with diacritics (see entry.marked).
+	Marked bool
 }
 
 // stemScore says how well token q matches stem s: 1 for a prefix match, less
@@ -337,7 +344,7 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 				}
 				total += s
 			}
-			out = append(out, Cue{Cat: e.cat, Start: i, End: i + len(e.words), Score: total, Exact: exact})
+			out = append(out, Cue{Cat: e.cat, Start: i, End: i + len(e.words), Score: total, Exact: exact, Marked: e.marked})
 			if !typo {
 				found = true
 			}

@@ -747,8 +747,10 @@ func (u *Understander) rules(q *Frame) string {
 		return IntentPartnersByCountry
 	case partner:
 		return IntentPartnerInfo
-	case q.has("i:cooperation") && town && len(q.Relations) == 0 && !q.has("i:towns") && len(q.Areas) == 0:
-		// "What does Opoczno's cooperation abroad cover?": the town's pages.
+	case q.has("i:cooperation") && town && ((len(q.Relations) == 0 && !q.has("i:towns") && len(q.Areas) == 0) || q.has("i:scope")):
+		// "What does Opoczno's cooperation abroad cover?": the town's pages;
+		// "what forms of cooperation with foreign towns" too: the forms
+		// are asked, the towns only qualify them.
 		return IntentCooperationScope
 	case (town || listCue || q.Years != nil || (len(q.Areas) > 0 && q.has("i:cooperation"))) && (q.Fact == "" || q.Fact == "location"):
 		return IntentPartnersList
