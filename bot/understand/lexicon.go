@@ -57,6 +57,14 @@ type LexiconFile struct {
 	// Countries are the names (stems) of countries and their adjectives,
 	// by ISO 3166-1 alpha-2 code.
 	Countries map[string][]string `yaml:"countries"`
+	// Endings are the inflectional endings of the language ("a", "ie",
+	// "ach"): two words that share a beginning of four letters or more and
+	// differ only by endings are forms of one word ("vojna", "vojni";
+	// "mesto", "mesta"), in the texts searched for an answer.
+	Endings []string `yaml:"endings"`
+	// Alternations are consonant changes before an ending, as "t ci": a
+	// tail "ci…" reads as "t…", so "święta" and "święcie" are one word.
+	Alternations []string `yaml:"alternations"`
 }
 
 // Categories of lexicon entries (the prefix of Cue.Cat).
@@ -95,6 +103,8 @@ type Lexicon struct {
 	// word has five letters or more by typoKeys.
 	prefix map[string][]int
 	typo   map[string][]int
+	// forms tells the forms of one word apart from other words.
+	forms *inflection
 }
 
 // Lexicons are the lexicons of every language, by language code.
@@ -139,6 +149,8 @@ func (lf *LexiconFile) merge(o *LexiconFile) {
 	lf.Letters += o.Letters
 	lf.Stopwords = append(lf.Stopwords, o.Stopwords...)
 	lf.Conjunctions = append(lf.Conjunctions, o.Conjunctions...)
+	lf.Endings = append(lf.Endings, o.Endings...)
+	lf.Alternations = append(lf.Alternations, o.Alternations...)
 	for _, m := range []struct {
 		to   *map[string][]string
 		from map[string][]string
@@ -156,7 +168,7 @@ func (lf *LexiconFile) merge(o *LexiconFile) {
 }
 
 func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
-	lx := &Lexicon{Lang: lang, letters: map[rune]bool{}, prefix: map[string][]int{}, typo: map[string][]int{}}
+	lx := &Lexicon{Lang: lang, letters: map[rune]bool{}, prefix: map[string][]int{}, typo: map[string][]int{}, forms: newInflection(lf.Endings, lf.Alternations)}
 	for _, r := range strings.ToLower(lf.Letters) {
 		lx.letters[r] = true
 	}

@@ -2,6 +2,7 @@ package understand
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -66,8 +67,13 @@ type passageLang struct {
 	// misses.
 	vocab map[vocabKey][]string
 	known map[string]bool
+	// byPrefix lists the words by their first three letters, for other
+	// forms of a word.
+	byPrefix map[string][]string
 	// srcRange is where each source's sentences are in sents.
 	srcRange map[int32][2]int32
+	// forms tells forms of one word in this language (nil: none known).
+	forms *inflection
 }
 
 // Passages is a sentence index of every text of a knowledge base, in every
@@ -105,7 +111,7 @@ func NewPassages(kb *knowledge.KB) *Passages {
 		for lang, text := range s.Text {
 			pl := p.langs[lang]
 			if pl == nil {
-				pl = &passageLang{post: map[string][]int32{}, vocab: map[vocabKey][]string{}, known: map[string]bool{}, srcRange: map[int32][2]int32{}}
+				pl = &passageLang{post: map[string][]int32{}, vocab: map[vocabKey][]string{}, known: map[string]bool{}, byPrefix: map[string][]string{}, srcRange: map[int32][2]int32{}}
 				p.langs[lang] = pl
 			}
 			first := int32(len(pl.sents))
@@ -140,6 +146,9 @@ func NewPassages(kb *knowledge.KB) *Passages {
 					if !pl.known[w] {
 						k := keyOf(w)
 						pl.vocab[k] = append(pl.vocab[k], w)
+						if !isNumber(w) {
+							pl.byPrefix[prefix3(w)] = append(pl.byPrefix[prefix3(w)], w)
+						}
 						pl.known[w] = true
 					}
 				}
@@ -192,6 +201,15 @@ func NewPassages(kb *knowledge.KB) *Passages {
 		add(&Source{Kind: SourceExchange, Exchange: e, Text: e.Description})
 	}
 	return p
+}
+
+// useForms gives each language's index the inflection of its lexicon.
+func (p *Passages) useForms(lex Lexicons) {
+	for lang, pl := range p.langs {
+		if lx := lex[lang]; lx != nil {
+			pl.forms = lx.forms
+		}
+	}
 }
 
 // nameStems are the stems of a name's words in every language and of its
@@ -406,7 +424,7 @@ func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms
 		got := 0.0
 		for s := lo; s <= hi; s++ {
 			for _, w := range pl.sents[s].words {
-				if q := wordMatch(t.word, w); q > 0 {
+				if q := wordMatch(t.word, w, pl.forms); q > 0 {
 					got = math.Max(got, q*idf(Stem(w)))
 				}
 			}
@@ -497,10 +515,11 @@ func (p *Passages) ScopeOf(pr *knowledge.PartnerRef) []string {
 
 // wordMatch says how well a question's word q matches a text's word w (both
 // folded): 1 for the same word, 0.9 for another form of it (the same stem,
-// lengths within four letters: "burmistrzem", "burmistrz"), 0.7 for one typo
+// lengths within four letters: "burmistrzem", "burmistrz"; or the same
+// beginning and endings of the language, forms: "vojna", "vojni"), 0.7 for one typo
 // in words of six letters or more, 0 otherwise ("pohoda" is not
 // "pohodzhennja": same start, another word).
-func wordMatch(q, w string) float64 {
+func wordMatch(q, w string, forms *inflection) float64 {
 	if q == w {
 		return 1
 	}
@@ -517,7 +536,7 @@ func wordMatch(q, w string) float64 {
 		if wl < ql {
 			short, long = w, q
 		}
-		if Stem(q) == Stem(w) || (utf8.RuneCountInString(short) < stemLen && strings.HasPrefix(long, short)) {
+		if Stem(q) == Stem(w) || (utf8.RuneCountInString(short) < stemLen && strings.HasPrefix(long, short)) || forms.same(q, w) {
 			return 0.9
 		}
 	}
@@ -596,6 +615,23 @@ func (pl *passageLang) match(w string) []string {
 		}
 		return nil
 	}
+	out := pl.nearMatch(w)
+	if pl.forms == nil || utf8.RuneCountInString(w) < minCommon {
+		return out
+	}
+	// Other forms of the word whose stems differ ("vojni", "vojne";
+	// "święta", "Święcie").
+	for _, v := range pl.byPrefix[prefix3(w)] {
+		if st := Stem(v); pl.forms.same(w, v) && !slices.Contains(out, st) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// nearMatch returns the stems of the word itself, another form of it with
+// the same stem, or a near miss.
+func (pl *passageLang) nearMatch(w string) []string {
 	st := Stem(w)
 	k := keyOf(w)
 	if len(pl.post[st]) > 0 && k.n >= stemLen {
@@ -604,7 +640,7 @@ func (pl *passageLang) match(w string) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(v string) {
-		if wordMatch(w, v) > 0 {
+		if wordMatch(w, v, nil) > 0 {
 			if s := Stem(v); !seen[s] {
 				seen[s] = true
 				out = append(out, s)
@@ -639,4 +675,16 @@ func (pl *passageLang) match(w string) []string {
 		}
 	}
 	return out
+}
+
+// prefix3 is the first three letters of w (all of it when shorter).
+func prefix3(w string) string {
+	n := 0
+	for i := range w {
+		if n == 3 {
+			return w[:i]
+		}
+		n++
+	}
+	return w
 }

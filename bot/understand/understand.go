@@ -103,6 +103,7 @@ type Understander struct {
 // New builds an Understander for kb with the given lexicons.
 func New(kb *knowledge.KB, lex Lexicons) *Understander {
 	u := &Understander{kb: kb, index: knowledge.NewIndex(kb), lex: lex, pass: NewPassages(kb)}
+	u.pass.useForms(lex)
 	for l := range lex {
 		u.langs = append(u.langs, l)
 	}

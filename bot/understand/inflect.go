@@ -1,0 +1,69 @@
+package understand
+
+import (
+	"strings"
+
+	"github.com/twinbot/twinbot/fold"
+)
+
+// inflection tells whether two words are forms of one word, from a
+// language's endings and consonant alternations (words/<lang>.yaml).
+type inflection struct {
+	endings map[string]bool // folded; "" is always one
+	alt     [][2]string     // a tail starting with alt[i][1] reads as alt[i][0]
+}
+
+// minCommon is how many letters two forms of one word must share from
+// their start: fewer, and unrelated short words would meet.
+const minCommon = 4
+
+func newInflection(endings, alternations []string) *inflection {
+	f := &inflection{endings: map[string]bool{"": true}}
+	for _, e := range endings {
+		f.endings[fold.Fold(strings.TrimSpace(e))] = true
+	}
+	for _, a := range alternations {
+		if from, to, ok := strings.Cut(strings.TrimSpace(a), " "); ok {
+			f.alt = append(f.alt, [2]string{fold.Fold(from), fold.Fold(strings.TrimSpace(to))})
+		}
+	}
+	return f
+}
+
+// same reports whether folded words q and w are two forms of one word: a
+// common beginning of four letters or more, then endings of the language,
+// after a consonant alternation ("swieta", "swiecie": "ta" and "cie" read
+// "t"+"a" and "t"+"e").
+func (f *inflection) same(q, w string) bool {
+	if f == nil || q == w {
+		return f != nil
+	}
+	rq, rw := []rune(q), []rune(w)
+	n := 0
+	for n < len(rq) && n < len(rw) && rq[n] == rw[n] {
+		n++
+	}
+	tq, tw := string(rq[n:]), string(rw[n:])
+	if n >= minCommon && f.endings[tq] && f.endings[tw] {
+		return true
+	}
+	if n < minCommon-1 {
+		return false
+	}
+	tq, tw = f.unalternate(tq), f.unalternate(tw)
+	k := 0
+	for k < len(tq) && k < len(tw) && tq[k] == tw[k] {
+		k++
+	}
+	return n+len([]rune(tq[:k])) >= minCommon && f.endings[tq[k:]] && f.endings[tw[k:]]
+}
+
+// unalternate reads a tail's alternated consonant as the plain one.
+func (f *inflection) unalternate(t string) string {
+	for _, a := range f.alt {
+		if rest, ok := strings.CutPrefix(t, a[1]); ok && a[1] != "" {
+			return a[0] + rest
+		}
+	}
+	return t
+}

@@ -1,0 +1,40 @@
+package understand
+
+import (
+	"testing"
+
+	"github.com/twinbot/twinbot/fold"
+	"github.com/twinbot/twinbot/locales"
+)
+
+func TestInflectionForms(t *testing.T) {
+	lex, err := LoadLexicons(locales.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang, a, b string
+		same       bool
+	}{
+		{"pl", "święta", "Święcie", true},
+		{"pl", "Litwa", "Litwie", true},
+		{"pl", "miasto", "miasta", true},
+		{"pl", "wojna", "wojsko", false},
+		{"pl", "rok", "roku", false}, // too short to tell
+		{"sl", "vojni", "vojne", true},
+		{"sl", "mesto", "mestih", true},
+		{"sl", "mesto", "mestni", false},
+		{"cs", "Praha", "Praze", true},
+		{"cs", "válka", "válce", true},
+		{"uk", "війна", "війні", true},
+		{"de", "Stadt", "Städte", true},
+		{"de", "Stadt", "Staat", false},
+		{"en", "town", "towns", true},
+		{"en", "town", "tower", false},
+	} {
+		got := lex[tc.lang].forms.same(fold.Fold(tc.a), fold.Fold(tc.b))
+		if got != tc.same {
+			t.Errorf("%s: same(%q, %q) = %v, want %v", tc.lang, tc.a, tc.b, got, tc.same)
+		}
+	}
+}
