@@ -12,6 +12,11 @@ import (
 func (c *composer) passage(q *understand.Frame) {
 	h := q.Passage
 	src := h.Source
+	if src.Heading {
+		// The page's title asks the question: the page answers.
+		c.r.Cards = append(c.r.Cards, c.pageCard(src.Town, src.Page))
+		return
+	}
 	sents, ok := h.Sentences(c.t.Lang)
 	switch {
 	case ok:
@@ -33,8 +38,12 @@ func (c *composer) passage(q *understand.Frame) {
 		} else {
 			c.r.Notes = append(c.r.Notes, c.t.S("passage.news", "Title", title, "Date", c.t.Date(src.News.Date)))
 		}
-		// The whole article below the sentences that answer.
-		c.newsCards([]*knowledge.News{src.News})
+		if !q.Cue("q:when") {
+			// The whole article below the sentences that answer; not
+			// when a date is asked, as its dates of publication and of
+			// the event would stand beside the one that answers.
+			c.newsCards([]*knowledge.News{src.News})
+		}
 	case understand.SourcePage:
 		title := c.txt(src.Page.Title, town)
 		if title == "" {
@@ -64,16 +73,7 @@ func (c *composer) pages(q *understand.Frame, kinds ...string) {
 				if pg.Kind != kind {
 					continue
 				}
-				title := c.txt(pg.Title, t)
-				if title == "" {
-					title = c.t.S("page." + kind)
-				}
-				card := Card{Title: title, Subtitle: c.townName(t)}
-				if b := c.txt(pg.Body, t); b != "" {
-					card.Text = append(card.Text, b)
-				}
-				card.Items = c.list(pg.Items, t)
-				c.r.Cards = append(c.r.Cards, card)
+				c.r.Cards = append(c.r.Cards, c.pageCard(t, &pg))
 				n++
 			}
 		}
@@ -81,4 +81,18 @@ func (c *composer) pages(q *understand.Frame, kinds ...string) {
 	if n == 0 {
 		c.r.Text = append(c.r.Text, c.t.S("page.none"))
 	}
+}
+
+// pageCard shows one of town t's pages.
+func (c *composer) pageCard(t *knowledge.Town, pg *knowledge.Page) Card {
+	title := c.txt(pg.Title, t)
+	if title == "" {
+		title = c.t.S("page." + pg.Kind)
+	}
+	card := Card{Title: title, Subtitle: c.townName(t)}
+	if b := c.txt(pg.Body, t); b != "" {
+		card.Text = append(card.Text, b)
+	}
+	card.Items = c.list(pg.Items, t)
+	return card
 }

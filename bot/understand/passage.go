@@ -32,6 +32,9 @@ type Source struct {
 	News     *knowledge.News       // SourceNews
 	Exchange *knowledge.Exchange   // SourceExchange
 	Text     knowledge.Text        // the text itself, by language
+	// Heading says the text is the page's title: a question its title
+	// asks is answered by the whole page.
+	Heading bool
 	// scope holds the stems of the names the text belongs to (its town, its
 	// partner, the partners a news item is about).
 	scope []string
@@ -163,6 +166,7 @@ func NewPassages(kb *knowledge.KB) *Passages {
 		add(&Source{Kind: SourceTown, Town: t, Text: t.Description, scope: townScope})
 		for i := range t.Pages {
 			pg := &t.Pages[i]
+			add(&Source{Kind: SourcePage, Town: t, Page: pg, Text: pg.Title, Heading: true, scope: townScope})
 			add(&Source{Kind: SourcePage, Town: t, Page: pg, Text: pg.Body, scope: townScope})
 			for _, it := range listItems(pg.Items) {
 				add(&Source{Kind: SourcePage, Town: t, Page: pg, Text: it, scope: townScope})

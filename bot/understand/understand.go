@@ -473,7 +473,11 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			q.Uncovered = q.Unexplained
 		}
 	}
+	found := q.Passage != nil
 	q.Intent = u.decide(q, len(tokens))
+	// A town's page matched and answers whole (decide dropped the passage
+	// for it): the page holds who or what is asked.
+	pageAnswers := found && q.Passage == nil && (q.Intent == IntentTwinningAbout || q.Intent == IntentCommitments)
 	// Who someone is, or a fact the knowledge base keeps no field for, can
 	// only be found in a text: search the cue words there ("Who is the
 	// mayor of Opoczno?", "When did Opočno get town rights?").
@@ -481,7 +485,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// A figure (population) is never taken from a text: a year near the
 	// word is too easily read as one.
 	missing := q.Intent == IntentPartnerInfo && q.Fact != "" && q.Fact != "population" && !hasFact(q.Partners, q.Fact)
-	if (who || missing) && q.Passage == nil {
+	if (who || missing) && q.Passage == nil && !pageAnswers {
 		var cues []string
 		for i, t := range tokens {
 			if cueAt[i] && !stopAt[i] && len([]rune(t)) >= 4 {
