@@ -27,7 +27,14 @@ func (c *composer) passage(q *understand.Frame) {
 		sents, _ = h.Sentences(h.Lang)
 		c.fell[h.Lang] = true
 	}
-	c.r.Text = append(c.r.Text, strings.Join(sents, " "))
+	text := strings.Join(sents, " ")
+	focused := false
+	if q.Cue("q:who") {
+		if part, ok := h.Focus(text); ok {
+			text, focused = part, true // the one person asked for, not all named
+		}
+	}
+	c.r.Text = append(c.r.Text, text)
 	town := src.Town
 	switch src.Kind {
 	case understand.SourceNews:
@@ -38,10 +45,11 @@ func (c *composer) passage(q *understand.Frame) {
 		} else {
 			c.r.Notes = append(c.r.Notes, c.t.S("passage.news", "Title", title, "Date", c.t.Date(src.News.Date)))
 		}
-		if !q.Cue("q:when") {
+		if !q.Cue("q:when") && !focused {
 			// The whole article below the sentences that answer; not
 			// when a date is asked, as its dates of publication and of
-			// the event would stand beside the one that answers.
+			// the event would stand beside the one that answers, nor
+			// when one person is asked for among the several it names.
 			c.newsCards([]*knowledge.News{src.News})
 		}
 	case understand.SourcePage:

@@ -50,6 +50,9 @@ type Hit struct {
 	// Optional counts the optional words (cue words, years) the passage
 	// holds besides the required ones.
 	Optional int
+	// Words are the question's words searched for (folded), and Scope the
+	// stems of the names it is about.
+	Words, Scope []string
 }
 
 // sentence is one sentence of one language of a source.
@@ -345,6 +348,10 @@ func (p *Passages) Search(required, optional, scope []string, ask string, langs 
 		if best != nil && lang == langs[0] {
 			break // the question's own language first
 		}
+	}
+	if best != nil {
+		best.Words = append(append([]string{}, required...), optional...)
+		best.Scope = scope
 	}
 	return best
 }
