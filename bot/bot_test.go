@@ -70,6 +70,13 @@ func TestAnswers(t *testing.T) {
 		{"What does the cooperation with Šentjakob focus on?", "", "cooperation_scope", "en", []string{"fire", "sport"}, nil},
 		// Count and countries.
 		{"How many partners does Piotrków Trybunalski have?", "", "partner_count", "en", []string{"12", "10"}, nil},
+		// Agreements counted, not partners: "how many agreements".
+		{"how many agreements did Żywiec sign with Riom?", "", "partner_count", "en", []string{"2 agreements", "6 August 1995", "15 June 1996"}, []string{"Unterhaching"}},
+		{"Ile umów podpisał Piotrków w latach 90?", "", "partner_count", "pl", []string{"4 umowy", "Równe"}, []string{"2001"}},
+		// A place the base only mentions: its partners are not known.
+		{"jakie miasta partnerskie ma Bełchatów?", "", "unknown", "pl", nil, []string{"Bytcz"}},
+		// One person of several named in a sentence.
+		{"Kdo je místostarosta polského města Opoczno?", "", "news", "cs", []string{"Jan Zięba"}, []string{"Piasecki", "Konecki"}},
 		{"Which partner towns are in Germany?", "", "partners_by_country", "en", []string{"Unterhaching", "Esslingen", "Nagold"}, []string{"Riom"}},
 		{"Which partners does Jesenice have in Austria and Italy?", "", "partners_by_country", "en", []string{"Jakob", "Tarvisio"}, []string{"Udine"}},
 		// General pages, news, exchanges.

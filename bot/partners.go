@@ -162,6 +162,9 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 }
 
 func (c *composer) partnerCount(q *understand.Frame) bool {
+	if q.CountAgreements {
+		return c.agreementCount(q)
+	}
 	towns := c.v.towns(q, c.chosen)
 	if towns == nil && (len(q.Countries) > 0 || q.Years != nil || len(q.Relations) > 0) {
 		towns = c.v.kb.Towns // "How many partner towns are in Germany?"
@@ -579,4 +582,69 @@ func containsTown(ts []*knowledge.Town, id string) bool {
 		}
 	}
 	return false
+}
+
+// agreementCount answers "how many agreements …": the agreements of the
+// partners that pass the filters, signed in the years asked for, counted
+// by town and listed. A kind of partnership named filters strictly here:
+// "twinning charters" are those of twin towns.
+func (c *composer) agreementCount(q *understand.Frame) bool {
+	towns := c.v.towns(q, c.chosen)
+	if len(q.Partners) > 0 {
+		towns = nil
+		for _, p := range q.Partners {
+			if !slices.Contains(towns, p.Town) {
+				towns = append(towns, p.Town)
+			}
+		}
+	}
+	if towns == nil && (len(q.Countries) > 0 || q.Years != nil || len(q.Relations) > 0) {
+		towns = c.v.kb.Towns
+	}
+	if towns == nil {
+		return false
+	}
+	filter := map[string]bool{}
+	for _, r := range q.Relations {
+		filter[r] = !q.Including
+	}
+	if len(filter) == 0 || q.Including {
+		filter = relFilter(q)
+	}
+	sum := 0
+	for _, t := range towns {
+		n := 0
+		card := Card{Title: c.t.S("agreements.town", "Town", c.townName(t))}
+		for _, p := range refs(t) {
+			if len(q.Partners) > 0 && !slices.ContainsFunc(q.Partners, func(r *knowledge.PartnerRef) bool { return r.Partner == p.Partner }) {
+				continue
+			}
+			if filter != nil && !filter[p.Partner.Relation] || !inCountries(q.Countries, p.Partner.Country) || !inAreas(q, p.Partner) {
+				continue
+			}
+			for _, a := range p.Partner.Agreements {
+				if q.Years != nil && (a.Date == nil || !q.Years.Has(a.Date.Year)) {
+					continue
+				}
+				n++
+				if len(card.Items) < maxItems {
+					card.Items = append(card.Items, c.partnerName(p)+": "+c.agreementLine(p, a))
+				} else {
+					c.omitted++
+				}
+			}
+		}
+		sum += n
+		if n == 0 && len(towns) > 1 {
+			continue
+		}
+		c.r.Text = append(c.r.Text, c.t.N("count.agreements", n, "Town", c.townName(t)))
+		if n > 0 && len(c.r.Cards) < maxCards {
+			c.r.Cards = append(c.r.Cards, card)
+		}
+	}
+	if len(towns) > 1 {
+		c.r.Text = append(c.r.Text, c.t.S("count.sum", "N", sum))
+	}
+	return true
 }

@@ -61,6 +61,9 @@ type Frame struct {
 	Excluded []string
 	// AllTowns says the question is about every town ("all our towns").
 	AllTowns bool
+	// CountAgreements says the agreements are counted, not the partners:
+	// "how many agreements …", "Kolik smluv …".
+	CountAgreements bool
 	// Order asks for the first or the last partnership of a town
 	// ("Piotrków's very first partner"); "" when none.
 	Order string
@@ -216,6 +219,10 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	areaAt := make([]bool, len(tokens))
 	townNoun := make([]bool, len(tokens))
 	relAt := map[string][]int{}
+	// Where "how many" ends and where agreement words are: "how many
+	// agreements" counts agreements.
+	howManyEnd := -1
+	agreeAt := make([]bool, len(tokens)+2)
 	breakAt := make([]bool, len(tokens))
 	countryAt := map[string][2]int{}
 	// Clauses: conjunctions of the question's own language start one.
@@ -298,6 +305,12 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 			if c.Cat == catFilter+":excluding" {
 				exclAt[c.Start] = true
+			}
+			if c.Cat == catQuestion+":how_many" && howManyEnd < 0 {
+				howManyEnd = c.End
+			}
+			if c.Cat == catIntent+":agreement" {
+				agreeAt[c.Start] = true
 			}
 			if strings.HasPrefix(c.Cat, catArea+":") {
 				for k := c.Start; k < c.End; k++ {
@@ -440,6 +453,8 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		return a > b || a == b && q.Facts[i] < q.Facts[j]
 	})
 	q.Years = years(tokens, q.cues)
+	// The noun right after "how many" is what is counted.
+	q.CountAgreements = howManyEnd >= 0 && (agreeAt[howManyEnd] || agreeAt[howManyEnd+1])
 	q.Including = q.has(catFilter + ":including")
 	q.AllTowns = q.has(catFilter + ":all")
 	if q.has(catFilter+":abroad") && !slices.Contains(q.Relations, knowledge.RelDomestic) {
@@ -481,7 +496,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// Who someone is, or a fact the knowledge base keeps no field for, can
 	// only be found in a text: search the cue words there ("Who is the
 	// mayor of Opoczno?", "When did Opočno get town rights?").
-	who := q.has("q:who") && (q.Intent == IntentNews || q.Intent == IntentPartnerInfo || q.Intent == IntentUnknown || q.Intent == IntentTwinningAbout || q.Intent == IntentCommitments)
+	who := q.has("q:who") && (q.Intent == IntentNews || q.Intent == IntentPartnerInfo || q.Intent == IntentUnknown || q.Intent == IntentTwinningAbout || q.Intent == IntentCommitments ||
+		(q.Intent == IntentAgreementDate && len(q.Partners) > 0 && q.has("i:agreement"))) // "Who signed the agreement with Esslingen?"
+
 	// A figure (population) is never taken from a text: a year near the
 	// word is too easily read as one.
 	missing := q.Intent == IntentPartnerInfo && q.Fact != "" && q.Fact != "population" && !hasFact(q.Partners, q.Fact)
@@ -719,8 +736,12 @@ func (u *Understander) rules(q *Frame) string {
 		return IntentCommitments
 	case q.has("i:goals") && !partner:
 		return IntentCooperationScope
-	case (q.has("i:news") && (!partner || u.newsAbout(q.Partners))) || (place && !partner):
+	case (q.has("i:news") && (!partner || u.newsAbout(q.Partners))) || (place && !partner && q.Fact == "" && !listCue && !q.has("q:how_many")):
 		return IntentNews
+	case place && !partner && !town:
+		// A place the knowledge base only mentions (Bełchatów in an
+		// article): its partners or its population are not known.
+		return IntentUnknown
 	case q.Fact == "location" && partner && q.has("i:agreement"):
 		// "Where was the agreement with Riom signed?": the signing's place.
 		return IntentAgreementDate
@@ -729,6 +750,9 @@ func (u *Understander) rules(q *Frame) string {
 		return IntentAgreementDate
 	case q.Fact != "" && partner:
 		return IntentPartnerInfo
+	case q.CountAgreements && !q.has("q:when") && q.Fact == "":
+		// "How many agreements did Jesenice sign after 1990?"
+		return IntentPartnerCount
 	case (q.has("i:count") || (q.has("q:how_many") && (listCue || q.has("i:towns")))) && !q.has("q:when") && !partner && (town || listCue || len(q.Countries) > 0) && q.Fact == "":
 		// "How many partners … with a signed agreement": a count.
 		return IntentPartnerCount
@@ -955,6 +979,8 @@ type Summary struct {
 	Order       string   `json:"order,omitempty"`
 	Including   bool     `json:"including,omitempty"`
 	AllTowns    bool     `json:"all_towns,omitempty"`
+	// Count is "agreements" when agreements are counted, not partners.
+	Count string `json:"count,omitempty"`
 	Fact        string   `json:"fact,omitempty"`
 	Unexplained []string `json:"unexplained,omitempty"`
 	Uncovered   []string `json:"uncovered,omitempty"`
@@ -968,6 +994,9 @@ func (q *Frame) Summary() Summary {
 	s := Summary{Intent: q.Intent, Lang: q.Lang, Countries: q.Countries, Relations: q.Relations, Years: q.Years,
 		Order: q.Order, Including: q.Including, AllTowns: q.AllTowns, Fact: q.Fact, Unexplained: q.Unexplained,
 		Uncovered: q.Uncovered, Excluded: q.Excluded, Context: q.Context, Areas: q.Areas}
+	if q.CountAgreements {
+		s.Count = "agreements"
+	}
 	for _, t := range q.Towns {
 		s.Towns = append(s.Towns, t.ID)
 	}
