@@ -966,21 +966,21 @@ func entityCountry(e *knowledge.Entity) string {
 // words instead of pointers into the knowledge base. It never holds the
 // question's text.
 type Summary struct {
-	Intent      string   `json:"intent"`
-	Lang        string   `json:"lang,omitempty"`
-	Towns       []string `json:"towns,omitempty"`
-	Partners    []string `json:"partners,omitempty"` // "town/partner"
-	Countries   []string `json:"countries,omitempty"`
-	Relations   []string `json:"relations,omitempty"`
-	Excluded    []string `json:"excluded,omitempty"`
-	Areas       []string `json:"areas,omitempty"`
-	Context     []string `json:"context,omitempty"`
-	Years       *Years   `json:"years,omitempty"`
-	Order       string   `json:"order,omitempty"`
-	Including   bool     `json:"including,omitempty"`
-	AllTowns    bool     `json:"all_towns,omitempty"`
+	Intent    string   `json:"intent"`
+	Lang      string   `json:"lang,omitempty"`
+	Towns     []string `json:"towns,omitempty"`
+	Partners  []string `json:"partners,omitempty"` // "town/partner"
+	Countries []string `json:"countries,omitempty"`
+	Relations []string `json:"relations,omitempty"`
+	Excluded  []string `json:"excluded,omitempty"`
+	Areas     []string `json:"areas,omitempty"`
+	Context   []string `json:"context,omitempty"`
+	Years     *Years   `json:"years,omitempty"`
+	Order     string   `json:"order,omitempty"`
+	Including bool     `json:"including,omitempty"`
+	AllTowns  bool     `json:"all_towns,omitempty"`
 	// Count is "agreements" when agreements are counted, not partners.
-	Count string `json:"count,omitempty"`
+	Count       string   `json:"count,omitempty"`
 	Fact        string   `json:"fact,omitempty"`
 	Unexplained []string `json:"unexplained,omitempty"`
 	Uncovered   []string `json:"uncovered,omitempty"`
