@@ -2,6 +2,7 @@ package understand
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/twinbot/twinbot/fold"
 )
@@ -11,14 +12,16 @@ import (
 type inflection struct {
 	endings map[string]bool // folded; "" is always one
 	alt     [][2]string     // a tail starting with alt[i][1] reads as alt[i][0]
+	// compounds: a word may be the last part of a longer one.
+	compounds bool
 }
 
 // minCommon is how many letters two forms of one word must share from
 // their start: fewer, and unrelated short words would meet.
 const minCommon = 4
 
-func newInflection(endings, alternations []string) *inflection {
-	f := &inflection{endings: map[string]bool{"": true}}
+func newInflection(endings, alternations []string, compounds bool) *inflection {
+	f := &inflection{endings: map[string]bool{"": true}, compounds: compounds}
 	for _, e := range endings {
 		f.endings[fold.Fold(strings.TrimSpace(e))] = true
 	}
@@ -66,4 +69,23 @@ func (f *inflection) unalternate(t string) string {
 		}
 	}
 	return t
+}
+
+// tailOf reports whether folded word q is the last part of compound w
+// ("tauschen", "erfahrungsaustausch"): w ends with a word of q's stem, its
+// length within three letters of q's, after at least three letters.
+func (f *inflection) tailOf(q, w string) bool {
+	if f == nil || !f.compounds || len(w) < 9 || utf8.RuneCountInString(q) < stemLen {
+		return false
+	}
+	st := Stem(q)
+	for i := 3; i <= len(w)-len(st); i++ {
+		if !utf8.RuneStart(w[i]) || !strings.HasPrefix(w[i:], st) {
+			continue
+		}
+		if n := utf8.RuneCountInString(w[i:]) - utf8.RuneCountInString(q); n >= -3 && n <= 3 {
+			return true
+		}
+	}
+	return false
 }

@@ -38,3 +38,24 @@ func TestInflectionForms(t *testing.T) {
 		}
 	}
 }
+
+func TestCompoundTails(t *testing.T) {
+	lex, err := LoadLexicons(locales.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang, q, w string
+		tail       bool
+	}{
+		{"de", "tauschen", "Erfahrungsaustausch", true},
+		{"de", "Vertrag", "Partnerschaftsvertrag", true},
+		{"de", "Stadt", "Partnerstadt", true},
+		{"de", "Vertrag", "Vertragsunterzeichnung", false},
+		{"pl", "wymiana", "doświadczeniawymiana", false}, // Polish does not compound
+	} {
+		if got := lex[tc.lang].forms.tailOf(fold.Fold(tc.q), fold.Fold(tc.w)); got != tc.tail {
+			t.Errorf("%s: tailOf(%q, %q) = %v, want %v", tc.lang, tc.q, tc.w, got, tc.tail)
+		}
+	}
+}

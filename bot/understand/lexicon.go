@@ -65,6 +65,10 @@ type LexiconFile struct {
 	// Alternations are consonant changes before an ending, as "t ci": a
 	// tail "ci…" reads as "t…", so "święta" and "święcie" are one word.
 	Alternations []string `yaml:"alternations"`
+	// Compounds says the language joins words into compounds (German): a
+	// question's word may be the last part of a text's word ("Austausch",
+	// "Erfahrungsaustausch").
+	Compounds bool `yaml:"compounds"`
 }
 
 // Categories of lexicon entries (the prefix of Cue.Cat).
@@ -151,6 +155,7 @@ func (lf *LexiconFile) merge(o *LexiconFile) {
 	lf.Conjunctions = append(lf.Conjunctions, o.Conjunctions...)
 	lf.Endings = append(lf.Endings, o.Endings...)
 	lf.Alternations = append(lf.Alternations, o.Alternations...)
+	lf.Compounds = lf.Compounds || o.Compounds
 	for _, m := range []struct {
 		to   *map[string][]string
 		from map[string][]string
@@ -168,7 +173,7 @@ func (lf *LexiconFile) merge(o *LexiconFile) {
 }
 
 func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
-	lx := &Lexicon{Lang: lang, letters: map[rune]bool{}, prefix: map[string][]int{}, typo: map[string][]int{}, forms: newInflection(lf.Endings, lf.Alternations)}
+	lx := &Lexicon{Lang: lang, letters: map[rune]bool{}, prefix: map[string][]int{}, typo: map[string][]int{}, forms: newInflection(lf.Endings, lf.Alternations, lf.Compounds)}
 	for _, r := range strings.ToLower(lf.Letters) {
 		lx.letters[r] = true
 	}

@@ -74,8 +74,10 @@ type passageLang struct {
 	vocab map[vocabKey][]string
 	known map[string]bool
 	// byPrefix lists the words by their first three letters, for other
-	// forms of a word.
+	// forms of a word; long lists the words of nine letters or more, for
+	// the compounds a word ends.
 	byPrefix map[string][]string
+	long     []string
 	// srcRange is where each source's sentences are in sents.
 	srcRange map[int32][2]int32
 	// forms tells forms of one word in this language (nil: none known).
@@ -154,6 +156,9 @@ func NewPassages(kb *knowledge.KB) *Passages {
 						pl.vocab[k] = append(pl.vocab[k], w)
 						if !isNumber(w) {
 							pl.byPrefix[prefix3(w)] = append(pl.byPrefix[prefix3(w)], w)
+						}
+						if len(w) >= 9 {
+							pl.long = append(pl.long, w)
 						}
 						pl.known[w] = true
 					}
@@ -554,6 +559,9 @@ func wordMatch(q, w string, forms *inflection) float64 {
 	if ql >= 6 && wl >= 6 && d <= 1 && fold.Distance(q, w, 1) <= 1 {
 		return 0.7
 	}
+	if forms.tailOf(q, w) {
+		return 0.6 // the question's word ends the text's ("austausch", "erfahrungsaustausch")
+	}
 	if ql >= 9 && wl >= stemLen {
 		// The last word of a compound ("stadtwappen", "wappen").
 		for i := 3; i <= len(q)-stemLen; i++ {
@@ -629,6 +637,14 @@ func (pl *passageLang) match(w string) []string {
 	out := pl.nearMatch(w)
 	if pl.forms == nil || utf8.RuneCountInString(w) < minCommon {
 		return out
+	}
+	if pl.forms.compounds {
+		// Compounds the word ends ("Austausch": "Erfahrungsaustausch").
+		for _, v := range pl.long {
+			if st := Stem(v); pl.forms.tailOf(w, v) && !slices.Contains(out, st) {
+				out = append(out, st)
+			}
+		}
 	}
 	// Other forms of the word whose stems differ ("vojni", "vojne";
 	// "święta", "Święcie").
