@@ -497,6 +497,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// only be found in a text: search the cue words there ("Who is the
 	// mayor of Opoczno?", "When did Opočno get town rights?").
 	who := q.has("q:who") && (q.Intent == IntentNews || q.Intent == IntentPartnerInfo || q.Intent == IntentUnknown || q.Intent == IntentTwinningAbout || q.Intent == IntentCommitments ||
+		(q.Intent == IntentCooperationScope && q.Passage != nil) ||
 		(q.Intent == IntentAgreementDate && len(q.Partners) > 0 && q.has("i:agreement"))) // "Who signed the agreement with Esslingen?"
 
 	// A figure (population) is never taken from a text: a year near the
@@ -730,13 +731,16 @@ func (u *Understander) rules(q *Frame) string {
 	named := partner || town || place
 	listCue := q.has("i:partners") || len(q.Relations) > 0
 	switch {
-	case q.has("i:exchanges"):
-		return IntentExchangesUpcoming
 	case q.has("i:commitments"):
 		return IntentCommitments
+	case q.has("i:exchanges") && !q.has("i:scope"):
+		// Not "in which fields do they exchange experience": that is what
+		// the cooperation covers.
+		return IntentExchangesUpcoming
 	case q.has("i:goals") && !partner:
 		return IntentCooperationScope
-	case (q.has("i:news") && (!partner || u.newsAbout(q.Partners))) || (place && !partner && q.Fact == "" && !listCue && !q.has("q:how_many")):
+	case (q.has("i:news") && (!partner || u.newsAbout(q.Partners)) && !(q.Order != "" && q.has("i:agreement"))) || (place && !partner && q.Fact == "" && !listCue && !q.has("q:how_many")):
+		// ("The latest agreement" is no news.)
 		return IntentNews
 	case place && !partner && !town:
 		// A place the knowledge base only mentions (Bełchatów in an
@@ -776,7 +780,7 @@ func (u *Understander) rules(q *Frame) string {
 		return IntentPartnersByCountry
 	case partner:
 		return IntentPartnerInfo
-	case q.has("i:cooperation") && town && ((len(q.Relations) == 0 && !q.has("i:towns") && len(q.Areas) == 0) || q.has("i:scope")):
+	case q.has("i:cooperation") && town && !q.has("q:who") && ((len(q.Relations) == 0 && !q.has("i:towns") && len(q.Areas) == 0) || q.has("i:scope")):
 		// "What does Opoczno's cooperation abroad cover?": the town's pages;
 		// "what forms of cooperation with foreign towns" too: the forms
 		// are asked, the towns only qualify them.
