@@ -59,7 +59,16 @@ func (c *composer) listed(q *understand.Frame) []*knowledge.Exchange {
 
 func (c *composer) exchanges(q *understand.Frame) {
 	list := c.v.upcoming(q, c.chosen, c.now)
-	if len(list) == 0 && (len(q.Partners) > 0 || len(q.Towns) > 0) {
+	if len(list) == 0 && len(q.Partners) > 0 {
+		// None planned with that partner: what the towns do together
+		// (school exchanges, youth trips) answers, with the note.
+		c.r.Text = append(c.r.Text, c.t.S("exchanges.none_with", "Partner", c.partnerName(q.Partners[0])))
+		q.Intent = understand.IntentCooperationScope
+		c.r.Intent = q.Intent
+		c.cooperation(q)
+		return
+	}
+	if len(list) == 0 && len(q.Towns) > 0 {
 		c.r.Text = append(c.r.Text, c.t.S("exchanges.none_for"))
 		list = c.v.upcoming(&understand.Frame{}, "", c.now)
 	}

@@ -435,6 +435,21 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 		}
 	}
+	if len(q.Partners) > 0 {
+		// "Which Polish town is Marijampolė's partner?": a country none of
+		// the partners named is in, but their towns are, describes the
+		// town asked for; it filters nothing.
+		q.Countries = slices.DeleteFunc(q.Countries, func(cc string) bool {
+			home := false
+			for _, p := range q.Partners {
+				if p.Partner.Country == cc {
+					return false
+				}
+				home = home || p.Town.Country == cc
+			}
+			return home
+		})
+	}
 	sort.Strings(q.Countries)
 	sort.Strings(q.Relations)
 	sort.Strings(q.Excluded)
