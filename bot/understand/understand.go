@@ -3,6 +3,7 @@ package understand
 import (
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -505,6 +506,18 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	}
 	found := q.Passage != nil
 	q.Intent = u.decide(q, len(tokens))
+	if q.Passage == nil && q.Years != nil && q.Years.From == q.Years.To && len(q.Partners) == 1 && !signedIn(q.Partners[0], q.Years) &&
+		(q.Intent == IntentAgreementDate || q.Intent == IntentPartnerInfo) {
+		// "What did Bytča get in 1378?": no agreement of that year; the
+		// year in the partner's own texts answers.
+		year := strconv.Itoa(q.Years.From)
+		langs := append(append([]string{}, order...), u.langs...)
+		if h := u.pass.Search([]string{year}, optional, u.pass.ScopeOf(q.Partners[0]), "", langs); h != nil &&
+			h.Source.Partner != nil && h.Source.Partner.Partner == q.Partners[0].Partner {
+			q.Passage = h
+			q.Intent = passageIntent(h)
+		}
+	}
 	// A town's page matched and answers whole (decide dropped the passage
 	// for it): the page holds who or what is asked.
 	pageAnswers := found && q.Passage == nil && (q.Intent == IntentTwinningAbout || q.Intent == IntentCommitments)
@@ -554,6 +567,17 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		}
 	}
 	return q
+}
+
+// signedIn reports whether a partnership has an agreement signed in the
+// years.
+func signedIn(p *knowledge.PartnerRef, ys *Years) bool {
+	for _, a := range p.Partner.Agreements {
+		if a.Date != nil && ys.Has(a.Date.Year) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasFact reports whether the knowledge base has a fact for the first
@@ -883,7 +907,7 @@ func years(tokens []string, cues map[string]float64) *Years {
 			suffixed = true
 		}
 		decade = decade || suffixed
-		if y >= 1900 && y <= 2099 {
+		if y >= 1000 && y <= 2099 {
 			ys = append(ys, y)
 		}
 	}
