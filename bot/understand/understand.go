@@ -521,6 +521,22 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// A town's page matched and answers whole (decide dropped the passage
 	// for it): the page holds who or what is asked.
 	pageAnswers := found && q.Passage == nil && (q.Intent == IntentTwinningAbout || q.Intent == IntentCommitments)
+	if q.Passage == nil && len(cueWords(tokens, cueAt, stopAt)) > 0 && u.noPages(q) {
+		// Commitments, goals or what twinning is, asked of a partner or of
+		// a town without such a page: the names' own texts may say it
+		// ("What did Żywiec and Borjomi promise each other?").
+		langs := append(append([]string{}, order...), u.langs...)
+		cues := cueWords(tokens, cueAt, stopAt)
+		for _, c := range cues {
+			h := u.pass.Search(append([]string{c}, required...), append(optional, cues...), scope, "", langs)
+			if h != nil && (q.Passage == nil || h.Score > q.Passage.Score) {
+				q.Passage = h
+			}
+		}
+		if q.Passage != nil {
+			q.Intent = passageIntent(q.Passage)
+		}
+	}
 	// Who someone is, or a fact the knowledge base keeps no field for, can
 	// only be found in a text: search the cue words there ("Who is the
 	// mayor of Opoczno?", "When did Opočno get town rights?").
@@ -532,12 +548,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// word is too easily read as one.
 	missing := q.Intent == IntentPartnerInfo && q.Fact != "" && q.Fact != "population" && !hasFact(q.Partners, q.Fact)
 	if (who || missing) && q.Passage == nil && !pageAnswers {
-		var cues []string
-		for i, t := range tokens {
-			if cueAt[i] && !stopAt[i] && len([]rune(t)) >= 4 {
-				cues = append(cues, t)
-			}
-		}
+		cues := cueWords(tokens, cueAt, stopAt)
 		if missing {
 			// Only the partner's own texts, and a figure or a date in them.
 			scope = u.pass.ScopeOf(q.Partners[0])
@@ -567,6 +578,49 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		}
 	}
 	return q
+}
+
+// cueWords are the question's cue words (intents and facts) of four
+// letters or more.
+func cueWords(tokens []string, cueAt, stopAt []bool) []string {
+	var cues []string
+	for i, t := range tokens {
+		if cueAt[i] && !stopAt[i] && len([]rune(t)) >= 4 {
+			cues = append(cues, t)
+		}
+	}
+	return cues
+}
+
+// noPages reports whether a question answered from the towns' pages
+// (commitments, goals, what twinning is) names a partner, or only towns
+// that have no page of the kind: the pages do not answer it.
+func (u *Understander) noPages(q *Frame) bool {
+	var kinds []string
+	switch {
+	case q.Intent == IntentCommitments:
+		kinds = []string{knowledge.PageCommitments, knowledge.PageMethods}
+	case q.Intent == IntentTwinningAbout:
+		kinds = []string{knowledge.PageAbout, knowledge.PageHistory}
+	case q.Intent == IntentCooperationScope && len(q.Partners) == 0:
+		kinds = []string{knowledge.PageGoals, knowledge.PageMethods, knowledge.PageCommitments}
+	default:
+		return false
+	}
+	if len(q.Partners) > 0 {
+		return true
+	}
+	if len(q.Towns) == 0 {
+		return false
+	}
+	for _, t := range q.Towns {
+		for _, pg := range t.Pages {
+			if slices.Contains(kinds, pg.Kind) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // signedIn reports whether a partnership has an agreement signed in the
