@@ -623,6 +623,17 @@ func (u *Understander) noPages(q *Frame) bool {
 	return true
 }
 
+// ownText reports whether a passage comes from the texts of one of the
+// partners.
+func ownText(h *Hit, ps []*knowledge.PartnerRef) bool {
+	for _, p := range ps {
+		if h.Source.Partner != nil && h.Source.Partner.Partner == p.Partner {
+			return true
+		}
+	}
+	return false
+}
+
 // signedIn reports whether a partnership has an agreement signed in the
 // years.
 func signedIn(p *knowledge.PartnerRef, ys *Years) bool {
@@ -795,7 +806,7 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 	switch {
 	case in == IntentExchangesUpcoming || in == IntentPartnerCount ||
 		(in == IntentPartnersByCountry && (q.has("i:partners") || q.has("i:towns") || q.has("q:which"))) ||
-		(in == IntentAgreementDate && len(q.Partners) > 0 && q.has("i:agreement")) ||
+		(in == IntentAgreementDate && len(q.Partners) > 0 && q.has("i:agreement") && (q.has("q:when") || q.has("q:where") || !ownText(q.Passage, q.Partners))) ||
 		((in == IntentTwinningAbout || in == IntentCommitments) && len(q.Partners) == 0 && q.Passage.Source.Kind == SourcePage) ||
 		(in == IntentPartnersList && len(q.Towns) > 0 && q.has("i:partners")):
 		// The structured answer holds what is asked; the words found in a
