@@ -494,10 +494,11 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		langs := append([]string{}, order...)
 		langs = append(langs, u.langs...)
 		q.Passage = u.pass.Search(required, optional, scope, ask, langs)
-		if h := q.Passage; h != nil && len(required) == 1 && h.Optional == 0 && h.Source.Partner != nil && len(q.Partners) == 0 {
+		if h := q.Passage; h != nil && len(required) == 1 && h.Optional == 0 && h.Source.Partner != nil && !ownText(h, q.Partners) && (len(q.Partners) == 0 || h.Source.Kind != SourceCooperation) {
 			// One word found in the text of a partner the question does not
 			// name, with nothing else of the question around it, is chance
-			// ("Where can I park in Żywiec?" and a park in Čadca).
+			// ("Where can I park in Żywiec?" and a park in Čadca; "clubs of
+			// Żywiec and Riom" and Borjomi).
 			q.Passage = nil
 		}
 		if q.Passage == nil {
