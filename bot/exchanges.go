@@ -68,6 +68,15 @@ func (c *composer) exchanges(q *understand.Frame) {
 		c.cooperation(q)
 		return
 	}
+	if len(list) == 0 && q.Aside != nil {
+		// None planned, but a text says what the towns do ("summer camps
+		// with the partner towns").
+		q.Passage = q.Aside
+		q.Intent = understand.PassageIntent(q.Passage)
+		c.r.Intent = q.Intent
+		c.passage(q)
+		return
+	}
 	if len(list) == 0 && len(q.Towns) > 0 {
 		c.r.Text = append(c.r.Text, c.t.S("exchanges.none_for"))
 		list = c.v.upcoming(&understand.Frame{}, "", c.now)

@@ -77,6 +77,9 @@ type Frame struct {
 	// Passage is the passage of a knowledge-base text that holds every
 	// unexplained word; nil when there are none or no text holds them all.
 	Passage *Hit
+	// Aside is a passage found but set aside for the structured answer
+	// (upcoming exchanges, partner lists): it answers when that is empty.
+	Aside *Hit
 	// Uncovered are the unexplained words when no text holds them: the
 	// bot does not know what is asked.
 	Uncovered []string
@@ -516,7 +519,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		if h := u.pass.Search([]string{year}, optional, u.pass.ScopeOf(q.Partners[0]), "", langs); h != nil &&
 			h.Source.Partner != nil && h.Source.Partner.Partner == q.Partners[0].Partner {
 			q.Passage = h
-			q.Intent = passageIntent(h)
+			q.Intent = PassageIntent(h)
 		}
 	}
 	// A town's page matched and answers whole (decide dropped the passage
@@ -535,7 +538,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 		}
 		if q.Passage != nil {
-			q.Intent = passageIntent(q.Passage)
+			q.Intent = PassageIntent(q.Passage)
 		}
 	}
 	// Who someone is, or a fact the knowledge base keeps no field for, can
@@ -573,7 +576,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		}
 		switch {
 		case q.Passage != nil:
-			q.Intent = passageIntent(q.Passage)
+			q.Intent = PassageIntent(q.Passage)
 		case who && len(cues)+len(required) > 0:
 			q.Intent = IntentUnknown
 		}
@@ -811,8 +814,9 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 		((in == IntentTwinningAbout || in == IntentCommitments) && len(q.Partners) == 0 && q.Passage.Source.Kind == SourcePage) ||
 		(in == IntentPartnersList && len(q.Towns) > 0 && q.has("i:partners")):
 		// The structured answer holds what is asked; the words found in a
-		// text only qualify it.
-		q.Passage = nil
+		// text only qualify it. It is kept aside for when the structured
+		// answer turns out empty (no exchange planned).
+		q.Aside, q.Passage = q.Passage, nil
 	case q.Passage.Source.Kind == SourceCooperation:
 		// One point of a cooperation list: the whole list answers, that
 		// point among the others; the partner named, when it is another.
@@ -822,7 +826,7 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 		q.Passage = nil
 		in = IntentCooperationScope
 	default:
-		in = passageIntent(q.Passage)
+		in = PassageIntent(q.Passage)
 	}
 	return in
 }
@@ -902,8 +906,8 @@ func (u *Understander) rules(q *Frame) string {
 	return IntentUnknown
 }
 
-// passageIntent names what a passage answers, by where it comes from.
-func passageIntent(h *Hit) string {
+// PassageIntent names what a passage answers, by where it comes from.
+func PassageIntent(h *Hit) string {
 	switch h.Source.Kind {
 	case SourceNews:
 		return IntentNews
