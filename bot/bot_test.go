@@ -73,6 +73,9 @@ func TestAnswers(t *testing.T) {
 		// Agreements counted, not partners: "how many agreements".
 		{"how many agreements did Żywiec sign with Riom?", "", "partner_count", "en", []string{"2 agreements", "6 August 1995", "15 June 1996"}, []string{"Unterhaching"}},
 		{"Ile umów podpisał Piotrków w latach 90?", "", "partner_count", "pl", []string{"4 umowy", "Równe"}, []string{"2001"}},
+		// The way from one town to another is not in the knowledge base.
+		{"How do I get from Żywiec to Čadca?", "", "unknown", "en", nil, []string{"Slovakia"}},
+		{"Wie kann man von Żywiec nach Čadca fahren?", "", "unknown", "de", nil, []string{"Slowakei"}},
 		// A year with no agreement: the partner's texts of that year.
 		{"Co získala Bytča v roce 1378?", "", "partner_info", "cs", []string{"1378", "výsad"}, nil},
 		// A place the base only mentions: its partners are not known.

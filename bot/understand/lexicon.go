@@ -43,6 +43,12 @@ type LexiconFile struct {
 	// until, decade (a time), including (relations widen, not filter), all
 	// (every town).
 	Filters map[string][]string `yaml:"filters"`
+	// Light are verbs of going, getting or travelling ("go", "fahren",
+	// "dojechać"): they explain a word but ask nothing, so a question of
+	// names and light words only is not understood ("How do I get from
+	// Żywiec to Čadca?"), while "do delegations go to Gödöllő for the
+	// celebrations?" is.
+	Light []string `yaml:"light"`
 	// Conjunctions start a new clause ("because", "but", "and I"): words
 	// the bot cannot explain in a clause that asks nothing are context, not
 	// the question ("… because my son is a scout").
@@ -81,6 +87,7 @@ const (
 	catCountry  = "c"
 	catFilter   = "x"
 	catClause   = "j"
+	catLight    = "l"
 	catRegion   = "g"
 	catArea     = "a"
 )
@@ -153,6 +160,7 @@ func (lf *LexiconFile) merge(o *LexiconFile) {
 	lf.Letters += o.Letters
 	lf.Stopwords = append(lf.Stopwords, o.Stopwords...)
 	lf.Conjunctions = append(lf.Conjunctions, o.Conjunctions...)
+	lf.Light = append(lf.Light, o.Light...)
 	lf.Endings = append(lf.Endings, o.Endings...)
 	lf.Alternations = append(lf.Alternations, o.Alternations...)
 	lf.Compounds = lf.Compounds || o.Compounds
@@ -211,6 +219,7 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 	}
 	add(catStop, lf.Stopwords)
 	add(catClause, lf.Conjunctions)
+	add(catLight, lf.Light)
 	defer func() {
 		n := 0
 		for _, e := range lx.entries {
@@ -353,7 +362,7 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 					return
 				}
 				s := stemScore(tokens[i+j], w, e.exact[j])
-				if s == 0 || (s < 1 && (e.cat == catStop || e.cat == catClause || strings.HasPrefix(e.cat, catArea+":") || strings.HasPrefix(e.cat, catRegion+":"))) {
+				if s == 0 || (s < 1 && (e.cat == catStop || e.cat == catClause || e.cat == catLight || strings.HasPrefix(e.cat, catArea+":") || strings.HasPrefix(e.cat, catRegion+":"))) {
 					// A near miss of a stop word is no evidence, and an
 					// area's or region's name must be typed as it is
 					// ("godziny" is not "rodziny").

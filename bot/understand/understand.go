@@ -77,6 +77,9 @@ type Frame struct {
 	// Passage is the passage of a knowledge-base text that holds every
 	// unexplained word; nil when there are none or no text holds them all.
 	Passage *Hit
+	// light says the question has a verb of going or getting (see
+	// LexiconFile.Light).
+	light bool
 	// Aside is a passage found but set aside for the structured answer
 	// (upcoming exchanges, partner lists): it answers when that is empty.
 	Aside *Hit
@@ -285,7 +288,10 @@ func (u *Understander) Understand(text, forced string) *Frame {
 					askAt[k] = true
 				}
 			}
-			if c.Cat == catStop || c.Cat == catClause || c.Cat == catQuestion+":"+"what" {
+			if c.Cat == catLight {
+				q.light = true
+			}
+			if c.Cat == catStop || c.Cat == catClause || c.Cat == catLight || c.Cat == catQuestion+":"+"what" {
 				for k := c.Start; k < c.End; k++ {
 					stopAt[k] = true
 				}
@@ -295,7 +301,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 					townNoun[k] = true
 				}
 			}
-			if c.Cat == catStop || c.Cat == catClause {
+			if c.Cat == catStop || c.Cat == catClause || c.Cat == catLight {
 				continue
 			}
 			if mainAsks && sub[clause[c.Start]] && strings.HasPrefix(c.Cat, catIntent+":") {
@@ -801,6 +807,10 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 		return IntentSignup
 	case len(q.Unexplained) > 0 && q.Passage == nil:
 		// Words no text explains: the bot does not know what is asked.
+		return IntentUnknown
+	case q.light && !anyIntent(q.cues) && len(q.Unexplained) == 0 && q.Years == nil:
+		// Only names and a verb of going: the way from one place to
+		// another is not in the knowledge base.
 		return IntentUnknown
 	}
 	in := u.rules(q)
