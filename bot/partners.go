@@ -151,6 +151,15 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 				none = append(none, c.townName(t))
 				continue
 			}
+			if len(q.Areas) > 0 && hasPage(t, knowledge.PageMethods, knowledge.PageGoals) && len(q.Countries) == 0 && q.Years == nil {
+				// No partner is tagged with the area, but the town's pages
+				// say how it cooperates ("exchange of experience in
+				// education").
+				q.Intent = understand.IntentCooperationScope
+				c.r.Intent = q.Intent
+				c.pages(q, knowledge.PageMethods, knowledge.PageGoals)
+				continue
+			}
 			c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
 		}
 	}
@@ -647,4 +656,14 @@ func (c *composer) agreementCount(q *understand.Frame) bool {
 		c.r.Text = append(c.r.Text, c.t.S("count.sum", "N", sum))
 	}
 	return true
+}
+
+// hasPage reports whether town t has a page of one of the kinds.
+func hasPage(t *knowledge.Town, kinds ...string) bool {
+	for _, pg := range t.Pages {
+		if slices.Contains(kinds, pg.Kind) {
+			return true
+		}
+	}
+	return false
 }

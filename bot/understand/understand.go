@@ -850,7 +850,8 @@ func (u *Understander) rules(q *Frame) string {
 	named := partner || town || place
 	listCue := q.has("i:partners") || len(q.Relations) > 0
 	switch {
-	case q.has("i:commitments"):
+	case q.has("i:commitments") && !(q.has("q:when") && (partner || q.has("i:agreement"))):
+		// ("When was the promise signed with Szczytno?" asks a date.)
 		return IntentCommitments
 	case q.has("i:exchanges") && !q.has("i:scope"):
 		// Not "in which fields do they exchange experience": that is what
@@ -868,7 +869,7 @@ func (u *Understander) rules(q *Frame) string {
 	case q.Fact == "location" && partner && q.has("i:agreement"):
 		// "Where was the agreement with Riom signed?": the signing's place.
 		return IntentAgreementDate
-	case q.Fact == "founded" && partner && q.has("i:partners"):
+	case q.Fact == "founded" && partner && (q.has("i:partners") || (q.has("i:cooperation") && len(q.Unexplained) == 0 && len(q.Areas) == 0)):
 		// "When was the partnership with Riom founded?"
 		return IntentAgreementDate
 	case q.Fact != "" && partner:
@@ -879,7 +880,7 @@ func (u *Understander) rules(q *Frame) string {
 	case (q.has("i:count") || (q.has("q:how_many") && (listCue || q.has("i:towns")))) && !q.has("q:when") && !partner && (town || listCue || len(q.Countries) > 0) && q.Fact == "":
 		// "How many partners … with a signed agreement": a count.
 		return IntentPartnerCount
-	case q.has("i:agreement") && (partner || town || q.Years != nil) && !(q.has("i:cooperation") && !q.has("q:when")):
+	case q.has("i:agreement") && (partner || town || q.Years != nil) && !((q.has("i:cooperation") || q.has("i:scope")) && !q.has("q:when")):
 		return IntentAgreementDate
 	case q.has("q:when") && partner:
 		return IntentAgreementDate
