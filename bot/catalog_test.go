@@ -164,7 +164,7 @@ func TestLexiconKeys(t *testing.T) {
 		"towns": true, "goals": true, "scope": true}
 	facts := map[string]bool{"population": true, "founded": true, "first_mention": true, "town_rights": true, "location": true, "website": true}
 	questions := map[string]bool{"when": true, "where": true, "how_many": true, "what": true, "who": true, "which": true}
-	filters := map[string]bool{"since": true, "after": true, "before": true, "until": true, "decade": true, "including": true,
+	filters := map[string]bool{"since": true, "after": true, "before": true, "until": true, "decade": true, "including": true, "and": true,
 		"all": true, "first": true, "last": true, "excluding": true, "abroad": true}
 	relations := map[string]bool{"twin": true, "friendly": true, "domestic": true, "cooperation": true, "regional": true}
 	files, _ := fs.Glob(locales.FS(), "words/*.yaml")

@@ -229,6 +229,10 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// Where "how many" ends and where agreement words are: "how many
 	// agreements" counts agreements.
 	howManyEnd := -1
+	// "partner and friendly towns": a kind of partnership joined to the
+	// partners by "and" widens, as "friendly ones included" does.
+	andAt := make([]bool, len(tokens)+2)
+	partnersAt := make([]bool, len(tokens)+2)
 	agreeAt := make([]bool, len(tokens)+2)
 	breakAt := make([]bool, len(tokens))
 	countryAt := map[string][2]int{}
@@ -315,6 +319,12 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 			if c.Cat == catFilter+":excluding" {
 				exclAt[c.Start] = true
+			}
+			if c.Cat == catFilter+":and" {
+				andAt[c.Start] = true
+			}
+			if c.Cat == catIntent+":partners" {
+				partnersAt[c.Start] = true
 			}
 			if c.Cat == catQuestion+":how_many" && howManyEnd < 0 {
 				howManyEnd = c.End
@@ -481,6 +491,13 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// The noun right after "how many" is what is counted.
 	q.CountAgreements = howManyEnd >= 0 && (agreeAt[howManyEnd] || agreeAt[howManyEnd+1])
 	q.Including = q.has(catFilter + ":including")
+	for _, at := range relAt {
+		for _, r := range at {
+			if r >= 2 && andAt[r-1] && partnersAt[r-2] || andAt[r+1] && partnersAt[r+2] {
+				q.Including = true
+			}
+		}
+	}
 	q.AllTowns = q.has(catFilter + ":all")
 	if q.has(catFilter+":abroad") && !slices.Contains(q.Relations, knowledge.RelDomestic) {
 		// "foreign partners": all but those in the same country.

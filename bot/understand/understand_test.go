@@ -36,6 +36,8 @@ func TestFrames(t *testing.T) {
 		names      []string
 	}{
 		{text: "Ile miast partnerskich ma Żywiec łącznie z krajowymi?", intent: "partner_count", including: true},
+		{text: "Kolik partnerských a spřátelených měst má Piotrków?", intent: "partner_count", including: true},
+		{text: "all of Piotrków's partner and friendly cities", intent: "partners_list", including: true},
 		{text: "Which agreements did Piotrków sign since 2005?", intent: "agreement_date", years: &understand.Years{From: 2005, To: 9999}},
 		{text: "Welche Partnerschaften wurden in den 2000er Jahren geschlossen?", intent: "agreement_date", years: &understand.Years{From: 2000, To: 2009}},
 		{text: "partnerstva pred letom 1995", lang: "sl", intent: "partners_list", years: &understand.Years{From: 0, To: 1994}},
