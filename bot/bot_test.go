@@ -78,6 +78,8 @@ func TestAnswers(t *testing.T) {
 		{"Wie kann man von Żywiec nach Čadca fahren?", "", "unknown", "de", nil, []string{"Slowakei"}},
 		// A year with no agreement: the partner's texts of that year.
 		{"Co získala Bytča v roce 1378?", "", "partner_info", "cs", []string{"1378", "výsad"}, nil},
+		// A place the news speaks of is no partner.
+		{"czy belchatow jest miastem partnerskim opoczna", "", "partners_list", "pl", []string{"nie należy", "Jarocin", "spotkanie"}, nil},
 		// A place the base only mentions: its partners are not known.
 		{"jakie miasta partnerskie ma Bełchatów?", "", "unknown", "pl", nil, []string{"Bytcz"}},
 		// One person of several named in a sentence.
