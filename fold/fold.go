@@ -8,6 +8,7 @@ package fold
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -156,6 +157,13 @@ func Distance(a, b string, max int) int {
 	if a == b {
 		return 0
 	}
+	if max == 1 && utf8.ValidString(a) && utf8.ValidString(b) {
+		// The common case (one typo) in linear time, without allocating.
+		if within1(a, b) {
+			return 1
+		}
+		return 2
+	}
 	if isASCII(a) && isASCII(b) && len(a) < 64 && len(b) < 64 {
 		return distanceBytes(a, b, max)
 	}
@@ -214,4 +222,32 @@ func osa[E byte | rune](a, b []E, max int, r0, r1, r2 []int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[m]
+}
+
+// within1 reports whether a and b (valid UTF-8, not equal) are one edit
+// apart: one letter replaced, added or dropped, or two neighbours swapped.
+func within1(a, b string) bool {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	for i > 0 && (i < len(a) && !utf8.RuneStart(a[i]) || i < len(b) && !utf8.RuneStart(b[i])) {
+		i--
+	}
+	a, b = a[i:], b[i:]
+	ra, na := utf8.DecodeRuneInString(a)
+	rb, nb := utf8.DecodeRuneInString(b)
+	switch {
+	case na > 0 && nb > 0 && a[na:] == b[nb:]: // replaced
+		return true
+	case na > 0 && a[na:] == b: // dropped
+		return true
+	case nb > 0 && a == b[nb:]: // added
+		return true
+	case na > 0 && nb > 0 && len(a) > na && len(b) > nb:
+		ra2, na2 := utf8.DecodeRuneInString(a[na:])
+		rb2, nb2 := utf8.DecodeRuneInString(b[nb:])
+		return ra == rb2 && ra2 == rb && a[na+na2:] == b[nb+nb2:] // swapped
+	}
+	return false
 }

@@ -41,24 +41,31 @@ func (f *inflection) same(q, w string) bool {
 	if f == nil || q == w {
 		return f != nil
 	}
-	rq, rw := []rune(q), []rune(w)
+	// The common beginning, in bytes, backed off to a letter's start.
 	n := 0
-	for n < len(rq) && n < len(rw) && rq[n] == rw[n] {
+	for n < len(q) && n < len(w) && q[n] == w[n] {
 		n++
 	}
-	tq, tw := string(rq[n:]), string(rw[n:])
-	if n >= minCommon && f.endings[tq] && f.endings[tw] {
-		return true
+	for n > 0 && n < len(q) && !utf8.RuneStart(q[n]) {
+		n--
 	}
-	if n < minCommon-1 {
+	common := utf8.RuneCountInString(q[:n])
+	if common < minCommon-1 {
 		return false
+	}
+	tq, tw := q[n:], w[n:]
+	if common >= minCommon && f.endings[tq] && f.endings[tw] {
+		return true
 	}
 	tq, tw = f.unalternate(tq), f.unalternate(tw)
 	k := 0
 	for k < len(tq) && k < len(tw) && tq[k] == tw[k] {
 		k++
 	}
-	return n+len([]rune(tq[:k])) >= minCommon && f.endings[tq[k:]] && f.endings[tw[k:]]
+	for k > 0 && k < len(tq) && !utf8.RuneStart(tq[k]) {
+		k--
+	}
+	return common+utf8.RuneCountInString(tq[:k]) >= minCommon && f.endings[tq[k:]] && f.endings[tw[k:]]
 }
 
 // unalternate reads a tail's alternated consonant as the plain one.

@@ -114,6 +114,9 @@ type Lexicon struct {
 	// word has five letters or more by typoKeys.
 	prefix map[string][]int
 	typo   map[string][]int
+	// exact indexes the entries whose first word must be typed whole, by
+	// that word (they are not in prefix).
+	exact map[string][]int
 	// forms tells the forms of one word apart from other words.
 	forms *inflection
 }
@@ -181,7 +184,7 @@ func (lf *LexiconFile) merge(o *LexiconFile) {
 }
 
 func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
-	lx := &Lexicon{Lang: lang, letters: map[rune]bool{}, prefix: map[string][]int{}, typo: map[string][]int{}, forms: newInflection(lf.Endings, lf.Alternations, lf.Compounds)}
+	lx := &Lexicon{Lang: lang, letters: map[rune]bool{}, prefix: map[string][]int{}, typo: map[string][]int{}, exact: map[string][]int{}, forms: newInflection(lf.Endings, lf.Alternations, lf.Compounds)}
 	for _, r := range strings.ToLower(lf.Letters) {
 		lx.letters[r] = true
 	}
@@ -204,8 +207,12 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 			}
 			lx.entries = append(lx.entries, e)
 			ei := len(lx.entries) - 1
-			k := key2(e.words[0])
-			lx.prefix[k] = append(lx.prefix[k], ei)
+			if e.exact[0] {
+				lx.exact[e.words[0]] = append(lx.exact[e.words[0]], ei)
+			} else {
+				k := key2(e.words[0])
+				lx.prefix[k] = append(lx.prefix[k], ei)
+			}
 			// Whole words of six letters or more tolerate a typo too
 			// ("orgin"), except stop words, which are no evidence.
 			if len(e.words[0]) >= 5 && !e.exact[0] || len(e.words[0]) >= 6 && cat != catStop {
@@ -375,6 +382,9 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 				found = true
 			}
 		}
+		for _, ei := range lx.exact[q] {
+			try(ei, false)
+		}
 		for _, ei := range lx.prefix[key2(q)] {
 			try(ei, false)
 		}
@@ -398,7 +408,7 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 				}
 				tail := q[k:]
 				best := -1
-				for _, ei := range lx.prefix[key2(tail)] {
+				for _, ei := range append(lx.exact[tail], lx.prefix[key2(tail)]...) {
 					e := &lx.entries[ei]
 					if len(e.words) == 1 && len(e.words[0]) >= 5 && e.cyr == cyr[i] && stemScore(tail, e.words[0], e.exact[0]) == 1 {
 						best = ei

@@ -333,6 +333,24 @@ const maxCandidates = 4000
 // the passage's text must belong to one of them or name one of them. langs
 // are the languages to search, best first.
 func (p *Passages) Search(required, optional, scope []string, ask string, langs []string) *Hit {
+	return p.search(nil, nil, required, optional, scope, ask, langs)
+}
+
+// ScopeCache remembers which sources are in a scope, across the searches
+// made for one question.
+type ScopeCache map[scopeKey]bool
+
+type scopeKey struct {
+	lang, scope string
+	src         int32
+}
+
+// search is Search with a cache of the sources in scope (nil: none) and,
+// when only is not nil, in that partner's own texts only.
+func (p *Passages) search(cache ScopeCache, only *knowledge.Partner, required, optional, scope []string, ask string, langs []string) *Hit {
+	if cache == nil {
+		cache = ScopeCache{}
+	}
 	if len(required) == 0 {
 		return nil
 	}
@@ -347,7 +365,7 @@ func (p *Passages) Search(required, optional, scope []string, ask string, langs 
 		if pl == nil {
 			continue
 		}
-		if h := p.searchLang(pl, lang, required, optional, scope, ask); h != nil && (best == nil || h.Score > best.Score*1.2) {
+		if h := p.searchLang(cache, only, pl, lang, required, optional, scope, ask); h != nil && (best == nil || h.Score > best.Score*1.2) {
 			best = h
 		}
 		if best != nil && lang == langs[0] {
@@ -361,7 +379,7 @@ func (p *Passages) Search(required, optional, scope []string, ask string, langs 
 	return best
 }
 
-func (p *Passages) searchLang(pl *passageLang, lang string, required, optional, scope []string, ask string) *Hit {
+func (p *Passages) searchLang(cache ScopeCache, only *knowledge.Partner, pl *passageLang, lang string, required, optional, scope []string, ask string) *Hit {
 	n := float64(len(pl.sents))
 	idf := func(st string) float64 { return math.Log(1 + n/float64(1+len(pl.post[st]))) }
 	var terms []term
@@ -392,7 +410,35 @@ func (p *Passages) searchLang(pl *passageLang, lang string, required, optional, 
 		}
 	}
 	var best *Hit
-	scoped := map[int32]bool{} // source → in scope, computed once
+	scopeID := strings.Join(scope, " ")
+	// How well each sentence holds each term, computed once: windows
+	// overlap.
+	scores := map[int32][]float64{}
+	seen := make([]map[string]float64, len(terms)) // term, word → score
+	for i := range seen {
+		seen[i] = map[string]float64{}
+	}
+	sentScores := func(s int32) []float64 {
+		if v, ok := scores[s]; ok {
+			return v
+		}
+		v := make([]float64, len(terms))
+		for i, t := range terms {
+			for _, w := range pl.sents[s].words {
+				q, ok := seen[i][w]
+				if !ok {
+					q = wordMatch(t.word, w, pl.forms)
+					if q > 0 {
+						q *= idf(Stem(w))
+					}
+					seen[i][w] = q
+				}
+				v[i] = math.Max(v[i], q)
+			}
+		}
+		scores[s] = v
+		return v
+	}
 	count := 0
 candidates:
 	for _, st := range terms[rare].stems {
@@ -407,15 +453,19 @@ candidates:
 				}
 				for hi := sid; hi <= lo+2 && int(hi) < len(pl.sents) && pl.sents[hi].src == pl.sents[sid].src; hi++ {
 					src := pl.sents[sid].src
-					in, ok := scoped[src]
+					if only != nil && (p.srcs[src].Partner == nil || p.srcs[src].Partner.Partner != only) {
+						continue
+					}
+					key := scopeKey{lang, scopeID, src}
+					in, ok := cache[key]
 					if !ok {
 						in = len(scope) == 0 || p.inScope(pl, src, scope)
-						scoped[src] = in
+						cache[key] = in
 					}
 					if !in {
 						continue
 					}
-					h := p.scoreWindow(pl, lang, lo, hi, terms, scope, ask, idf)
+					h := p.scoreWindow(pl, lang, lo, hi, terms, scope, ask, sentScores)
 					if h != nil && (best == nil || h.Score > best.Score) {
 						best = h
 					}
@@ -435,22 +485,14 @@ const (
 
 // scoreWindow scores sentences lo..hi against terms; nil when a required
 // word is missing or the text is out of scope.
-func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms []term, scope []string, ask string, idf func(string) float64) *Hit {
-	best := func(t term) float64 {
-		got := 0.0
-		for s := lo; s <= hi; s++ {
-			for _, w := range pl.sents[s].words {
-				if q := wordMatch(t.word, w, pl.forms); q > 0 {
-					got = math.Max(got, q*idf(Stem(w)))
-				}
-			}
-		}
-		return got
-	}
+func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms []term, scope []string, ask string, sentScores func(int32) []float64) *Hit {
 	score := 0.0
 	optional := 0
-	for _, t := range terms {
-		got := best(t)
+	for i, t := range terms {
+		got := 0.0
+		for s := lo; s <= hi; s++ {
+			got = math.Max(got, sentScores(s)[i])
+		}
 		if got == 0 && t.required {
 			return nil
 		}
@@ -593,9 +635,15 @@ func namesPerson(s string) bool {
 // inScope reports whether source id belongs to one of the names, or names
 // one of them in its text (in this language).
 func (p *Passages) inScope(pl *passageLang, id int32, scope []string) bool {
-	for _, s := range scope {
+	// A word of the text (or of its own names) whose first four letters
+	// are a name's (or, for short names, the name itself).
+	p4 := make([]string, len(scope))
+	for i, s := range scope {
+		p4[i] = prefix4(s)
+	}
+	for k, s := range scope {
 		for _, own := range p.srcs[id].scope {
-			if sameName(own, s) {
+			if own == s || p4[k] != "" && strings.HasPrefix(own, p4[k]) {
 				return true
 			}
 		}
@@ -603,9 +651,9 @@ func (p *Passages) inScope(pl *passageLang, id int32, scope []string) bool {
 	r := pl.srcRange[id]
 	for i := r[0]; i < r[1]; i++ {
 		for _, w := range pl.sents[i].words {
-			st := Stem(w)
-			for _, s := range scope {
-				if sameName(st, s) {
+			wp := prefix4(w)
+			for k, s := range scope {
+				if wp != "" && wp == p4[k] || wp == "" && w == s || p4[k] == "" && Stem(w) == s {
 					return true
 				}
 			}

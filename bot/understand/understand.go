@@ -142,6 +142,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		tokens[i] = fold.Fold(w)
 	}
 	q := &Frame{cues: map[string]float64{}}
+	scoped := ScopeCache{} // sources in scope, across this question's searches
 
 	// Words any language knows are matched as names only exactly or
 	// inflected, never through typos ("ile" is not "Ilemi").
@@ -519,7 +520,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	if len(required) > 0 {
 		langs := append([]string{}, order...)
 		langs = append(langs, u.langs...)
-		q.Passage = u.pass.Search(required, optional, scope, ask, langs)
+		q.Passage = u.pass.search(scoped, nil, required, optional, scope, ask, langs)
 		if h := q.Passage; h != nil && len(required) == 1 && h.Optional == 0 && h.Source.Partner != nil && !ownText(h, q.Partners) && (len(q.Partners) == 0 || h.Source.Kind != SourceCooperation) {
 			// One word found in the text of a partner the question does not
 			// name, with nothing else of the question around it, is chance
@@ -539,7 +540,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		// year in the partner's own texts answers.
 		year := strconv.Itoa(q.Years.From)
 		langs := append(append([]string{}, order...), u.langs...)
-		if h := u.pass.Search([]string{year}, optional, u.pass.ScopeOf(q.Partners[0]), "", langs); h != nil &&
+		if h := u.pass.search(scoped, q.Partners[0].Partner, []string{year}, optional, u.pass.ScopeOf(q.Partners[0]), "", langs); h != nil &&
 			h.Source.Partner != nil && h.Source.Partner.Partner == q.Partners[0].Partner {
 			q.Passage = h
 			q.Intent = PassageIntent(h)
@@ -555,7 +556,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		langs := append(append([]string{}, order...), u.langs...)
 		cues := cueWords(tokens, cueAt, stopAt)
 		for _, c := range cues {
-			h := u.pass.Search(append([]string{c}, required...), append(optional, cues...), scope, "", langs)
+			h := u.pass.search(scoped, nil, append([]string{c}, required...), append(optional, cues...), scope, "", langs)
 			if h != nil && (q.Passage == nil || h.Score > q.Passage.Score) {
 				q.Passage = h
 			}
@@ -576,19 +577,21 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	missing := q.Intent == IntentPartnerInfo && q.Fact != "" && q.Fact != "population" && !hasFact(q.Partners, q.Fact)
 	if (who || missing) && q.Passage == nil && !pageAnswers {
 		cues := cueWords(tokens, cueAt, stopAt)
+		var only *knowledge.Partner
 		if missing {
 			// Only the partner's own texts, and a figure or a date in them.
 			scope = u.pass.ScopeOf(q.Partners[0])
 			ask = AskNumber
+			only = q.Partners[0].Partner
 		}
 		langs := append(append([]string{}, order...), u.langs...)
 		if len(required) > 0 {
-			q.Passage = u.pass.Search(append(cues, required...), optional, scope, ask, langs)
+			q.Passage = u.pass.search(scoped, only, append(cues, required...), optional, scope, ask, langs)
 		} else {
 			// Who took part, who visited, when first mentioned: any of the
 			// cue words, in a sentence of the kind asked for.
 			for _, c := range cues {
-				h := u.pass.Search([]string{c}, append(optional, cues...), scope, ask, langs)
+				h := u.pass.search(scoped, only, []string{c}, append(optional, cues...), scope, ask, langs)
 				if h != nil && (q.Passage == nil || h.Score > q.Passage.Score) {
 					q.Passage = h
 				}
