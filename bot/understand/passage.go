@@ -78,6 +78,9 @@ type passageLang struct {
 	// the compounds a word ends.
 	byPrefix map[string][]string
 	long     []string
+	// typo lists the words of six letters or more by typoKeys, for near
+	// misses.
+	typo map[string][]string
 	// srcRange is where each source's sentences are in sents.
 	srcRange map[int32][2]int32
 	// forms tells forms of one word in this language (nil: none known).
@@ -119,7 +122,7 @@ func NewPassages(kb *knowledge.KB) *Passages {
 		for lang, text := range s.Text {
 			pl := p.langs[lang]
 			if pl == nil {
-				pl = &passageLang{post: map[string][]int32{}, vocab: map[vocabKey][]string{}, known: map[string]bool{}, byPrefix: map[string][]string{}, srcRange: map[int32][2]int32{}}
+				pl = &passageLang{post: map[string][]int32{}, vocab: map[vocabKey][]string{}, known: map[string]bool{}, byPrefix: map[string][]string{}, typo: map[string][]string{}, srcRange: map[int32][2]int32{}}
 				p.langs[lang] = pl
 			}
 			first := int32(len(pl.sents))
@@ -159,6 +162,11 @@ func NewPassages(kb *knowledge.KB) *Passages {
 						}
 						if len(w) >= 9 {
 							pl.long = append(pl.long, w)
+						}
+						if utf8.RuneCountInString(w) >= 6 && !isNumber(w) {
+							for _, tk := range typoKeys(w) {
+								pl.typo[tk] = append(pl.typo[tk], w)
+							}
 						}
 						pl.known[w] = true
 					}
@@ -723,18 +731,30 @@ func (pl *passageLang) nearMatch(w string) []string {
 		}
 	}
 	if k.n < stemLen {
-		// Short words meet longer forms ("hour", "hours").
-		for n := k.n; n <= k.n+4; n++ {
-			for _, v := range pl.vocab[vocabKey{k.first, n}] {
+		// Short words meet longer forms ("hour", "hours"): they start
+		// alike.
+		for _, v := range pl.byPrefix[prefix3(w)] {
+			if strings.HasPrefix(v, w) || k.n < 3 {
 				add(v)
 			}
 		}
 		return out
 	}
-	// Near misses: one typo, so a length one off at most.
-	for n := k.n - 1; n <= k.n+1; n++ {
-		for _, v := range pl.vocab[vocabKey{k.first, n}] {
+	// A shorter form the word starts with ("hour" for "hours").
+	for _, v := range pl.vocab[vocabKey{k.first, k.n - 1}] {
+		if strings.HasPrefix(w, v) {
 			add(v)
+		}
+	}
+	// Near misses: one typo after the first letter, in words of six
+	// letters or more ("Wetter" is not "Letter").
+	if k.n >= 6 {
+		for _, tk := range typoKeys(w) {
+			for _, v := range pl.typo[tk] {
+				if r, _ := utf8.DecodeRuneInString(v); r == k.first {
+					add(v)
+				}
+			}
 		}
 	}
 	if len(out) == 0 && k.n >= 9 {
