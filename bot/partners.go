@@ -133,6 +133,7 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 	}
 	many := len(towns) > 1
 	var none []string
+	shown := 0
 	for _, t := range towns {
 		filter := relFilter(q)
 		if filter != nil && !hasRelation(t, filter) {
@@ -146,10 +147,17 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 			filter = nil
 		}
 		groups := map[string][]string{}
+		matched := 0
 		for _, p := range refs(t) {
 			if filter != nil && !filter[p.Partner.Relation] || !inYears(q, p.Partner) || !inCountries(q.Countries, p.Partner.Country) || !inAreas(q, p.Partner) {
 				continue
 			}
+			matched++
+			if shown >= maxItems {
+				c.omitted++ // counted, not composed: the list is cut anyway
+				continue
+			}
+			shown++
 			groups[p.Partner.Relation] = append(groups[p.Partner.Relation], c.partnerLine(p, false))
 		}
 		title := c.t.S("partners.title", "Town", c.townName(t))
@@ -161,7 +169,7 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 			n += len(groups[rel])
 			c.r.Cards = append(c.r.Cards, Card{Title: title + " — " + c.t.N("rel."+rel+".heading", len(groups[rel])), Items: groups[rel]})
 		}
-		if n == 0 {
+		if matched == 0 {
 			if many {
 				none = append(none, c.townName(t))
 				continue
