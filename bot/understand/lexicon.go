@@ -375,6 +375,11 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 					// ("godziny" is not "rodziny").
 					return
 				}
+				if s < 1 && strings.HasPrefix(e.cat, catCountry+":") && !samePrefix2(tokens[i+j], w) {
+					// A country's name mistyped keeps its first two letters:
+					// "площа" (area) is not "Польща".
+					return
+				}
 				total += s
 			}
 			out = append(out, Cue{Cat: e.cat, Start: i, End: i + len(e.words), Score: total, Exact: exact, Marked: e.marked})
@@ -423,4 +428,10 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 		}
 	}
 	return out
+}
+
+// samePrefix2 reports whether a and b start with the same two letters.
+func samePrefix2(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	return len(ra) >= 2 && len(rb) >= 2 && ra[0] == rb[0] && ra[1] == rb[1]
 }
