@@ -842,7 +842,11 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 		(in == IntentPartnersByCountry && (q.has("i:partners") || q.has("i:towns") || q.has("q:which"))) ||
 		(in == IntentAgreementDate && len(q.Partners) > 0 && q.has("i:agreement") && (q.has("q:when") || q.has("q:where") || !ownText(q.Passage, q.Partners))) ||
 		((in == IntentTwinningAbout || in == IntentCommitments) && len(q.Partners) == 0 && q.Passage.Source.Kind == SourcePage) ||
-		(in == IntentPartnersList && len(q.Towns) > 0 && q.has("i:partners")):
+		(in == IntentPartnersList && len(q.Towns) > 0 && q.has("i:partners") && q.Passage.Source.Kind != SourcePage) ||
+		(in == IntentCooperationScope && len(q.Partners) == 0 && len(q.Towns) > 0 && q.has("i:scope") && q.Passage.Source.Kind == SourceCooperation):
+		// (A town's page that holds the question's words answers better
+		// than the list; what a town's cooperation covers is its pages,
+		// not one point of an unnamed partner's list.)
 		// The structured answer holds what is asked; the words found in a
 		// text only qualify it. It is kept aside for when the structured
 		// answer turns out empty (no exchange planned).
@@ -894,7 +898,7 @@ func (u *Understander) rules(q *Frame) string {
 		return IntentAgreementDate
 	case q.Fact != "" && partner:
 		return IntentPartnerInfo
-	case q.CountAgreements && !q.has("q:when") && q.Fact == "":
+	case q.CountAgreements && q.Fact == "":
 		// "How many agreements did Jesenice sign after 1990?"
 		return IntentPartnerCount
 	case (q.has("i:count") || (q.has("q:how_many") && (listCue || q.has("i:towns")))) && !q.has("q:when") && !partner && (town || listCue || len(q.Countries) > 0) && q.Fact == "":
@@ -920,7 +924,7 @@ func (u *Understander) rules(q *Frame) string {
 		return IntentPartnersByCountry
 	case partner:
 		return IntentPartnerInfo
-	case q.has("i:cooperation") && town && !q.has("q:who") && ((len(q.Relations) == 0 && !q.has("i:towns") && len(q.Areas) == 0) || q.has("i:scope")):
+	case (q.has("i:cooperation") || q.has("i:scope")) && town && !q.has("q:who") && ((len(q.Relations) == 0 && !q.has("i:towns") && len(q.Areas) == 0) || q.has("i:scope")):
 		// "What does Opoczno's cooperation abroad cover?": the town's pages;
 		// "what forms of cooperation with foreign towns" too: the forms
 		// are asked, the towns only qualify them.
