@@ -205,6 +205,21 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		}
 	}
 
+	// A mistyped word of a name next to the rest of it ("Adur Distrct")
+	// belongs to the name.
+	for _, m := range mentions {
+		for _, i := range []int{m.Start - 1, m.End} {
+			if i < 0 || i >= len(tokens) || skip[i] || len(tokens[i]) < 5 || lexiconWord(all, i) {
+				continue
+			}
+			for _, nw := range nameWords(m.Entity) {
+				if len(nw) >= 5 && fold.Distance(tokens[i], nw, 1) <= 1 {
+					skip[i] = true
+					break
+				}
+			}
+		}
+	}
 	q.Langs, q.Confident = u.detect(words, tokens, skip, all)
 	if len(q.Langs) > 0 {
 		q.Lang = q.Langs[0]
@@ -662,6 +677,42 @@ func ownText(h *Hit, ps []*knowledge.PartnerRef) bool {
 		}
 	}
 	return false
+}
+
+// lexiconWord reports whether some language's lexicon has token i as it
+// is (not through a typo).
+func lexiconWord(all map[string][]Cue, i int) bool {
+	for _, cs := range all {
+		for _, c := range cs {
+			if c.Start <= i && i < c.End && c.Score >= float64(c.End-c.Start) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nameWords are the folded words of an entity's names, in every language,
+// and of its aliases.
+func nameWords(e *knowledge.Entity) []string {
+	var name knowledge.Text
+	var aliases []string
+	switch {
+	case e.Partner != nil:
+		name, aliases = e.Partner.Name, e.Partner.Aliases
+	case e.Place != nil:
+		name, aliases = e.Place.Name, e.Place.Aliases
+	case e.Town != nil:
+		name, aliases = e.Town.Name, e.Town.Aliases
+	}
+	var out []string
+	for _, n := range name {
+		out = append(out, fold.Tokens(n)...)
+	}
+	for _, a := range aliases {
+		out = append(out, fold.Tokens(a)...)
+	}
+	return out
 }
 
 // signedIn reports whether a partnership has an agreement signed in the

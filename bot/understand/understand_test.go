@@ -37,6 +37,7 @@ func TestFrames(t *testing.T) {
 	}{
 		{text: "Ile miast partnerskich ma Żywiec łącznie z krajowymi?", intent: "partner_count", including: true},
 		{text: "Kolik partnerských a spřátelených měst má Piotrków?", intent: "partner_count", including: true},
+		{text: "What's the cooperation with Adur Distrct about?", intent: "cooperation_scope"}, // a typo in a name's second word
 		{text: "all of Piotrków's partner and friendly cities", intent: "partners_list", including: true},
 		{text: "Which agreements did Piotrków sign since 2005?", intent: "agreement_date", years: &understand.Years{From: 2005, To: 9999}},
 		{text: "Welche Partnerschaften wurden in den 2000er Jahren geschlossen?", intent: "agreement_date", years: &understand.Years{From: 2000, To: 2009}},
