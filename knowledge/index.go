@@ -196,8 +196,9 @@ func wordScore(q, qs, w, ws string, mode int) float64 {
 		// Riom, "wien" is not Vienne.
 		return 0.85
 	}
-	if s := inflected(qs, ws); s > 0 && len(q) >= 5 {
-		// Only a word of five letters or more: "wien" is not "Vienne".
+	if s := inflected(qs, ws); s > 0 && len(q) >= 5 && fold.CommonPrefix(qs, ws) >= 4 {
+		// Only a word of five letters or more, sharing four letters: "wien"
+		// and "views" are not "Vienne".
 		return 0.8 * s
 	}
 	if mode == modeNoTypo {
