@@ -399,6 +399,10 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// knowledge base, or the bot says it does not know.
 	caps := capitalized(text)
 	asking := map[int]bool{}
+	clauseLen := map[int]int{}
+	for i := range tokens {
+		clauseLen[clause[i]]++
+	}
 	for i := range tokens {
 		if askAt[i] {
 			asking[clause[i]] = true
@@ -422,7 +426,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if !skip[i] && !stopAt[i] && len(t) >= 3 {
 				optional = append(optional, t) // cue words rank passages
 			}
-		case len(asking) > 0 && !asking[clause[i]] && !name:
+		case len(asking) > 0 && !asking[clause[i]] && !name && (sub[clause[i]] || clauseLen[clause[i]] >= 3):
+			// (Not a short fragment: "Opočno Stadtwappen, wann verliehen?"
+			// asks about the coat of arms.)
 			// A clause that asks nothing is context: "… because my son
 			// is a scout".
 			q.Context = append(q.Context, words[i])
