@@ -32,6 +32,7 @@ var evalLevels = map[string]float64{
 	"blind.jsonl":   0.85,
 	"tune.jsonl":    0.945,
 	"tune2.jsonl":   0.925,
+	"tune3.jsonl":   0.0,
 	"blind2.jsonl":  0.785,
 }
 

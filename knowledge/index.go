@@ -226,7 +226,9 @@ func wordScore(q, qs, w, ws string, mode int) float64 {
 // four ("opoczno" → "opocznem", "jesenice" → "jesenicah").
 func inflected(q, w string) float64 {
 	p := fold.CommonPrefix(q, w)
-	if p < 3 || p < len(w)-2 || len(q)-p > 4 || len(q) < 4 {
+	if p < 3 || p < len(w)-2 || len(q)-p > 4 || len(q) < 4 || len(w) >= 5 && p < 4 {
+		// (A name of five letters or more keeps four in its forms:
+		// "Bytom" is not "Bytča"; the forms that do not are aliases.)
 		return 0
 	}
 	return 1 - 0.03*float64(len(w)-p) - 0.02*float64(len(q)-p)
