@@ -183,9 +183,10 @@ func wordScore(q, qs, w, ws string, mode int) float64 {
 	if len(w) <= 3 || len(q) <= 3 {
 		return 0
 	}
-	if s := inflected(q, w); s > 0 && (mode != modeStrict || fold.CommonPrefix(q, w) >= 4) {
+	if s := inflected(q, w); s > 0 && (mode != modeStrict || fold.CommonPrefix(q, w) >= 4 && len(q) >= len(w)) {
 		// A word of the language itself ("vier") stands for a name only
-		// when it shares four letters with it, not three ("Viena").
+		// when it shares four letters with it, not three ("Viena"), and
+		// is no shorter ("живе", lives, is not "Живець").
 		return 0.9 * s
 	}
 	if mode == modeStrict {

@@ -205,15 +205,15 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		}
 	}
 
-	// A mistyped word of a name next to the rest of it ("Adur Distrct")
-	// belongs to the name.
+	// A mistyped or inflected word of a name next to the rest of it ("Adur
+	// Distrct", "Пйотркуві-Трибунальському") belongs to the name.
 	for _, m := range mentions {
 		for _, i := range []int{m.Start - 1, m.End} {
 			if i < 0 || i >= len(tokens) || skip[i] || len(tokens[i]) < 5 || lexiconWord(all, i) {
 				continue
 			}
 			for _, nw := range nameWords(m.Entity) {
-				if len(nw) >= 5 && fold.Distance(tokens[i], nw, 1) <= 1 {
+				if len(nw) >= 5 && (fold.Distance(tokens[i], nw, 1) <= 1 || fold.CommonPrefix(tokens[i], nw) >= max(5, len(nw)-3)) {
 					skip[i] = true
 					break
 				}
