@@ -426,9 +426,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if !skip[i] && !stopAt[i] && len(t) >= 3 {
 				optional = append(optional, t) // cue words rank passages
 			}
-		case len(asking) > 0 && !asking[clause[i]] && !name && (sub[clause[i]] || clauseLen[clause[i]] >= 3):
-			// (Not a short fragment: "Opočno Stadtwappen, wann verliehen?"
-			// asks about the coat of arms.)
+		case len(asking) > 0 && !asking[clause[i]] && !name && (sub[clause[i]] || clauseLen[clause[i]] >= 4):
+			// (Not a fragment of up to three words: "Opočno Stadtwappen, wann verliehen?",
+			// "Львів і Пйотркув — побратими?" ask about what they name.)
 			// A clause that asks nothing is context: "… because my son
 			// is a scout".
 			q.Context = append(q.Context, words[i])
