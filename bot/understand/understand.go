@@ -245,6 +245,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// Where "how many" ends and where agreement words are: "how many
 	// agreements" counts agreements.
 	howManyEnd := -1
+	filterAt := map[string][]int{} // where each filter word is
 	// "partner and friendly towns": a kind of partnership joined to the
 	// partners by "and" widens, as "friendly ones included" does.
 	andAt := make([]bool, len(tokens)+2)
@@ -335,6 +336,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 			if c.Cat == catFilter+":excluding" {
 				exclAt[c.Start] = true
+			}
+			if strings.HasPrefix(c.Cat, catFilter+":") {
+				filterAt[c.Cat] = append(filterAt[c.Cat], c.Start)
 			}
 			if c.Cat == catFilter+":and" {
 				andAt[c.Start] = true
@@ -509,7 +513,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		a, b := q.cues[catFact+":"+q.Facts[i]], q.cues[catFact+":"+q.Facts[j]]
 		return a > b || a == b && q.Facts[i] < q.Facts[j]
 	})
-	q.Years = years(tokens, q.cues)
+	q.Years = years(tokens, q.cues, filterAt)
 	// The noun right after "how many" is what is counted.
 	q.CountAgreements = howManyEnd >= 0 && (agreeAt[howManyEnd] || agreeAt[howManyEnd+1])
 	q.Including = q.has(catFilter + ":including")
@@ -1037,10 +1041,11 @@ func (y *Years) Has(year int) bool { return year >= y.From && year <= y.To }
 
 // years reads a time filter from the question: years (1900–2099), decades
 // ("2000s", "2000er"), and the cue words since, after, before and until.
-func years(tokens []string, cues map[string]float64) *Years {
+func years(tokens []string, cues map[string]float64, at map[string][]int) *Years {
 	var ys []int
 	decade := false
-	for _, t := range tokens {
+	first := -1 // where the first year is
+	for i, t := range tokens {
 		d, suffixed := t, false
 		for _, suf := range []string{"s", "er", "ies", "ych", "ih", "ch", "tych", "tih", "h", "x"} {
 			if x, ok := strings.CutSuffix(t, suf); ok && isNumber(x) && (len(x) == 4 || len(x) == 2) {
@@ -1071,6 +1076,9 @@ func years(tokens []string, cues map[string]float64) *Years {
 		decade = decade || suffixed
 		if y >= 1000 && y <= 2099 {
 			ys = append(ys, y)
+			if first < 0 {
+				first = i
+			}
 		}
 	}
 	if len(ys) == 0 {
@@ -1089,16 +1097,28 @@ func years(tokens []string, cues map[string]float64) *Years {
 		return &Years{From: lo, To: hi}
 	case decade && y%10 == 0:
 		return &Years{From: y, To: y + 9}
-	case cues[catFilter+":since"] > 0:
+	case near(at[catFilter+":since"], first):
 		return &Years{From: y, To: 9999}
-	case cues[catFilter+":after"] > 0:
+	case near(at[catFilter+":after"], first):
 		return &Years{From: y + 1, To: 9999}
-	case cues[catFilter+":before"] > 0:
+	case near(at[catFilter+":before"], first):
 		return &Years{From: 0, To: y - 1}
-	case cues[catFilter+":until"] > 0:
+	case near(at[catFilter+":until"], first):
 		return &Years{From: 0, To: y}
 	}
 	return &Years{From: y, To: y}
+}
+
+// near reports whether a filter word (at positions) stands just before the
+// year at position y, or just after it ("2008 naprej", "od leta 2008"):
+// "з якими … 2000" is no "since 2000".
+func near(positions []int, y int) bool {
+	for _, p := range positions {
+		if p < y && y-p <= 3 || p > y && p-y <= 2 {
+			return true
+		}
+	}
+	return false
 }
 
 // newsAbout reports whether some news is about one of the partners.

@@ -38,6 +38,9 @@ func TestFrames(t *testing.T) {
 		{text: "Ile miast partnerskich ma Żywiec łącznie z krajowymi?", intent: "partner_count", including: true},
 		{text: "Kolik partnerských a spřátelených měst má Piotrków?", intent: "partner_count", including: true},
 		{text: "What's the cooperation with Adur Distrct about?", intent: "cooperation_scope"}, // a typo in a name's second word
+		// "з" (with) far from the year is no "since".
+		{text: "Назвіть міста, з якими Пйотркув підписав угоди у 2005 році", intent: "agreement_date", years: &understand.Years{From: 2005, To: 2005}},
+		{text: "Katere pogodbe je Żywiec sklenil od leta 2008 naprej?", intent: "agreement_date", years: &understand.Years{From: 2008, To: 9999}},
 		{text: "all of Piotrków's partner and friendly cities", intent: "partners_list", including: true},
 		{text: "Which agreements did Piotrków sign since 2005?", intent: "agreement_date", years: &understand.Years{From: 2005, To: 9999}},
 		{text: "Welche Partnerschaften wurden in den 2000er Jahren geschlossen?", intent: "agreement_date", years: &understand.Years{From: 2000, To: 2009}},
