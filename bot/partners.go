@@ -514,21 +514,30 @@ func (c *composer) agreements(q *understand.Frame) bool {
 			return false
 		}
 		if q.Order != "" {
-			// The first (or last) partnership of each town.
+			// The first (or last, or both) partnership of each town, among
+			// those the question filters ("the first domestic one", "the
+			// last before 2010").
+			filter := relFilter(q)
 			for _, t := range towns {
-				var pick *knowledge.PartnerRef
+				var first, last *knowledge.PartnerRef
 				for _, p := range refs(t) {
 					d := firstDate(p.Partner)
-					if d == nil {
+					if d == nil || filter != nil && !filter[p.Partner.Relation] || !inCountries(q.Countries, p.Partner.Country) ||
+						q.Years != nil && !q.Years.Has(d.Year) {
 						continue
 					}
-					if pick == nil || (q.Order == understand.OrderFirst && d.Before(*firstDate(pick.Partner))) ||
-						(q.Order == understand.OrderLast && firstDate(pick.Partner).Before(*d)) {
-						pick = p
+					if first == nil || d.Before(*firstDate(first.Partner)) {
+						first = p
+					}
+					if last == nil || firstDate(last.Partner).Before(*d) {
+						last = p
 					}
 				}
-				if pick != nil {
-					c.agreementCard(q, pick)
+				if first != nil && q.Order != understand.OrderLast {
+					c.agreementCard(q, first)
+				}
+				if last != nil && q.Order != understand.OrderFirst && last != first {
+					c.agreementCard(q, last)
 				}
 			}
 			return true

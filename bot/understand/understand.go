@@ -524,12 +524,15 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 		}
 	}
-	q.AllTowns = q.has(catFilter + ":all")
+	// "All Piotrków's partner towns": all of a named town's, not all towns.
+	q.AllTowns = q.has(catFilter+":all") && len(q.Towns) == 0
 	if q.has(catFilter+":abroad") && !slices.Contains(q.Relations, knowledge.RelDomestic) {
 		// "foreign partners": all but those in the same country.
 		q.Excluded = append(q.Excluded, knowledge.RelDomestic)
 	}
 	switch {
+	case q.has(catFilter+":first") && q.has(catFilter+":last"):
+		q.Order = OrderBoth // "the oldest and the newest"
 	case q.has(catFilter + ":first"):
 		q.Order = OrderFirst
 	case q.has(catFilter + ":last"):
@@ -944,7 +947,7 @@ func (u *Understander) rules(q *Frame) string {
 		return IntentExchangesUpcoming
 	case q.has("i:goals") && !partner:
 		return IntentCooperationScope
-	case (q.has("i:news") && (!partner || u.newsAbout(q.Partners)) && !(q.Order != "" && q.has("i:agreement"))) || (place && !partner && q.Fact == "" && !listCue && !q.has("q:how_many")):
+	case (q.has("i:news") && (!partner || u.newsAbout(q.Partners)) && !(q.Order != "" && q.has("i:agreement")) && !q.has("i:scope")) || (place && !partner && q.Fact == "" && !listCue && !q.has("q:how_many")):
 		// ("The latest agreement" is no news.)
 		return IntentNews
 	case place && !partner && !town:
@@ -957,7 +960,9 @@ func (u *Understander) rules(q *Frame) string {
 	case q.Fact == "founded" && partner && (q.has("i:partners") || (q.has("i:cooperation") && len(q.Unexplained) == 0 && len(q.Areas) == 0)):
 		// "When was the partnership with Riom founded?"
 		return IntentAgreementDate
-	case q.Fact != "" && partner:
+	case q.Fact != "" && partner && !(q.Fact == "population" && q.has("i:scope")):
+		// ("What does the agreement provide on contacts between people?"
+		// asks what cooperation covers, not the population.)
 		return IntentPartnerInfo
 	case q.CountAgreements && q.Fact == "":
 		// "How many agreements did Jesenice sign after 1990?"
@@ -1031,6 +1036,7 @@ func PassageIntent(h *Hit) string {
 const (
 	OrderFirst = "first"
 	OrderLast  = "last"
+	OrderBoth  = "both"
 )
 
 // Years is a span of years, both ends included.
