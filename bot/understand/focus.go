@@ -54,6 +54,17 @@ func (h *Hit) Focus(text string) (part string, ok bool) {
 	if len(ends) < 2 {
 		return "", false
 	}
+	// "Who is Leokadia Januszauskienė?" names the person (the last word
+	// of a name): the sentence around the name says who she is.
+	for _, end := range ends {
+		for _, w := range fold.Tokens(fields[end-1]) {
+			for _, q := range h.Words {
+				if len(q) >= 4 && wordMatch(q, w, nil) >= 0.9 {
+					return "", false
+				}
+			}
+		}
+	}
 	// Each part is scored on its name and the two words before it (the
 	// role: "the Deputy Mayor, Jan Zięba"; one in the first part): the
 	// words before those are said of everyone named ("The talks were

@@ -16,6 +16,7 @@ func TestFocus(t *testing.T) {
 		{pl, []string{"wiceprezydent"}, nil, "… Wiceprezydent Wojciech Piasecki"},
 		{en, []string{"mayor"}, nil, ""},                                         // four mayors: no part stands out
 		{"Mayor Michał Konecki opened the meeting.", []string{"mayor"}, nil, ""}, // one person
+		{en, []string{"wojciech", "piasecki"}, nil, ""},                          // the question names him: the sentence says who he is
 	} {
 		h := &Hit{Words: tc.words, Scope: tc.scope}
 		got, ok := h.Focus(tc.text)

@@ -208,7 +208,11 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// A mistyped or inflected word of a name next to the rest of it ("Adur
 	// Distrct", "Пйотркуві-Трибунальському") belongs to the name.
 	for _, m := range mentions {
-		for _, i := range []int{m.Start - 1, m.End} {
+		near := []int{m.Start - 1, m.End}
+		if m.End+1 < len(tokens) && len([]rune(tokens[m.End])) <= 2 {
+			near = append(near, m.End+1) // "Шентякоб у Розі"
+		}
+		for _, i := range near {
 			if i < 0 || i >= len(tokens) || skip[i] || len(tokens[i]) < 5 || lexiconWord(all, i) {
 				continue
 			}
