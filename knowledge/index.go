@@ -309,6 +309,9 @@ func (ix *Index) Find(tokens []string, cyr, strict []bool) []Mention {
 		if match(i, exactKeys(q, skels[i]), false) >= 0.75 || (strict != nil && strict[i]) {
 			continue
 		}
+		// The names tried without typos are tried again with them
+		// ("unterhachnig").
+		clear(seen)
 		match(i, keys(q, skels[i]), true)
 	}
 	sort.SliceStable(cands, func(a, b int) bool {
