@@ -29,11 +29,11 @@ var evalLevels = map[string]float64{
 	"dev.jsonl":     1.0,
 	"more.jsonl":    0.98,
 	"heldout.jsonl": 1.0,
-	"blind.jsonl":   0.85,
+	"blind.jsonl":   0.86,
 	"tune.jsonl":    0.945,
-	"tune2.jsonl":   0.925,
-	"tune3.jsonl":   0.0,
-	"blind2.jsonl":  0.785,
+	"tune2.jsonl":   0.93,
+	"tune3.jsonl":   0.835,
+	"blind2.jsonl":  0.795,
 }
 
 // evalQuestion is one line of a question set (the format of
