@@ -56,6 +56,9 @@ func (c *composer) newsCards(picked []*knowledge.News) {
 		if len(n.Author) > 0 {
 			card.Fields = append(card.Fields, Field{Name: c.t.S("news.author"), Value: c.txt(n.Author, town)})
 		}
+		if n.Views > 0 {
+			card.Fields = append(card.Fields, Field{Name: c.t.S("news.views"), Value: c.t.Num(n.Views)})
+		}
 		card.Text = append(card.Text, c.txt(n.Body, town))
 		if n.Source != "" {
 			card.Links = append(card.Links, Link{Title: c.t.S("news.source"), URL: n.Source})

@@ -246,6 +246,9 @@ type News struct {
 	// partner yet), so residents can find it by their names.
 	Places []Place `yaml:"places,omitempty" json:"places,omitempty"`
 	Source string  `yaml:"source,omitempty" json:"source,omitempty"`
+	// Views is the number of views the source page showed when the item
+	// was copied from it (0: not known).
+	Views int `yaml:"views,omitempty" json:"views,omitempty"`
 }
 
 // Place is a named place mentioned by news.
