@@ -30,8 +30,8 @@ var evalLevels = map[string]float64{
 	"more.jsonl":    0.98,
 	"heldout.jsonl": 1.0,
 	"blind.jsonl":   0.86,
-	"tune.jsonl":    0.955,
-	"tune2.jsonl":   0.935,
+	"tune.jsonl":    0.95,
+	"tune2.jsonl":   0.93,
 	"tune3.jsonl":   0.84,
 	"blind2.jsonl":  0.8,
 }
