@@ -519,6 +519,10 @@ func (c *composer) agreements(q *understand.Frame) bool {
 			// last before 2010").
 			filter := relFilter(q)
 			for _, t := range towns {
+				if len(c.r.Cards) >= maxCards {
+					c.omitted++ // counted, not composed
+					continue
+				}
 				var first, last *knowledge.PartnerRef
 				for _, p := range refs(t) {
 					d := firstDate(p.Partner)
@@ -649,6 +653,7 @@ func (c *composer) agreementCount(q *understand.Frame) bool {
 	for _, r := range q.Relations {
 		filter[r] = !q.Including
 	}
+	shown := 0
 	if len(filter) == 0 || q.Including {
 		filter = relFilter(q)
 	}
@@ -668,15 +673,20 @@ func (c *composer) agreementCount(q *understand.Frame) bool {
 					continue
 				}
 				n++
-				if len(card.Items) < maxItems {
+				if shown < maxItems && len(c.r.Cards) < maxCards {
+					shown++
 					card.Items = append(card.Items, c.partnerName(p)+": "+c.agreementLine(p, a))
 				} else {
-					c.omitted++
+					c.omitted++ // counted, not composed
 				}
 			}
 		}
 		sum += n
 		if n == 0 && len(towns) > 1 {
+			continue
+		}
+		if len(c.r.Text) >= maxItems/3 {
+			c.omitted++ // the total below counts it
 			continue
 		}
 		c.r.Text = append(c.r.Text, c.t.N("count.agreements", n, "Town", c.townName(t)))
