@@ -33,6 +33,7 @@ var evalLevels = map[string]float64{
 	"tune.jsonl":    0.95,
 	"tune2.jsonl":   0.93,
 	"tune3.jsonl":   0.84,
+	"tune4.jsonl":   0.825,
 	"blind2.jsonl":  0.8,
 }
 
