@@ -286,16 +286,25 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		// A word that matches some entry exactly is not also a near miss of
 		// another ("Литві" is Lithuania, not a typo of Latvia).
 		exactAt := map[int]bool{}
+		// A country named in several words ("Velká Británie") is not also
+		// a fact or a cue by one of them ("velká", big).
+		inCountry := map[int]bool{}
 		for _, c := range cs {
 			if c.Score >= float64(c.End-c.Start) {
 				for k := c.Start; k < c.End; k++ {
 					exactAt[k] = true
+					if c.End-c.Start > 1 && (strings.HasPrefix(c.Cat, catCountry+":") || strings.HasPrefix(c.Cat, catRegion+":")) {
+						inCountry[k] = true
+					}
 				}
 			}
 		}
 	next:
 		for _, c := range cs {
 			if c.Score < float64(c.End-c.Start) && exactAt[c.Start] {
+				continue
+			}
+			if c.End-c.Start == 1 && inCountry[c.Start] && !strings.HasPrefix(c.Cat, catCountry+":") && !strings.HasPrefix(c.Cat, catRegion+":") && c.Cat != catStop {
 				continue
 			}
 			for k := c.Start; k < c.End; k++ {
