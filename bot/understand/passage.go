@@ -50,6 +50,9 @@ type Hit struct {
 	// Optional counts the optional words (cue words, years) the passage
 	// holds besides the required ones.
 	Optional int
+	// Missing counts the question's words the passage does not hold (one
+	// in three may be missing, see minSoft).
+	Missing int
 	// Words are the question's words searched for (folded), and Scope the
 	// stems of the names it is about.
 	Words, Scope []string
@@ -331,6 +334,10 @@ type term struct {
 	required bool
 }
 
+// minSoft is how many content words a question needs for one of them to
+// be missing from the passage that answers it (one in minSoft may be).
+const minSoft = 3
+
 // maxCandidates bounds the sentences tried for one question.
 const maxCandidates = 4000
 
@@ -391,10 +398,22 @@ func (p *Passages) searchLang(cache ScopeCache, only *knowledge.Partner, pl *pas
 	n := float64(len(pl.sents))
 	idf := func(st string) float64 { return math.Log(1 + n/float64(1+len(pl.post[st]))) }
 	var terms []term
+	// A question of three content words or more may miss one in three,
+	// if the others are all in the passage: "who played the main role …"
+	// is answered by "… played a key role …".
+	spare, absent := 0, 0
+	if len(required) >= minSoft {
+		spare = len(required) / minSoft // one in three
+	}
 	for _, w := range required {
 		t := term{word: w, stems: pl.match(w), required: true}
 		if len(t.stems) == 0 {
-			return nil // a word no text of this language holds
+			if spare == 0 {
+				return nil // a word no text of this language holds
+			}
+			spare--
+			absent++
+			continue
 		}
 		terms = append(terms, t)
 	}
@@ -402,6 +421,9 @@ func (p *Passages) searchLang(cache ScopeCache, only *knowledge.Partner, pl *pas
 		if st := pl.match(w); len(st) > 0 {
 			terms = append(terms, term{word: w, stems: st})
 		}
+	}
+	if len(terms) == 0 {
+		return nil
 	}
 	// Candidates: the sentences around those holding the rarest required word.
 	rare, rareN := -1, 0
@@ -473,7 +495,7 @@ candidates:
 					if !in {
 						continue
 					}
-					h := p.scoreWindow(pl, lang, lo, hi, terms, scope, ask, sentScores)
+					h := p.scoreWindow(pl, lang, lo, hi, terms, spare, absent, scope, ask, sentScores)
 					if h != nil && (best == nil || h.Score > best.Score) {
 						best = h
 					}
@@ -493,7 +515,7 @@ const (
 
 // scoreWindow scores sentences lo..hi against terms; nil when a required
 // word is missing or the text is out of scope.
-func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms []term, scope []string, ask string, sentScores func(int32) []float64) *Hit {
+func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms []term, spare, missing int, scope []string, ask string, sentScores func(int32) []float64) *Hit {
 	score := 0.0
 	optional := 0
 	for i, t := range terms {
@@ -502,7 +524,12 @@ func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms
 			got = math.Max(got, sentScores(s)[i])
 		}
 		if got == 0 && t.required {
-			return nil
+			if spare == 0 {
+				return nil
+			}
+			spare--
+			missing++
+			continue
 		}
 		if t.required {
 			score += got
@@ -534,7 +561,7 @@ func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms
 	}
 	// Shorter windows are better answers.
 	score -= 0.3 * float64(hi-lo)
-	return &Hit{Source: src, Lang: lang, First: int(pl.sents[lo].idx), Last: int(pl.sents[hi].idx), Score: score, Optional: optional}
+	return &Hit{Source: src, Lang: lang, First: int(pl.sents[lo].idx), Last: int(pl.sents[hi].idx), Score: score, Optional: optional, Missing: missing}
 }
 
 func inWindow(pl *passageLang, lo, hi int32, stem string) bool {

@@ -927,6 +927,14 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 		// The structured answer holds what is asked; the words found in a
 		// text only qualify it. It is kept aside for when the structured
 		// answer turns out empty (no exchange planned).
+		if q.Passage.Missing > 0 {
+			// Unless the passage lacks a word of the question: then only
+			// the passage could have answered ("How much did the trip
+			// cost?" is no question about trips).
+			q.Passage = nil
+			q.Uncovered = q.Unexplained
+			return IntentUnknown
+		}
 		q.Aside, q.Passage = q.Passage, nil
 	case q.Passage.Source.Kind == SourceCooperation:
 		// One point of a cooperation list: the whole list answers, that
