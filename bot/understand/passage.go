@@ -370,21 +370,28 @@ func (p *Passages) search(cache ScopeCache, only *knowledge.Partner, required, o
 		return nil
 	}
 	var best *Hit
-	tried := map[string]bool{}
-	for _, lang := range langs {
-		if tried[lang] {
-			continue
+	// Every word first; then, when no passage holds them all, one in
+	// three may be missing (see minSoft).
+	for _, soft := range []bool{false, true} {
+		if soft && (best != nil || len(required) < minSoft) {
+			break
 		}
-		tried[lang] = true
-		pl := p.langs[lang]
-		if pl == nil {
-			continue
-		}
-		if h := p.searchLang(cache, only, pl, lang, required, optional, scope, ask); h != nil && (best == nil || h.Score > best.Score*1.2) {
-			best = h
-		}
-		if best != nil && lang == langs[0] {
-			break // the question's own language first
+		tried := map[string]bool{}
+		for _, lang := range langs {
+			if tried[lang] {
+				continue
+			}
+			tried[lang] = true
+			pl := p.langs[lang]
+			if pl == nil {
+				continue
+			}
+			if h := p.searchLang(cache, only, pl, lang, required, optional, scope, ask, soft); h != nil && (best == nil || h.Score > best.Score*1.2) {
+				best = h
+			}
+			if best != nil && lang == langs[0] {
+				break // the question's own language first
+			}
 		}
 	}
 	if best != nil {
@@ -394,7 +401,7 @@ func (p *Passages) search(cache ScopeCache, only *knowledge.Partner, required, o
 	return best
 }
 
-func (p *Passages) searchLang(cache ScopeCache, only *knowledge.Partner, pl *passageLang, lang string, required, optional, scope []string, ask string) *Hit {
+func (p *Passages) searchLang(cache ScopeCache, only *knowledge.Partner, pl *passageLang, lang string, required, optional, scope []string, ask string, soft bool) *Hit {
 	n := float64(len(pl.sents))
 	idf := func(st string) float64 { return math.Log(1 + n/float64(1+len(pl.post[st]))) }
 	var terms []term
@@ -402,7 +409,7 @@ func (p *Passages) searchLang(cache ScopeCache, only *knowledge.Partner, pl *pas
 	// if the others are all in the passage: "who played the main role …"
 	// is answered by "… played a key role …".
 	spare, absent := 0, 0
-	if len(required) >= minSoft {
+	if soft {
 		spare = len(required) / minSoft // one in three
 	}
 	for _, w := range required {
