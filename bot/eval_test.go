@@ -32,9 +32,9 @@ var evalLevels = map[string]float64{
 	"blind.jsonl":   0.86,
 	"tune.jsonl":    0.95,
 	"tune2.jsonl":   0.93,
-	"tune3.jsonl":   0.84,
-	"tune4.jsonl":   0.825,
-	"blind2.jsonl":  0.8,
+	"tune3.jsonl":   0.86,
+	"tune4.jsonl":   0.9,
+	"blind2.jsonl":  0.805,
 }
 
 // evalQuestion is one line of a question set (the format of
