@@ -223,12 +223,6 @@ func (c *composer) partnerCount(q *understand.Frame) bool {
 			count[p.Relation]++
 			total++
 		}
-		var parts []string
-		for _, rel := range knowledge.Relations() {
-			if count[rel] > 0 {
-				parts = append(parts, c.t.N("rel."+rel+".count", count[rel]))
-			}
-		}
 		if total == 0 {
 			if len(towns) == 1 {
 				c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
@@ -237,8 +231,14 @@ func (c *composer) partnerCount(q *understand.Frame) bool {
 		}
 		sum += total
 		if len(c.r.Text) >= maxItems/3 {
-			c.omitted++
+			c.omitted++ // counted in the total, not composed
 			continue
+		}
+		var parts []string
+		for _, rel := range knowledge.Relations() {
+			if count[rel] > 0 {
+				parts = append(parts, c.t.N("rel."+rel+".count", count[rel]))
+			}
 		}
 		line := c.t.N("count.total", total, "Town", c.townName(t))
 		if len(parts) > 0 {
@@ -549,9 +549,10 @@ func (c *composer) agreements(q *understand.Frame) bool {
 		shown := 0
 		for _, t := range towns {
 			card := Card{Title: c.t.S("agreements.town", "Town", c.townName(t))}
-			for _, p := range refs(t) {
+			for i := range t.Partners {
+				pt := &t.Partners[i]
 				if q.Years != nil {
-					for _, a := range p.Partner.Agreements {
+					for _, a := range pt.Agreements {
 						if a.Date == nil || !q.Years.Has(a.Date.Year) {
 							continue
 						}
@@ -560,12 +561,18 @@ func (c *composer) agreements(q *understand.Frame) bool {
 							continue
 						}
 						shown++
+						p := &knowledge.PartnerRef{Town: t, Partner: pt}
 						card.Items = append(card.Items, c.partnerName(p)+": "+c.agreementLine(p, a))
 					}
 					continue
 				}
-				if d := firstDate(p.Partner); d != nil {
-					card.Items = append(card.Items, c.partnerName(p)+": "+c.t.Date(d))
+				if d := firstDate(pt); d != nil {
+					if shown >= maxItems {
+						c.omitted++
+						continue
+					}
+					shown++
+					card.Items = append(card.Items, c.partnerName(&knowledge.PartnerRef{Town: t, Partner: pt})+": "+c.t.Date(d))
 				}
 			}
 			if len(card.Items) == 0 {
