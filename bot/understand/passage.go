@@ -451,10 +451,6 @@ func (p *Passages) searchLang(cache ScopeCache, only *knowledge.Partner, pl *pas
 	// How well each sentence holds each term, computed once: windows
 	// overlap.
 	scores := map[int32][]float64{}
-	seen := make([]map[string]float64, len(terms)) // term, word → score
-	for i := range seen {
-		seen[i] = map[string]float64{}
-	}
 	sentScores := func(s int32) []float64 {
 		if v, ok := scores[s]; ok {
 			return v
@@ -462,15 +458,9 @@ func (p *Passages) searchLang(cache ScopeCache, only *knowledge.Partner, pl *pas
 		v := make([]float64, len(terms))
 		for i, t := range terms {
 			for _, w := range pl.sents[s].words {
-				q, ok := seen[i][w]
-				if !ok {
-					q = wordMatch(t.word, w, pl.forms)
-					if q > 0 {
-						q *= idf(Stem(w))
-					}
-					seen[i][w] = q
+				if q := wordMatch(t.word, w, pl.forms); q > 0 {
+					v[i] = math.Max(v[i], q*idf(Stem(w)))
 				}
-				v[i] = math.Max(v[i], q)
 			}
 		}
 		scores[s] = v
@@ -630,6 +620,11 @@ func wordMatch(q, w string, forms *inflection) float64 {
 	d := ql - wl
 	if d < 0 {
 		d = -d
+	}
+	if len(q) > 0 && len(w) > 0 && q[0] != w[0] && ql < 9 && (wl < 9 || forms == nil || !forms.compounds) && (ql < 6 || wl < 6 || d > 1) {
+		// Different first letters: only a typo in a long word or a
+		// compound could still meet.
+		return 0
 	}
 	if ql >= 4 && wl >= 4 && d <= 4 {
 		short, long := q, w
