@@ -53,6 +53,10 @@ func (c *composer) answer(q *understand.Frame) Reply {
 		if !c.agreements(q) {
 			return c.whichTown(q)
 		}
+		if len(q.Partners) > 0 && (q.Cue("i:scope") || q.Cue("i:goals")) {
+			// "When did they sign, and what does it cover?": both.
+			c.cooperation(q)
+		}
 	case understand.IntentCooperationScope:
 		if len(q.Partners) == 0 {
 			c.pages(q, knowledge.PageGoals, knowledge.PageMethods, knowledge.PageCommitments)

@@ -70,6 +70,8 @@ func TestAnswers(t *testing.T) {
 		{"What does the cooperation with Šentjakob focus on?", "", "cooperation_scope", "en", []string{"fire", "sport"}, nil},
 		// Count and countries.
 		{"How many partners does Piotrków Trybunalski have?", "", "partner_count", "en", []string{"12", "10"}, nil},
+		// Two things asked at once: when, and what it covers.
+		{"Kiedy Żywiec podpisał umowę z Riom i czego ona dotyczy?", "", "agreement_date", "pl", []string{"6 sierpnia 1995", "szpitali"}, nil},
 		// The first of a kind, the last before a year, the oldest and the newest.
 		{"w ktorym roku zywiec zawarl pierwsze partnerstwo krajowe i z kim", "", "agreement_date", "pl", []string{"Szczytn", "2004"}, []string{"Riom"}},
 		{"Which of Piotrków's partnerships is the oldest one and which is the newest?", "", "agreement_date", "en", []string{"Esslingen", "Petrinja"}, nil},
