@@ -899,7 +899,9 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 	switch {
 	case ntok == 0:
 		return IntentHelp
-	case q.has("i:signup") && (len(q.Uncovered) == 0 || q.has("i:exchanges")):
+	case q.has("i:signup") && (len(q.Uncovered) == 0 || q.has("i:exchanges")) && (q.has("i:exchanges") || len(q.Partners) == 0):
+		// ("Do the delegations of Żywiec and Unterhaching take part in
+		// the celebrations?" is no sign-up.)
 		// Signing up for an exchange; "register a car" is no such thing.
 		return IntentSignup
 	case len(q.Unexplained) > 0 && q.Passage == nil:
@@ -988,7 +990,9 @@ func (u *Understander) rules(q *Frame) string {
 	case q.CountAgreements && q.Fact == "":
 		// "How many agreements did Jesenice sign after 1990?"
 		return IntentPartnerCount
-	case (q.has("i:count") || (q.has("q:how_many") && (listCue || q.has("i:towns")))) && !q.has("q:when") && !partner && (town || listCue || len(q.Countries) > 0) && q.Fact == "":
+	case (q.has("i:count") || (q.has("q:how_many") && (listCue || q.has("i:towns")))) && !q.has("q:when") && (!partner || q.Including) && (town || listCue || len(q.Countries) > 0) && q.Fact == "":
+		// ("How many twin towns has Żywiec, Szczytno included?" names a
+		// partner and still counts.)
 		// "How many partners … with a signed agreement": a count.
 		return IntentPartnerCount
 	case q.has("i:agreement") && (partner || town || q.Years != nil) && !((q.has("i:cooperation") || q.has("i:scope")) && !q.has("q:when")):
