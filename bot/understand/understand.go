@@ -537,6 +537,11 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 		}
 	}
+	if q.Including && len(q.Relations) == 0 && len(q.Countries) > 0 {
+		// "Żywiec's partner towns, the Polish one included": the country
+		// widens the list, it does not filter it.
+		q.Countries = nil
+	}
 	// "All Piotrków's partner towns": all of a named town's, not all towns.
 	q.AllTowns = q.has(catFilter+":all") && len(q.Towns) == 0
 	if q.has(catFilter+":abroad") && !slices.Contains(q.Relations, knowledge.RelDomestic) {
