@@ -70,6 +70,9 @@ func TestAnswers(t *testing.T) {
 		{"What does the cooperation with Šentjakob focus on?", "", "cooperation_scope", "en", []string{"fire", "sport"}, nil},
 		// Count and countries.
 		{"How many partners does Piotrków Trybunalski have?", "", "partner_count", "en", []string{"12", "10"}, nil},
+		// Who the mayor of a partner is is not in another partner's text
+		// ("unterzeichnet" is no form of Unterhaching).
+		{"Wer ist der Bürgermeister von Unterhaching?", "", "unknown", "de", nil, []string{"Vilnius", "Januszauskien"}},
 		// Two things asked at once: when, and what it covers.
 		{"Kiedy Żywiec podpisał umowę z Riom i czego ona dotyczy?", "", "agreement_date", "pl", []string{"6 sierpnia 1995", "szpitali"}, nil},
 		// The first of a kind, the last before a year, the oldest and the newest.

@@ -34,7 +34,7 @@ var evalLevels = map[string]float64{
 	"tune2.jsonl":   0.93,
 	"tune3.jsonl":   0.86,
 	"tune4.jsonl":   0.9,
-	"tune5.jsonl":   0.78,
+	"tune5.jsonl":   0.86,
 	"blind2.jsonl":  0.805,
 }
 

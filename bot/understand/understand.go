@@ -646,6 +646,12 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		if missing && q.Passage != nil && (q.Passage.Source.Partner == nil || q.Passage.Source.Partner.Partner != q.Partners[0].Partner) {
 			q.Passage = nil
 		}
+		if h := q.Passage; h != nil && len(q.Partners) > 0 && h.Source.Partner != nil && !ownText(h, q.Partners) && !namesAny(h, q.Partners) {
+			// Another partner's text that does not name the one asked
+			// about ("the mayor of Unterhaching" is not in what Opoczno
+			// writes of Vilnius, "unterzeichnet" notwithstanding).
+			q.Passage = nil
+		}
 		switch {
 		case q.Passage != nil:
 			q.Intent = PassageIntent(q.Passage)
@@ -705,6 +711,25 @@ func ownText(h *Hit, ps []*knowledge.PartnerRef) bool {
 	for _, p := range ps {
 		if h.Source.Partner != nil && h.Source.Partner.Partner == p.Partner {
 			return true
+		}
+	}
+	return false
+}
+
+// namesAny reports whether a passage's sentences name one of the partners:
+// a word that starts with a word of its name, all but its last three
+// letters (an inflected form).
+func namesAny(h *Hit, ps []*knowledge.PartnerRef) bool {
+	sents, _ := h.Sentences(h.Lang)
+	for _, sent := range sents {
+		for _, w := range fold.Tokens(sent) {
+			for _, p := range ps {
+				for _, nw := range nameWords(&knowledge.Entity{Kind: knowledge.KindPartner, Town: p.Town, Partner: p.Partner}) {
+					if len(nw) >= 3 && fold.CommonPrefix(w, nw) >= max(min(len(nw), 4), len(nw)-3) {
+						return true
+					}
+				}
+			}
 		}
 	}
 	return false
