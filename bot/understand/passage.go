@@ -102,13 +102,16 @@ type Passages struct {
 const stemLen = 5
 
 // Stem is the search key of a folded word.
-func Stem(w string) string {
-	n := 0
+func Stem(w string) string { return firstLetters(w, stemLen) }
+
+// firstLetters is the first n letters of w, all of it when shorter.
+func firstLetters(w string, n int) string {
+	k := 0
 	for i := range w {
-		if n == stemLen {
+		if k == n {
 			return w[:i]
 		}
-		n++
+		k++
 	}
 	return w
 }
@@ -238,16 +241,22 @@ func (p *Passages) useForms(lex Lexicons) {
 // nameStems are the stems of a name's words in every language and of its
 // aliases.
 func nameStems(name knowledge.Text, aliases []string) []string {
+	out := nameTokens(name, aliases)
+	for i, t := range out {
+		out[i] = Stem(t)
+	}
+	return out
+}
+
+// nameTokens are the folded words of a name in every language and of its
+// aliases.
+func nameTokens(name knowledge.Text, aliases []string) []string {
 	var out []string
 	for _, n := range name {
-		for _, t := range fold.Tokens(n) {
-			out = append(out, Stem(t))
-		}
+		out = append(out, fold.Tokens(n)...)
 	}
 	for _, a := range aliases {
-		for _, t := range fold.Tokens(a) {
-			out = append(out, Stem(t))
-		}
+		out = append(out, fold.Tokens(a)...)
 	}
 	return out
 }
@@ -351,20 +360,33 @@ func (p *Passages) Search(required, optional, scope []string, ask string, langs 
 	return p.search(nil, nil, required, optional, scope, ask, langs)
 }
 
-// ScopeCache remembers which sources are in a scope, across the searches
+// scopeCache remembers which sources are in a scope, across the searches
 // made for one question.
-type ScopeCache map[scopeKey]bool
+type scopeCache map[scopeKey]bool
 
 type scopeKey struct {
 	lang, scope string
 	src         int32
 }
 
+// anyCue is the best passage holding any one of the cue words (and every
+// required word), the other cue words ranking it.
+func (p *Passages) anyCue(cache scopeCache, only *knowledge.Partner, cues, required, optional, scope []string, ask string, langs []string) *Hit {
+	var best *Hit
+	for _, c := range cues {
+		h := p.search(cache, only, append([]string{c}, required...), append(optional, cues...), scope, ask, langs)
+		if h != nil && (best == nil || h.Score > best.Score) {
+			best = h
+		}
+	}
+	return best
+}
+
 // search is Search with a cache of the sources in scope (nil: none) and,
 // when only is not nil, in that partner's own texts only.
-func (p *Passages) search(cache ScopeCache, only *knowledge.Partner, required, optional, scope []string, ask string, langs []string) *Hit {
+func (p *Passages) search(cache scopeCache, only *knowledge.Partner, required, optional, scope []string, ask string, langs []string) *Hit {
 	if cache == nil {
-		cache = ScopeCache{}
+		cache = scopeCache{}
 	}
 	if len(required) == 0 {
 		return nil
@@ -401,7 +423,7 @@ func (p *Passages) search(cache ScopeCache, only *knowledge.Partner, required, o
 	return best
 }
 
-func (p *Passages) searchLang(cache ScopeCache, only *knowledge.Partner, pl *passageLang, lang string, required, optional, scope []string, ask string, soft bool) *Hit {
+func (p *Passages) searchLang(cache scopeCache, only *knowledge.Partner, pl *passageLang, lang string, required, optional, scope []string, ask string, soft bool) *Hit {
 	n := float64(len(pl.sents))
 	idf := func(st string) float64 { return math.Log(1 + n/float64(1+len(pl.post[st]))) }
 	var terms []term
@@ -584,15 +606,8 @@ func sameName(a, b string) bool {
 
 // prefix4 is the first four letters of s, "" when it is shorter.
 func prefix4(s string) string {
-	n := 0
-	for i := range s {
-		if n == 4 {
-			return s[:i]
-		}
-		n++
-	}
-	if n == 4 {
-		return s
+	if p := firstLetters(s, 4); len(p) < len(s) || utf8.RuneCountInString(s) == 4 {
+		return p
 	}
 	return ""
 }
@@ -802,13 +817,4 @@ func (pl *passageLang) nearMatch(w string) []string {
 }
 
 // prefix3 is the first three letters of w (all of it when shorter).
-func prefix3(w string) string {
-	n := 0
-	for i := range w {
-		if n == 3 {
-			return w[:i]
-		}
-		n++
-	}
-	return w
-}
+func prefix3(w string) string { return firstLetters(w, 3) }

@@ -142,7 +142,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		tokens[i] = fold.Fold(w)
 	}
 	q := &Frame{cues: map[string]float64{}}
-	scoped := ScopeCache{} // sources in scope, across this question's searches
+	scoped := scopeCache{} // sources in scope, across this question's searches
 
 	// Words any language knows are matched as names only exactly or
 	// inflected, never through typos ("ile" is not "Ilemi").
@@ -563,9 +563,10 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	case q.has("q:when"):
 		ask = AskDate
 	}
+	// Texts are searched in the question's language first, then in all.
+	langs := append(append([]string{}, order...), u.langs...)
+	cues := cueWords(tokens, cueAt, stopAt)
 	if len(required) > 0 {
-		langs := append([]string{}, order...)
-		langs = append(langs, u.langs...)
 		q.Passage = u.pass.search(scoped, nil, required, optional, scope, ask, langs)
 		if h := q.Passage; h != nil && len(required) == 1 && h.Optional == 0 && h.Source.Partner != nil && !ownText(h, q.Partners) && (len(q.Partners) == 0 || h.Source.Kind != SourceCooperation) {
 			// One word found in the text of a partner the question does not
@@ -585,7 +586,6 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		// "What did Bytča get in 1378?": no agreement of that year; the
 		// year in the partner's own texts answers.
 		year := strconv.Itoa(q.Years.From)
-		langs := append(append([]string{}, order...), u.langs...)
 		if h := u.pass.search(scoped, q.Partners[0].Partner, []string{year}, optional, u.pass.ScopeOf(q.Partners[0]), "", langs); h != nil &&
 			h.Source.Partner != nil && h.Source.Partner.Partner == q.Partners[0].Partner {
 			q.Passage = h
@@ -595,18 +595,11 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// A town's page matched and answers whole (decide dropped the passage
 	// for it): the page holds who or what is asked.
 	pageAnswers := found && q.Passage == nil && (q.Intent == IntentTwinningAbout || q.Intent == IntentCommitments)
-	if q.Passage == nil && len(cueWords(tokens, cueAt, stopAt)) > 0 && u.noPages(q) {
+	if q.Passage == nil && len(cues) > 0 && u.noPages(q) {
 		// Commitments, goals or what twinning is, asked of a partner or of
 		// a town without such a page: the names' own texts may say it
 		// ("What did Żywiec and Borjomi promise each other?").
-		langs := append(append([]string{}, order...), u.langs...)
-		cues := cueWords(tokens, cueAt, stopAt)
-		for _, c := range cues {
-			h := u.pass.search(scoped, nil, append([]string{c}, required...), append(optional, cues...), scope, "", langs)
-			if h != nil && (q.Passage == nil || h.Score > q.Passage.Score) {
-				q.Passage = h
-			}
-		}
+		q.Passage = u.pass.anyCue(scoped, nil, cues, required, optional, scope, "", langs)
 		if q.Passage != nil {
 			q.Intent = PassageIntent(q.Passage)
 		}
@@ -622,7 +615,6 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// word is too easily read as one.
 	missing := q.Intent == IntentPartnerInfo && q.Fact != "" && q.Fact != "population" && !hasFact(q.Partners, q.Fact)
 	if (who || missing) && q.Passage == nil && !pageAnswers {
-		cues := cueWords(tokens, cueAt, stopAt)
 		var only *knowledge.Partner
 		if missing {
 			// Only the partner's own texts, and a figure or a date in them.
@@ -630,18 +622,12 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			ask = AskNumber
 			only = q.Partners[0].Partner
 		}
-		langs := append(append([]string{}, order...), u.langs...)
 		if len(required) > 0 {
 			q.Passage = u.pass.search(scoped, only, append(cues, required...), optional, scope, ask, langs)
 		} else {
 			// Who took part, who visited, when first mentioned: any of the
 			// cue words, in a sentence of the kind asked for.
-			for _, c := range cues {
-				h := u.pass.search(scoped, only, []string{c}, append(optional, cues...), scope, ask, langs)
-				if h != nil && (q.Passage == nil || h.Score > q.Passage.Score) {
-					q.Passage = h
-				}
-			}
+			q.Passage = u.pass.anyCue(scoped, only, cues, nil, optional, scope, ask, langs)
 		}
 		if missing && q.Passage != nil && (q.Passage.Source.Partner == nil || q.Passage.Source.Partner.Partner != q.Partners[0].Partner) {
 			q.Passage = nil
@@ -749,7 +735,7 @@ func lexiconWord(all map[string][]Cue, i int) bool {
 }
 
 // nameWords are the folded words of an entity's names, in every language,
-// and of its aliases.
+// and of its aliases (nameTokens).
 func nameWords(e *knowledge.Entity) []string {
 	var name knowledge.Text
 	var aliases []string
@@ -761,14 +747,7 @@ func nameWords(e *knowledge.Entity) []string {
 	case e.Town != nil:
 		name, aliases = e.Town.Name, e.Town.Aliases
 	}
-	var out []string
-	for _, n := range name {
-		out = append(out, fold.Tokens(n)...)
-	}
-	for _, a := range aliases {
-		out = append(out, fold.Tokens(a)...)
-	}
-	return out
+	return nameTokens(name, aliases)
 }
 
 // signedIn reports whether a partnership has an agreement signed in the
