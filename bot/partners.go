@@ -193,14 +193,22 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 	return true
 }
 
+// countTowns are the towns a count is about: those the question names or
+// the user chose, else every town when a filter makes the question
+// general ("How many partner towns are in Germany?"); nil: ask which town.
+func (c *composer) countTowns(q *understand.Frame) []*knowledge.Town {
+	towns := c.v.towns(q, c.chosen)
+	if towns == nil && (len(q.Countries) > 0 || q.Years != nil || len(q.Relations) > 0) {
+		towns = c.v.kb.Towns
+	}
+	return towns
+}
+
 func (c *composer) partnerCount(q *understand.Frame) bool {
 	if q.CountAgreements {
 		return c.agreementCount(q)
 	}
-	towns := c.v.towns(q, c.chosen)
-	if towns == nil && (len(q.Countries) > 0 || q.Years != nil || len(q.Relations) > 0) {
-		towns = c.v.kb.Towns // "How many partner towns are in Germany?"
-	}
+	towns := c.countTowns(q)
 	if towns == nil {
 		return false
 	}
@@ -641,17 +649,15 @@ func containsTown(ts []*knowledge.Town, id string) bool {
 // by town and listed. A kind of partnership named filters strictly here:
 // "twinning charters" are those of twin towns.
 func (c *composer) agreementCount(q *understand.Frame) bool {
-	towns := c.v.towns(q, c.chosen)
+	towns := c.countTowns(q)
 	if len(q.Partners) > 0 {
+		// The towns of the partners named, whatever town the question names.
 		towns = nil
 		for _, p := range q.Partners {
 			if !slices.Contains(towns, p.Town) {
 				towns = append(towns, p.Town)
 			}
 		}
-	}
-	if towns == nil && (len(q.Countries) > 0 || q.Years != nil || len(q.Relations) > 0) {
-		towns = c.v.kb.Towns
 	}
 	if towns == nil {
 		return false
