@@ -8,10 +8,7 @@ import (
 )
 
 func TestInflectionForms(t *testing.T) {
-	lex, err := LoadLexicons(locales.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
+	lex := testLexicons(t)
 	for _, tc := range []struct {
 		lang, a, b string
 		same       bool
@@ -40,10 +37,7 @@ func TestInflectionForms(t *testing.T) {
 }
 
 func TestCompoundTails(t *testing.T) {
-	lex, err := LoadLexicons(locales.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
+	lex := testLexicons(t)
 	for _, tc := range []struct {
 		lang, q, w string
 		tail       bool
@@ -56,6 +50,35 @@ func TestCompoundTails(t *testing.T) {
 	} {
 		if got := lex[tc.lang].forms.tailOf(fold.Fold(tc.q), fold.Fold(tc.w)); got != tc.tail {
 			t.Errorf("%s: tailOf(%q, %q) = %v, want %v", tc.lang, tc.q, tc.w, got, tc.tail)
+		}
+	}
+}
+
+// testLexicons loads the lexicons of locales/.
+func testLexicons(t *testing.T) Lexicons {
+	t.Helper()
+	lex, err := LoadLexicons(locales.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lex
+}
+
+func TestFirstLetters(t *testing.T) {
+	for _, tc := range []struct{ w, stem, p3, p4 string }{
+		{"żywiec", "żywie", "żyw", "żywi"},
+		{"riom", "riom", "rio", "riom"},
+		{"ud", "ud", "ud", ""},
+		{"Київ", "Київ", "Киї", "Київ"},
+	} {
+		if got := Stem(tc.w); got != tc.stem {
+			t.Errorf("Stem(%q) = %q, want %q", tc.w, got, tc.stem)
+		}
+		if got := prefix3(tc.w); got != tc.p3 {
+			t.Errorf("prefix3(%q) = %q, want %q", tc.w, got, tc.p3)
+		}
+		if got := prefix4(tc.w); got != tc.p4 {
+			t.Errorf("prefix4(%q) = %q, want %q", tc.w, got, tc.p4)
 		}
 	}
 }
