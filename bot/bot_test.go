@@ -96,6 +96,8 @@ func TestAnswers(t *testing.T) {
 		// One person of several named in a sentence.
 		{"Kdo je místostarosta polského města Opoczno?", "", "news", "cs", []string{"Jan Zięba"}, []string{"Piasecki", "Konecki"}},
 		{"Which partner towns are in Germany?", "", "partners_by_country", "en", []string{"Unterhaching", "Esslingen", "Nagold"}, []string{"Riom"}},
+		// A country with no partner: nothing known, the town's partners shown.
+		{"Does Opoczno have a partner in Hungary?", "", "unknown", "en", []string{"no partner town in Hungary", "Bytča (Slovakia)"}, []string{"Gödöllő"}},
 		{"Which partners does Jesenice have in Austria and Italy?", "", "partners_by_country", "en", []string{"Jakob", "Tarvisio"}, []string{"Udine"}},
 		// General pages, news, exchanges.
 		{"What is twinning?", "", "twinning_about", "en", []string{"friendship"}, nil},

@@ -289,9 +289,30 @@ func (c *composer) byCountry(q *understand.Frame) {
 		}
 		c.r.Cards = append(c.r.Cards, Card{Title: title, Items: items})
 	}
+	if len(none) > 0 && len(c.r.Cards) == 0 {
+		// No partner in any country asked: as with a partner that does not
+		// exist, the bot knows of none, so it says so, with the partners
+		// the towns asked about have.
+		c.r.Intent = understand.IntentUnknown
+		named := c.v.towns(q, c.chosen)
+		if len(named) == 0 || len(named) > 3 {
+			c.r.Text = append(c.r.Text, c.t.S("country.none", "Country", c.t.List(none)))
+			return
+		}
+		for _, t := range named {
+			c.r.Text = append(c.r.Text, c.t.S("country.none_of", "Town", c.townName(t), "Country", c.t.List(none)))
+			var ps []string
+			for _, p := range refs(t) {
+				ps = append(ps, c.partnerName(p)+" ("+c.t.Country(p.Partner.Country)+")")
+			}
+			c.r.Cards = append(c.r.Cards, Card{Title: c.t.S("partners.title", "Town", c.townName(t)), Items: ps})
+			c.contact(t)
+		}
+		return
+	}
 	// A region ("the Balkans") names many countries: only say "none"
 	// when none of them has a partner.
-	if len(none) > 0 && (!q.Region || len(c.r.Cards) == 0) {
+	if len(none) > 0 && !q.Region {
 		c.r.Text = append(c.r.Text, c.t.S("country.none", "Country", c.t.List(none)))
 	}
 }
