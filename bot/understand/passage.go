@@ -454,20 +454,29 @@ func (p *Passages) searchLang(cache scopeCache, only *knowledge.Partner, pl *pas
 	if len(terms) == 0 {
 		return nil
 	}
-	// Candidates: the sentences around those holding the rarest required word.
-	rare, rareN := -1, 0
+	// Candidates: the sentences around those holding the rarest required
+	// word; when words may be missing, around the rarest spare+1 of them,
+	// for the rarest may be the one missing.
+	var req []int
+	freq := map[int]int{}
 	for i, t := range terms {
 		if !t.required {
 			continue
 		}
-		c := 0
 		for _, st := range t.stems {
-			c += len(pl.post[st])
+			freq[i] += len(pl.post[st])
 		}
-		if rare < 0 || c < rareN {
-			rare, rareN = i, c
-		}
+		req = append(req, i)
 	}
+	sort.SliceStable(req, func(a, b int) bool { return freq[req[a]] < freq[req[b]] })
+	if len(req) > spare+1 {
+		req = req[:spare+1]
+	}
+	var stems []string
+	for _, i := range req {
+		stems = append(stems, terms[i].stems...)
+	}
+	tried := map[[2]int32]bool{}
 	var best *Hit
 	scopeID := strings.Join(scope, " ")
 	// How well each sentence holds each term, computed once: windows
@@ -490,7 +499,7 @@ func (p *Passages) searchLang(cache scopeCache, only *knowledge.Partner, pl *pas
 	}
 	count := 0
 candidates:
-	for _, st := range terms[rare].stems {
+	for _, st := range stems {
 		for _, sid := range pl.post[st] {
 			if count++; count > maxCandidates {
 				break candidates
@@ -501,6 +510,10 @@ candidates:
 					continue
 				}
 				for hi := sid; hi <= lo+2 && int(hi) < len(pl.sents) && pl.sents[hi].src == pl.sents[sid].src; hi++ {
+					if tried[[2]int32{lo, hi}] {
+						continue
+					}
+					tried[[2]int32{lo, hi}] = true
 					src := pl.sents[sid].src
 					if only != nil && (p.srcs[src].Partner == nil || p.srcs[src].Partner.Partner != only) {
 						continue

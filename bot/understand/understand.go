@@ -604,6 +604,20 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			q.Intent = PassageIntent(q.Passage)
 		}
 	}
+	if q.Passage == nil && len(required) == 0 && len(cues) >= 2 && (len(q.Partners) > 0 || len(q.Towns) > 0) &&
+		((q.Intent == IntentPartnerInfo && q.Fact == "" && len(q.Partners) > 0) || (q.Intent == IntentNews && !u.newsOf(q))) {
+		// The words that chose the answer are not what the answer would
+		// hold: no news of the towns asked about, or a partner's card for
+		// "Do the delegations of Żywiec go to the celebrations in
+		// Gödöllő?". A text of those names that holds every cue word
+		// answers it.
+		h := u.pass.search(scoped, nil, cues, optional, scope, "", langs)
+		if h != nil && h.Source.Kind != SourceNews &&
+			(len(q.Partners) == 0 || ownText(h, q.Partners) || namesAny(h, q.Partners)) {
+			q.Passage = h
+			q.Intent = PassageIntent(h)
+		}
+	}
 	// Who someone is, or a fact the knowledge base keeps no field for, can
 	// only be found in a text: search the cue words there ("Who is the
 	// mayor of Opoczno?", "When did Opočno get town rights?").
@@ -1156,6 +1170,22 @@ func near(positions []int, y int) bool {
 	for _, p := range positions {
 		if p < y && y-p <= 3 || p > y && p-y <= 2 {
 			return true
+		}
+	}
+	return false
+}
+
+// newsOf reports whether some news is about the partners or the towns the
+// question names.
+func (u *Understander) newsOf(q *Frame) bool {
+	if len(q.Partners) > 0 {
+		return u.newsAbout(q.Partners)
+	}
+	for _, n := range u.kb.News {
+		for _, t := range q.Towns {
+			if n.Town == t.ID {
+				return true
+			}
 		}
 	}
 	return false

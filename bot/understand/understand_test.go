@@ -90,6 +90,10 @@ func TestPassageFindsTheSentence(t *testing.T) {
 		{"When did Opočno get its coat of arms?", "1471"},
 		{"Kto jest burmistrzem Opoczna?", "Konecki"},
 		{"Kdo je leta 2002 povabil delegacijo iz Opoczna v Litvo?", "Leokadi"},
+		// The words that chose the answer (news: "meetings") name a point
+		// of the town's agreements, and the rarest word ("umowy") is the
+		// one missing from it.
+		{"czy umowy piotrkowa mowia cos o spotkaniach mieszkancow", "spotkań mieszkańców"},
 	} {
 		q := u.Understand(tc.text, "")
 		if q.Passage == nil {
