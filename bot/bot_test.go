@@ -70,6 +70,9 @@ func TestAnswers(t *testing.T) {
 		{"What does the cooperation with Šentjakob focus on?", "", "cooperation_scope", "en", []string{"fire", "sport"}, nil},
 		// Count and countries.
 		{"How many partners does Piotrków Trybunalski have?", "", "partner_count", "en", []string{"12", "10"}, nil},
+		// A partner within another (Rudamina within the Vilnius District)
+		// is named with it, not counted as a partnership of its own.
+		{"How many partners does Opoczno have?", "", "partner_count", "en", []string{"has 4 partners", "1 regional partner", "2 places", "Rudamina and Sudervė"}, nil},
 		// Who the mayor of a partner is is not in another partner's text
 		// ("unterzeichnet" is no form of Unterhaching).
 		{"Wer ist der Bürgermeister von Unterhaching?", "", "unknown", "de", nil, []string{"Vilnius", "Januszauskien"}},

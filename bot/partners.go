@@ -224,8 +224,25 @@ func (c *composer) partnerCount(q *understand.Frame) bool {
 		}
 		count := map[string]int{}
 		total := 0
-		for _, p := range t.Partners {
-			if f != nil && !f[p.Relation] || !inCountries(q.Countries, p.Country) || !inYears(q, &p) || !inAreas(q, &p) {
+		in := func(p *knowledge.Partner) bool {
+			return (f == nil || f[p.Relation]) && inCountries(q.Countries, p.Country) && inYears(q, p) && inAreas(q, p)
+		}
+		// A partner within another one counted (Rudamina within the
+		// Vilnius District Municipality) is no partnership of its own:
+		// it is named with the whole.
+		var wholes []*knowledge.Partner
+		parts := map[*knowledge.Partner][]string{}
+		for i := range t.Partners {
+			p := &t.Partners[i]
+			if !in(p) {
+				continue
+			}
+			if w, ok := c.v.kb.Partner(t.ID, p.PartOf); ok && in(w.Partner) {
+				whole := w.Partner
+				if len(parts[whole]) == 0 {
+					wholes = append(wholes, whole)
+				}
+				parts[whole] = append(parts[whole], c.partnerName(&knowledge.PartnerRef{Town: t, Partner: p}))
 				continue
 			}
 			count[p.Relation]++
@@ -242,15 +259,18 @@ func (c *composer) partnerCount(q *understand.Frame) bool {
 			c.omitted++ // counted in the total, not composed
 			continue
 		}
-		var parts []string
+		var kinds []string
 		for _, rel := range knowledge.Relations() {
 			if count[rel] > 0 {
-				parts = append(parts, c.t.N("rel."+rel+".count", count[rel]))
+				kinds = append(kinds, c.t.N("rel."+rel+".count", count[rel]))
 			}
 		}
 		line := c.t.N("count.total", total, "Town", c.townName(t))
-		if len(parts) > 0 {
-			line += " " + c.t.List(parts) + "."
+		if len(kinds) > 0 {
+			line += " " + c.t.List(kinds) + "."
+		}
+		for _, whole := range wholes {
+			line += " " + c.t.N("count.within", len(parts[whole]), "Whole", c.partnerName(&knowledge.PartnerRef{Town: t, Partner: whole}), "Parts", c.t.List(parts[whole]))
 		}
 		c.r.Text = append(c.r.Text, line)
 	}
