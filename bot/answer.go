@@ -75,6 +75,11 @@ func (c *composer) answer(q *understand.Frame) Reply {
 		}
 		c.pages(q, knowledge.PageAbout, knowledge.PageHistory)
 	case understand.IntentCommitments:
+		if len(q.Partners) > 0 {
+			// What two towns pledged is what their agreements list.
+			c.cooperation(q)
+			break
+		}
 		c.pages(q, knowledge.PageCommitments, knowledge.PageMethods)
 	case understand.IntentExchangesUpcoming:
 		c.exchanges(q)

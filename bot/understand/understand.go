@@ -600,6 +600,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		// a town without such a page: the names' own texts may say it
 		// ("What did Żywiec and Borjomi promise each other?").
 		q.Passage = u.pass.anyCue(scoped, nil, cues, required, optional, scope, "", langs)
+		if h := q.Passage; h != nil && !u.about(h, q.Partners) {
+			q.Passage = nil
+		}
 		if q.Passage != nil {
 			q.Intent = PassageIntent(q.Passage)
 		}
@@ -646,10 +649,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		if missing && q.Passage != nil && (q.Passage.Source.Partner == nil || q.Passage.Source.Partner.Partner != q.Partners[0].Partner) {
 			q.Passage = nil
 		}
-		if h := q.Passage; h != nil && len(q.Partners) > 0 && h.Source.Partner != nil && !ownText(h, q.Partners) && !namesAny(h, q.Partners) {
-			// Another partner's text that does not name the one asked
-			// about ("the mayor of Unterhaching" is not in what Opoczno
-			// writes of Vilnius, "unterzeichnet" notwithstanding).
+		if h := q.Passage; h != nil && !u.about(h, q.Partners) {
 			q.Passage = nil
 		}
 		switch {
@@ -703,6 +703,14 @@ func (u *Understander) noPages(q *Frame) bool {
 		}
 	}
 	return true
+}
+
+// about reports whether a passage can answer a question about partners:
+// another partner's text that does not name them cannot ("the mayor of
+// Unterhaching" is not in what Opoczno writes of Vilnius, "unterzeichnet"
+// notwithstanding; what Żywiec and Szczytno pledged is not Borjomi's pledge).
+func (u *Understander) about(h *Hit, ps []*knowledge.PartnerRef) bool {
+	return len(ps) == 0 || h.Source.Partner == nil || ownText(h, ps) || namesAny(h, ps)
 }
 
 // ownText reports whether a passage comes from the texts of one of the
