@@ -111,6 +111,9 @@ func TestAnswers(t *testing.T) {
 		{"hello", "", "greeting", "en", []string{"Żywiec"}, nil},
 		// Honest "I don't know", never a borrowed fact.
 		{"Who is the mayor of Esslingen?", "", "unknown", "en", nil, []string{"Klopfer"}},
+		// A name is asked: "the mayor and councillors of Opoczno visited
+		// Bytča" names nobody.
+		{"Kdo je starostou Bytče?", "", "unknown", "cs", nil, []string{"návštěva"}},
 		{"How many inhabitants does Unterhaching have?", "", "unknown", "en", nil, []string{"3,309", "11,500"}},
 		{"What is the weather in Jesenice?", "", "unknown", "en", nil, []string{"°"}},
 		// Cyrillic names through transliteration.

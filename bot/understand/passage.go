@@ -543,6 +543,9 @@ const (
 	AskPerson = "person"
 	AskDate   = "date"
 	AskNumber = "number"
+	// AskName is a who-question that asks for a name: a passage without
+	// one does not answer it.
+	AskName = "name"
 )
 
 // scoreWindow scores sentences lo..hi against terms; nil when a required
@@ -576,15 +579,15 @@ func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms
 	found := false
 	for s := lo; s <= hi; s++ {
 		sn := &pl.sents[s]
-		if (ask == AskPerson && sn.person) || (ask == AskDate && sn.year) || (ask == AskNumber && sn.number) {
+		if ((ask == AskPerson || ask == AskName) && sn.person) || (ask == AskDate && sn.year) || (ask == AskNumber && sn.number) {
 			found = true
 		}
 	}
 	switch {
 	case found:
 		score += 1.5
-	case ask == AskNumber:
-		return nil // a figure is asked and the passage has none
+	case ask == AskNumber || ask == AskName:
+		return nil // a figure or a name is asked and the passage has none
 	}
 	for _, sc := range scope {
 		if inWindow(pl, lo, hi, sc) {

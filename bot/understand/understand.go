@@ -558,6 +558,10 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	}
 	ask := ""
 	switch {
+	case q.has("q:who") && q.has("q:name"):
+		// "Who is the mayor of Bytča?", "What is the mayor's name?": a
+		// name, not "the mayor and councillors of Opoczno".
+		ask = AskName
 	case q.has("q:who"):
 		ask = AskPerson
 	case q.has("q:when"):
