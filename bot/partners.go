@@ -204,6 +204,9 @@ func (c *composer) countTowns(q *understand.Frame) []*knowledge.Town {
 	return towns
 }
 
+// maxNamed is how many partners a count names.
+const maxNamed = 6
+
 func (c *composer) partnerCount(q *understand.Frame) bool {
 	if q.CountAgreements {
 		return c.agreementCount(q)
@@ -232,6 +235,7 @@ func (c *composer) partnerCount(q *understand.Frame) bool {
 		// it is named with the whole.
 		var wholes []*knowledge.Partner
 		parts := map[*knowledge.Partner][]string{}
+		names := map[string][]string{}
 		for i := range t.Partners {
 			p := &t.Partners[i]
 			if !in(p) {
@@ -246,6 +250,7 @@ func (c *composer) partnerCount(q *understand.Frame) bool {
 				continue
 			}
 			count[p.Relation]++
+			names[p.Relation] = append(names[p.Relation], c.partnerName(&knowledge.PartnerRef{Town: t, Partner: p}))
 			total++
 		}
 		if total == 0 {
@@ -262,7 +267,12 @@ func (c *composer) partnerCount(q *understand.Frame) bool {
 		var kinds []string
 		for _, rel := range knowledge.Relations() {
 			if count[rel] > 0 {
-				kinds = append(kinds, c.t.N("rel."+rel+".count", count[rel]))
+				k := c.t.N("rel."+rel+".count", count[rel])
+				if total <= maxNamed {
+					// A few are named: "1 domestic partner (Szczytno)".
+					k += " (" + c.t.List(names[rel]) + ")"
+				}
+				kinds = append(kinds, k)
 			}
 		}
 		line := c.t.N("count.total", total, "Town", c.townName(t))
