@@ -996,6 +996,10 @@ func (u *Understander) rules(q *Frame) string {
 	named := partner || town || place
 	listCue := q.has("i:partners") || len(q.Relations) > 0
 	switch {
+	case place && !partner && q.Fact == "" && !listCue && !q.has("q:how_many") && !q.has("i:agreement"):
+		// A place only an article names (Bełchatów): whatever is asked of
+		// it, promises or plans included, the article is what is known.
+		return IntentNews
 	case q.has("i:commitments") && !(q.has("q:when") && (partner || q.has("i:agreement"))):
 		// ("When was the promise signed with Szczytno?" asks a date.)
 		return IntentCommitments
@@ -1273,10 +1277,12 @@ func entityCountry(e *knowledge.Entity) string {
 // words instead of pointers into the knowledge base. It never holds the
 // question's text.
 type Summary struct {
-	Intent    string   `json:"intent"`
-	Lang      string   `json:"lang,omitempty"`
-	Towns     []string `json:"towns,omitempty"`
-	Partners  []string `json:"partners,omitempty"` // "town/partner"
+	Intent   string   `json:"intent"`
+	Lang     string   `json:"lang,omitempty"`
+	Towns    []string `json:"towns,omitempty"`
+	Partners []string `json:"partners,omitempty"` // "town/partner"
+	// Places are places news items name ("news/place"), by their first name.
+	Places    []string `json:"places,omitempty"`
 	Countries []string `json:"countries,omitempty"`
 	Relations []string `json:"relations,omitempty"`
 	Excluded  []string `json:"excluded,omitempty"`
@@ -1309,6 +1315,15 @@ func (q *Frame) Summary() Summary {
 	}
 	for _, p := range q.Partners {
 		s.Partners = append(s.Partners, p.Town.ID+"/"+p.Partner.ID)
+	}
+	for _, e := range q.Places {
+		name := ""
+		for _, l := range []string{"en", "pl"} {
+			if name == "" {
+				name = e.Place.Name[l]
+			}
+		}
+		s.Places = append(s.Places, e.News.ID+"/"+name)
 	}
 	if h := q.Passage; h != nil {
 		src := h.Source
