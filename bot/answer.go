@@ -172,6 +172,11 @@ func (c *composer) unknown(q *understand.Frame) Reply {
 		// "Does Jesenice have a partnership with Graz?"
 		c.notAmong(q.Names, q.Towns)
 		return c.done()
+	case q != nil && len(q.Places) > 0 && len(q.Partners) > 0 && len(q.Uncovered) == 0:
+		// "Is Bełchatów a partner of Gödöllő?"
+		for _, p := range q.Partners {
+			c.r.Text = append(c.r.Text, c.t.S("unknown.partners_of", "Partner", c.partnerName(p), "Town", c.townName(p.Town)))
+		}
 	case q != nil && len(q.Uncovered) > 0:
 		c.r.Text = append(c.r.Text, c.t.S("unknown.topic", "Words", strings.Join(q.Uncovered, " ")))
 		for _, t := range towns {

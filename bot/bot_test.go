@@ -96,6 +96,7 @@ func TestAnswers(t *testing.T) {
 		{"czy belchatow jest miastem partnerskim opoczna", "", "partners_list", "pl", []string{"nie należy", "Jarocin", "spotkanie"}, nil},
 		// A place the base only mentions: its partners are not known.
 		{"jakie miasta partnerskie ma Bełchatów?", "", "unknown", "pl", nil, []string{"Bytcz"}},
+		{"Ist Bełchatów eine Partnerstadt von Gödöllő?", "", "unknown", "de", []string{"Welche Partner Gödöllő selbst hat", "Partner von Żywiec"}, nil},
 		// One person of several named in a sentence.
 		{"Kdo je místostarosta polského města Opoczno?", "", "news", "cs", []string{"Jan Zięba"}, []string{"Piasecki", "Konecki"}},
 		{"Which partner towns are in Germany?", "", "partners_by_country", "en", []string{"Unterhaching", "Esslingen", "Nagold"}, []string{"Riom"}},

@@ -1000,6 +1000,10 @@ func (u *Understander) rules(q *Frame) string {
 		// A place only an article names (Bełchatów): whatever is asked of
 		// it, promises or plans included, the article is what is known.
 		return IntentNews
+	case place && partner && !town && listCue && q.Fact == "":
+		// "Is Bełchatów a partner of Gödöllő?": the partners' own partners
+		// are not known.
+		return IntentUnknown
 	case q.has("i:commitments") && !(q.has("q:when") && (partner || q.has("i:agreement"))):
 		// ("When was the promise signed with Szczytno?" asks a date.)
 		return IntentCommitments
