@@ -29,15 +29,15 @@ var evalLevels = map[string]float64{
 	"dev.jsonl":     1.0,
 	"more.jsonl":    0.98,
 	"heldout.jsonl": 1.0,
-	"blind.jsonl":   0.87,
-	"tune.jsonl":    0.95,
+	"blind.jsonl":   0.88,
+	"tune.jsonl":    0.965,
 	"tune2.jsonl":   0.945,
-	"tune3.jsonl":   0.89,
-	"tune4.jsonl":   0.915,
-	"tune5.jsonl":   0.89,
-	"blind2.jsonl":  0.81,
-	"tune6.jsonl":   0.85,
-	"blind3.jsonl":  0.825,
+	"tune3.jsonl":   0.905,
+	"tune4.jsonl":   0.925,
+	"tune5.jsonl":   0.915,
+	"blind2.jsonl":  0.825,
+	"tune6.jsonl":   0.93,
+	"blind3.jsonl":  0.84,
 }
 
 // evalQuestion is one line of a question set (the format of
