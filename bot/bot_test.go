@@ -105,6 +105,8 @@ func TestAnswers(t *testing.T) {
 		{"Which partners does Jesenice have in Austria and Italy?", "", "partners_by_country", "en", []string{"Jakob", "Tarvisio"}, []string{"Udine"}},
 		// General pages, news, exchanges.
 		{"What is twinning?", "", "twinning_about", "en", []string{"friendship"}, nil},
+		// Why a town without a page on twinning keeps contacts: its goals.
+		{"po co Opocznu w ogóle te kontakty zagraniczne?", "", "cooperation_scope", "pl", []string{"poznaniu kultury"}, []string{"Litwą"}},
 		{"What do partner towns commit to?", "", "commitments", "en", []string{"prejudice"}, nil},
 		{"Any news about Bełchatów?", "", "news", "en", []string{"Konecki", "2025"}, nil},
 		{"upcoming exchanges", "", "exchanges_upcoming", "en", []string{"Riom", "Nagold"}, nil},

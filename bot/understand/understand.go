@@ -1048,6 +1048,11 @@ func (u *Understander) rules(q *Frame) string {
 	case (q.has("i:cooperation") || len(q.Areas) > 0) && partner:
 		return IntentCooperationScope
 	case q.has("i:about") && !partner:
+		if town && !townsHave(q.Towns, knowledge.PageAbout, knowledge.PageHistory) && townsHave(q.Towns, knowledge.PageGoals) {
+			// "Why does Opoczno keep contacts abroad?": a town that says
+			// what its partnerships are for, and not what twinning is.
+			return IntentCooperationScope
+		}
 		return IntentTwinningAbout
 	case q.has("q:what") && q.has("i:partners") && !named && len(q.Countries) == 0 && q.Years == nil:
 		// "What is twinning?", "What are twin towns?"
@@ -1073,6 +1078,19 @@ func (u *Understander) rules(q *Frame) string {
 		return IntentGreeting
 	}
 	return IntentUnknown
+}
+
+// townsHave reports whether one of the towns has a page of one of the
+// kinds.
+func townsHave(towns []*knowledge.Town, kinds ...string) bool {
+	for _, t := range towns {
+		for _, pg := range t.Pages {
+			if slices.Contains(kinds, pg.Kind) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // PassageIntent names what a passage answers, by where it comes from.
