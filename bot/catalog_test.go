@@ -165,7 +165,8 @@ func TestLexiconKeys(t *testing.T) {
 	facts := map[string]bool{"population": true, "founded": true, "first_mention": true, "town_rights": true, "location": true, "website": true}
 	questions := map[string]bool{"when": true, "where": true, "how_many": true, "what": true, "who": true, "which": true, "name": true}
 	filters := map[string]bool{"since": true, "after": true, "before": true, "until": true, "decade": true, "including": true, "and": true,
-		"all": true, "first": true, "last": true, "excluding": true, "abroad": true}
+		"all": true, "first": true, "last": true, "excluding": true, "abroad": true, "century": true,
+		"1950s": true, "1960s": true, "1970s": true, "1980s": true, "1990s": true}
 	relations := map[string]bool{"twin": true, "friendly": true, "domestic": true, "cooperation": true, "regional": true}
 	files, _ := fs.Glob(locales.FS(), "words/*.yaml")
 	for _, f := range files {

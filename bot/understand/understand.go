@@ -437,7 +437,8 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		// base holds: a place it does not know ("Graz").
 		name := !explained[i] && caps[words[i]] && !isNumber(t) && !u.pass.Knows(t)
 		switch {
-		case isNumber(t) || yearLike(t):
+		case isNumber(t) || yearLike(t) || (!explained[i] && len(t) >= 2 && strings.Trim(t, "ivx") == "" && centuryNumber(t) > 0):
+			// (A Roman numeral counts as a number: "w XXI wieku".)
 			optional = append(optional, t)
 		case explained[i]:
 			if !skip[i] && !stopAt[i] && len(t) >= 3 {
@@ -1174,7 +1175,7 @@ func years(tokens []string, cues map[string]float64, at map[string][]int) *Years
 		}
 	}
 	if len(ys) == 0 {
-		return nil
+		return namedSpan(tokens, cues, at)
 	}
 	if cues[catFilter+":decade"] > 0 && ys[0]%10 == 0 {
 		decade = true
@@ -1204,6 +1205,58 @@ func years(tokens []string, cues map[string]float64, at map[string][]int) *Years
 // near reports whether a filter word (at positions) stands just before the
 // year at position y, or just after it ("2008 naprej", "od leta 2008"):
 // "з якими … 2000" is no "since 2000".
+// namedSpan is the span of years a question names in words: a decade
+// ("the nineties", "w latach dziewięćdziesiątych": filters keyed "1990s")
+// or a century next to its number ("XXI wiek", "21. století"); nil when
+// none.
+func namedSpan(tokens []string, cues map[string]float64, at map[string][]int) *Years {
+	for cat := range cues {
+		d, ok := strings.CutPrefix(cat, catFilter+":")
+		if !ok || len(d) != 5 || d[4] != 's' || !isNumber(d[:4]) {
+			continue
+		}
+		y, _ := strconv.Atoi(d[:4])
+		return &Years{From: y, To: y + 9}
+	}
+	for _, i := range at[catFilter+":century"] {
+		for _, k := range []int{i - 1, i + 1} {
+			if k < 0 || k >= len(tokens) {
+				continue
+			}
+			if c := centuryNumber(tokens[k]); c >= 10 && c <= 21 {
+				// The 21st century as residents mean it: 2000–2099.
+				return &Years{From: (c - 1) * 100, To: c*100 - 1}
+			}
+		}
+	}
+	return nil
+}
+
+// centuryNumber reads "21", "21st", "xxi" as 21; 0 when t is none of
+// these.
+func centuryNumber(t string) int {
+	for _, suf := range []string{"st", "nd", "rd", "th", "."} {
+		t = strings.TrimSuffix(t, suf)
+	}
+	if n, err := strconv.Atoi(t); err == nil {
+		return n
+	}
+	roman := map[byte]int{'i': 1, 'v': 5, 'x': 10}
+	n := 0
+	for i := 0; i < len(t); i++ {
+		v, ok := roman[t[i]]
+		if !ok {
+			return 0
+		}
+		if i+1 < len(t) && roman[t[i+1]] > v {
+			n -= v
+		} else {
+			n += v
+		}
+	}
+	return n
+}
+
 func near(positions []int, y int) bool {
 	for _, p := range positions {
 		if p < y && y-p <= 3 || p > y && p-y <= 2 {

@@ -146,9 +146,23 @@ func FuzzUnderstand(f *testing.F) {
 func TestDecades(t *testing.T) {
 	u := newUnderstander(t)
 	for _, s := range []string{"Which agreements did Żywiec sign in the 90s?", "Które dohody Żywce jsou z 90. let?",
-		"Welche Verträge hat Żywiec in den 90er Jahren unterzeichnet?", "umowy Żywca z lat 90."} {
+		"Welche Verträge hat Żywiec in den 90er Jahren unterzeichnet?", "umowy Żywca z lat 90.",
+		// Decades in words.
+		"Which partnerships did Żywiec start in the nineties?", "Koliko partnerskih mest je Żywiec dobil v devetdesetih letih?",
+		"umowy Żywca z lat dziewięćdziesiątych", "Verträge von Żywiec aus den Neunzigern"} {
 		q := u.Understand(s, "")
 		if want := (&understand.Years{From: 1990, To: 1999}); !reflect.DeepEqual(q.Years, want) {
+			t.Errorf("%q: years %+v, want %+v (unexplained %v)", s, q.Years, want, q.Unexplained)
+		}
+	}
+}
+
+func TestCenturies(t *testing.T) {
+	u := newUnderstander(t)
+	for _, s := range []string{"wymien partnerow piotrkowa z umowami podpisanymi w XXI wieku", "Kolik měst podepsalo s Piotrkówem smlouvu v 21. století?",
+		"agreements of Piotrków signed in the 21st century"} {
+		q := u.Understand(s, "")
+		if want := (&understand.Years{From: 2000, To: 2099}); !reflect.DeepEqual(q.Years, want) || len(q.Unexplained) > 0 {
 			t.Errorf("%q: years %+v, want %+v (unexplained %v)", s, q.Years, want, q.Unexplained)
 		}
 	}
