@@ -82,3 +82,23 @@ func TestFirstLetters(t *testing.T) {
 		}
 	}
 }
+
+func TestWordMatchCompounds(t *testing.T) {
+	lex := testLexicons(t)
+	for _, tc := range []struct {
+		lang, q, w string
+		min, max   float64
+	}{
+		{"de", "Stadtrecht", "Stadtrecht", 1, 1},
+		{"de", "Stadtrechte", "Stadtrecht", 0.9, 0.9},
+		// Another word joined to the stem is another word.
+		{"de", "Stadtrecht", "Städten", 0.1, 0.5},
+		// Polish words of one stem are forms of one word.
+		{"pl", "spotkaniach", "spotkań", 0.9, 0.9},
+	} {
+		got := wordMatch(fold.Fold(tc.q), fold.Fold(tc.w), lex[tc.lang].forms)
+		if got < tc.min || got > tc.max {
+			t.Errorf("%s: wordMatch(%q, %q) = %v, want %v..%v", tc.lang, tc.q, tc.w, got, tc.min, tc.max)
+		}
+	}
+}

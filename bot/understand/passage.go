@@ -276,6 +276,16 @@ func listItems(l knowledge.TextList) []knowledge.Text {
 	return out
 }
 
+// ordinal reports whether the period at rs[i] follows a number of one or
+// two digits (a day, a century: "2. Mai", "15. století").
+func ordinal(rs []rune, i int) bool {
+	n := 0
+	for k := i - 1; k >= 0 && unicode.IsDigit(rs[k]); k-- {
+		n++
+	}
+	return n >= 1 && n <= 2 && (i-n == 0 || !unicode.IsLetter(rs[i-n-1]))
+}
+
 // Sentences splits a text into sentences: after ".", "!", "?" or ";"
 // followed by a space and a capital letter or a digit, and at line breaks.
 // Abbreviations followed by a small letter ("r. w", "np. w") do not split.
@@ -294,6 +304,11 @@ func Sentences(s string) []string {
 		case '\n':
 			emit(i + 1)
 		case '.', '!', '?', ';':
+			if rs[i] == '.' && ordinal(rs, i) {
+				// "Im 15. Jahrhundert", "am 2. Mai": a number of one or
+				// two digits and a period is an ordinal, not an end.
+				continue
+			}
 			j := i + 1
 			for j < len(rs) && (rs[j] == '"' || rs[j] == '”' || rs[j] == '“' || rs[j] == ')') {
 				j++
@@ -662,7 +677,15 @@ func wordMatch(q, w string, forms *inflection) float64 {
 		if wl < ql {
 			short, long = w, q
 		}
-		if Stem(q) == Stem(w) || (utf8.RuneCountInString(short) < stemLen && strings.HasPrefix(long, short)) || forms.same(q, w) {
+		if forms.same(q, w) {
+			return 0.9
+		}
+		if Stem(q) == Stem(w) || (utf8.RuneCountInString(short) < stemLen && strings.HasPrefix(long, short)) {
+			if forms != nil && forms.compounds && utf8.RuneCountInString(long)-fold.CommonPrefix(q, w) >= 4 {
+				// Another word joined to the stem: "Stadtrecht" is not
+				// "Städten".
+				return 0.5
+			}
 			return 0.9
 		}
 	}

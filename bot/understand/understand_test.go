@@ -123,6 +123,8 @@ func TestSentences(t *testing.T) {
 		{"12 sierpnia 2025 r. w siedzibie. Potem", []string{"12 sierpnia 2025 r. w siedzibie.", "Potem"}},
 		{"np. w zakresie sportu; Druga część", []string{"np. w zakresie sportu;", "Druga część"}},
 		{"line one\nline two", []string{"line one", "line two"}},
+		// An ordinal ends no sentence.
+		{"Im 15. Jahrhundert erhielt er das Stadtrecht. Am 2. Mai 2002 wurde", []string{"Im 15. Jahrhundert erhielt er das Stadtrecht.", "Am 2. Mai 2002 wurde"}},
 	} {
 		if got := understand.Sentences(tc.in); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("Sentences(%q) = %q, want %q", tc.in, got, tc.want)
