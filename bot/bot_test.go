@@ -68,6 +68,10 @@ func TestAnswers(t *testing.T) {
 		{"Kdy podepsal Żywiec smlouvu s Liptovským Mikulášem?", "", "agreement_date", "cs", []string{"2008", "2010"}, nil},
 		// Cooperation.
 		{"What does the cooperation with Šentjakob focus on?", "", "cooperation_scope", "en", []string{"fire", "sport"}, nil},
+		// An area asked of a town: the partners it cooperates with in it.
+		{"Kde Żywiec spolupracuje v oblasti hasičů?", "", "partners_list", "cs", []string{"Unterhaching"}, []string{"Riom"}},
+		// A word of one partner's list answers "which partner".
+		{"Which partner of Żywiec gets the archery clubs involved?", "", "cooperation_scope", "en", []string{"Riom", "archery"}, nil},
 		// Count and countries.
 		{"How many partners does Piotrków Trybunalski have?", "", "partner_count", "en", []string{"12", "10"}, nil},
 		// A partner within another (Rudamina within the Vilnius District)

@@ -957,7 +957,7 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 		(in == IntentPartnersByCountry && (q.has("i:partners") || q.has("i:towns") || q.has("q:which"))) ||
 		(in == IntentAgreementDate && len(q.Partners) > 0 && q.has("i:agreement") && (q.has("q:when") || q.has("q:where") || !ownText(q.Passage, q.Partners))) ||
 		((in == IntentTwinningAbout || in == IntentCommitments) && len(q.Partners) == 0 && q.Passage.Source.Kind == SourcePage) ||
-		(in == IntentPartnersList && len(q.Towns) > 0 && q.has("i:partners") && q.Passage.Source.Kind != SourcePage) ||
+		(in == IntentPartnersList && len(q.Towns) > 0 && q.has("i:partners") && q.Passage.Source.Kind != SourcePage && !(len(q.Unexplained) > 0 && q.Passage.Source.Partner != nil)) ||
 		(in == IntentCooperationScope && len(q.Partners) == 0 && len(q.Towns) > 0 && q.has("i:scope") && q.Passage.Source.Kind == SourceCooperation):
 		// (A town's page that holds the question's words answers better
 		// than the list; what a town's cooperation covers is its pages,
@@ -1064,7 +1064,7 @@ func (u *Understander) rules(q *Frame) string {
 		return IntentPartnersByCountry
 	case partner:
 		return IntentPartnerInfo
-	case (q.has("i:cooperation") || q.has("i:scope")) && town && !q.has("q:who") && ((len(q.Relations) == 0 && !q.has("i:towns") && len(q.Areas) == 0) || q.has("i:scope")):
+	case (q.has("i:cooperation") || q.has("i:scope")) && town && !q.has("q:who") && ((len(q.Relations) == 0 && !q.has("i:towns") && len(q.Areas) == 0) || (q.has("i:scope") && len(q.Areas) == 0)):
 		// "What does Opoczno's cooperation abroad cover?": the town's pages;
 		// "what forms of cooperation with foreign towns" too: the forms
 		// are asked, the towns only qualify them.
