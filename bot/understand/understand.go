@@ -80,6 +80,9 @@ type Frame struct {
 	// light says the question has a verb of going or getting (see
 	// LexiconFile.Light).
 	light bool
+	// whenAt and commitAt are where the first "when" and the first
+	// commitment word are (-1: none).
+	whenAt, commitAt int
 	// Aside is a passage found but set aside for the structured answer
 	// (upcoming exchanges, partner lists): it answers when that is empty.
 	Aside *Hit
@@ -141,7 +144,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		}
 		tokens[i] = fold.Fold(w)
 	}
-	q := &Frame{cues: map[string]float64{}}
+	q := &Frame{cues: map[string]float64{}, whenAt: -1, commitAt: -1}
 	scoped := scopeCache{} // sources in scope, across this question's searches
 
 	// Words any language knows are matched as names only exactly or
@@ -260,9 +263,19 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// Clauses: conjunctions of the question's own language start one.
 	// Intent cues of a clause a conjunction starts ("… because I heard
 	// about exchanges") are context when another clause asks.
+	// A word that opens the question and is also a question word asks
+	// (Ukrainian "що": "that", and "what").
+	asksAt0 := false
 	for _, l := range order {
 		for _, c := range all[l] {
-			if c.Cat == catClause && c.Score >= float64(c.End-c.Start) && !skip[c.Start] {
+			if c.Start == 0 && strings.HasPrefix(c.Cat, catQuestion+":") {
+				asksAt0 = true
+			}
+		}
+	}
+	for _, l := range order {
+		for _, c := range all[l] {
+			if c.Cat == catClause && c.Score >= float64(c.End-c.Start) && !skip[c.Start] && !(c.Start == 0 && asksAt0) {
 				breakAt[c.Start] = true
 			}
 		}
@@ -364,6 +377,12 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 			if c.Cat == catIntent+":agreement" {
 				agreeAt[c.Start] = true
+			}
+			if c.Cat == catQuestion+":when" && (q.whenAt < 0 || c.Start < q.whenAt) {
+				q.whenAt = c.Start
+			}
+			if c.Cat == catIntent+":commitments" && (q.commitAt < 0 || c.Start < q.commitAt) {
+				q.commitAt = c.Start
 			}
 			if strings.HasPrefix(c.Cat, catArea+":") {
 				for k := c.Start; k < c.End; k++ {
@@ -1005,8 +1024,10 @@ func (u *Understander) rules(q *Frame) string {
 		// "Is Bełchatów a partner of Gödöllő?": the partners' own partners
 		// are not known.
 		return IntentUnknown
-	case q.has("i:commitments") && !(q.has("q:when") && (partner || q.has("i:agreement"))):
-		// ("When was the promise signed with Szczytno?" asks a date.)
+	case q.has("i:commitments") && !(q.has("q:when") && q.whenAt < q.commitAt && q.Years == nil && (partner || q.has("i:agreement"))):
+		// ("When was the promise signed with Szczytno?" asks a date; not
+		// "what do they promise when they sign", nor "what did they
+		// undertake in 1978".)
 		return IntentCommitments
 	case q.has("i:exchanges") && !q.has("i:scope"):
 		// Not "in which fields do they exchange experience": that is what

@@ -53,6 +53,11 @@ func TestFrames(t *testing.T) {
 		{text: "partnerstva pred letom 1995", lang: "sl", intent: "partners_list", years: &understand.Years{From: 0, To: 1994}},
 		{text: "Which was Piotrków's very first partner city?", intent: "agreement_date", order: understand.OrderFirst},
 		{text: "Kdy Opoczno podepsalo smlouvu se slovenskou Bytčou?", intent: "agreement_date"},
+		// "when" inside the question ("when they sign"), or with the year
+		// given, does not make a question about promises one about dates.
+		{text: "Що обіцяють міста, коли підписують угоду з Пйотркувом?", intent: "commitments"},
+		{text: "Wozu haben sich Jesenice und Trbovlje im Jahr 1978 gegenseitig verpflichtet?", intent: "partner_info", years: &understand.Years{From: 1978, To: 1978}},
+		{text: "When was the promise signed with Szczytno?", intent: "agreement_date"},
 		{text: "What are the opening hours of the town hall in Żywiec?", intent: "unknown", uncovered: true},
 		{text: "Does Jesenice have a partnership with Graz?", intent: "unknown", uncovered: true, names: []string{"Graz"}},
 		{text: "Jaka będzie pogoda w Bełchatowie w weekend?", intent: "unknown", uncovered: true},
