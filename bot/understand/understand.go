@@ -679,7 +679,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		switch {
 		case q.Passage != nil:
 			q.Intent = PassageIntent(q.Passage)
-		case who && len(cues)+len(required) > 0:
+		case who && len(cues)+len(required) > 0 && !(q.Intent == IntentNews && len(q.Places) > 0):
+			// (Who met in Bełchatów: the article that names the place
+			// names them.)
 			q.Intent = IntentUnknown
 		}
 	}
@@ -1155,17 +1157,23 @@ func (y *Years) Has(year int) bool { return year >= y.From && year <= y.To }
 
 // years reads a time filter from the question: years (1900–2099), decades
 // ("2000s", "2000er"), and the cue words since, after, before and until.
+// decadeEndings end a decade's number ("90s", "90er", "90-ih", "2000-х").
+var decadeEndings = []string{"s", "er", "ies", "ych", "ih", "ch", "tych", "tih", "h", "x", "х", "их", "ті"}
+
 func years(tokens []string, cues map[string]float64, at map[string][]int) *Years {
 	var ys []int
 	decade := false
 	first := -1 // where the first year is
 	for i, t := range tokens {
 		d, suffixed := t, false
-		for _, suf := range []string{"s", "er", "ies", "ych", "ih", "ch", "tych", "tih", "h", "x"} {
+		for _, suf := range decadeEndings {
 			if x, ok := strings.CutSuffix(t, suf); ok && isNumber(x) && (len(x) == 4 || len(x) == 2) {
 				d, suffixed = x, true
 				break
 			}
+		}
+		if isNumber(t) && i+1 < len(tokens) && slices.Contains(decadeEndings, tokens[i+1]) {
+			suffixed = true // "2000-х", "90-ih": the ending typed apart
 		}
 		if (len(d) != 4 && len(d) != 2) || !isNumber(d) {
 			continue
@@ -1188,7 +1196,7 @@ func years(tokens []string, cues map[string]float64, at map[string][]int) *Years
 			suffixed = true
 		}
 		decade = decade || suffixed
-		if y >= 1000 && y <= 2099 {
+		if y >= 1000 && y <= 2099 && !slices.Contains(ys, y) {
 			ys = append(ys, y)
 			if first < 0 {
 				first = i

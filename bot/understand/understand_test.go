@@ -156,7 +156,9 @@ func TestDecades(t *testing.T) {
 		"Welche Verträge hat Żywiec in den 90er Jahren unterzeichnet?", "umowy Żywca z lat 90.",
 		// Decades in words.
 		"Which partnerships did Żywiec start in the nineties?", "Koliko partnerskih mest je Żywiec dobil v devetdesetih letih?",
-		"umowy Żywca z lat dziewięćdziesiątych", "Verträge von Żywiec aus den Neunzigern"} {
+		"umowy Żywca z lat dziewięćdziesiątych", "Verträge von Żywiec aus den Neunzigern",
+		// The ending typed apart, and the range spelled out beside it.
+		"Скільки угод Живець підписав у 90-х?", "Скільки угод Живець підписав у 1990-х роках (1990–1999)?"} {
 		q := u.Understand(s, "")
 		if want := (&understand.Years{From: 1990, To: 1999}); !reflect.DeepEqual(q.Years, want) {
 			t.Errorf("%q: years %+v, want %+v (unexplained %v)", s, q.Years, want, q.Unexplained)
