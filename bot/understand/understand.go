@@ -1064,6 +1064,10 @@ func (u *Understander) rules(q *Frame) string {
 		return IntentPartnerCount
 	case q.has("i:agreement") && (partner || town || q.Years != nil) && !((q.has("i:cooperation") || q.has("i:scope")) && !q.has("q:when")):
 		return IntentAgreementDate
+	case q.has("i:about") && partner && !q.has("i:agreement") && !q.has("i:cooperation") && len(q.Relations) == 0:
+		// "What is known of Bytča's history? Any dates?": the partner's
+		// own story, not the dates of its agreements.
+		return IntentPartnerInfo
 	case q.has("q:when") && partner:
 		return IntentAgreementDate
 	case q.Order != "" && !partner && (town || listCue) && q.Fact == "":

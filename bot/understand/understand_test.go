@@ -58,6 +58,8 @@ func TestFrames(t *testing.T) {
 		{text: "Що обіцяють міста, коли підписують угоду з Пйотркувом?", intent: "commitments"},
 		{text: "Wozu haben sich Jesenice und Trbovlje im Jahr 1978 gegenseitig verpflichtet?", intent: "partner_info", years: &understand.Years{From: 1978, To: 1978}},
 		{text: "When was the promise signed with Szczytno?", intent: "agreement_date"},
+		// A partner's history is its own story, not its agreements.
+		{text: "co wiadomo o historii Byczy, partnera Opoczna? jakies daty", intent: "partner_info"},
 		{text: "What are the opening hours of the town hall in Żywiec?", intent: "unknown", uncovered: true},
 		{text: "Does Jesenice have a partnership with Graz?", intent: "unknown", uncovered: true, names: []string{"Graz"}},
 		{text: "Jaka będzie pogoda w Bełchatowie w weekend?", intent: "unknown", uncovered: true},
