@@ -410,7 +410,7 @@ func (p *Passages) search(cache scopeCache, only *knowledge.Partner, required, o
 	// Every word first; then, when no passage holds them all, one in
 	// three may be missing (see minSoft).
 	for _, soft := range []bool{false, true} {
-		if soft && (best != nil || len(required) < minSoft) {
+		if soft && (best != nil || len(required) < minSoft-1 || len(required) < minSoft && len(optional) < minSoft-1) {
 			break
 		}
 		tried := map[string]bool{}
@@ -446,8 +446,15 @@ func (p *Passages) searchLang(cache scopeCache, only *knowledge.Partner, pl *pas
 	// if the others are all in the passage: "who played the main role …"
 	// is answered by "… played a key role …".
 	spare, absent := 0, 0
+	backed := false
 	if soft {
 		spare = len(required) / minSoft // one in three
+		if spare == 0 && ask == "" {
+			// Two words of the question, one of them found beside two of
+			// its cue words ("nach dem Zweiten Weltkrieg … vorangetrieben"
+			// with "Idee", "Partnerstädte"): the cue words back it.
+			spare, backed = 1, true
+		}
 	}
 	for _, w := range required {
 		t := term{word: w, stems: pl.match(w), required: true}
@@ -543,6 +550,9 @@ candidates:
 						continue
 					}
 					h := p.scoreWindow(pl, lang, lo, hi, terms, spare, absent, scope, ask, sentScores)
+					if h != nil && backed && h.Missing > 0 && h.Optional < minSoft-1 {
+						continue
+					}
 					if h != nil && (best == nil || h.Score > best.Score) {
 						best = h
 					}

@@ -986,6 +986,11 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 		// The structured answer holds what is asked; the words found in a
 		// text only qualify it. It is kept aside for when the structured
 		// answer turns out empty (no exchange planned).
+		if q.Passage.Missing > 0 && (in == IntentTwinningAbout || in == IntentCommitments) && q.Passage.Source.Kind == SourcePage {
+			// The page's sentences that hold the rest of the question
+			// answer it, not the whole page.
+			return PassageIntent(q.Passage)
+		}
 		if q.Passage.Missing > 0 {
 			// Unless the passage lacks a word of the question: then only
 			// the passage could have answered ("How much did the trip
