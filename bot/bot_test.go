@@ -68,6 +68,8 @@ func TestAnswers(t *testing.T) {
 		{"Kdy podepsal Żywiec smlouvu s Liptovským Mikulášem?", "", "agreement_date", "cs", []string{"2008", "2010"}, nil},
 		// Cooperation.
 		{"What does the cooperation with Šentjakob focus on?", "", "cooperation_scope", "en", []string{"fire", "sport"}, nil},
+		// Words of one meaning (the words files' synonyms): money, funding.
+		{"Hledají Živec a Unterhaching společně peníze na nové projekty?", "", "cooperation_scope", "cs", []string{"financování"}, nil},
 		// An area asked of a town: the partners it cooperates with in it.
 		{"Kde Żywiec spolupracuje v oblasti hasičů?", "", "partners_list", "cs", []string{"Unterhaching"}, []string{"Riom"}},
 		// A word of one partner's list answers "which partner".

@@ -1,6 +1,7 @@
 package understand
 
 import (
+	"slices"
 	"fmt"
 	"io/fs"
 	"path"
@@ -75,6 +76,11 @@ type LexiconFile struct {
 	// question's word may be the last part of a text's word ("Austausch",
 	// "Erfahrungsaustausch").
 	Compounds bool `yaml:"compounds"`
+	// Synonyms are groups of words that mean the same in the texts
+	// searched for an answer ("money", "funding", "financing"): a
+	// question's word that is one of a group finds the others too. Entries
+	// are stems matched as word beginnings; "=word" matches the whole word.
+	Synonyms [][]string `yaml:"synonyms"`
 }
 
 // Categories of lexicon entries (the prefix of Cue.Cat).
@@ -119,6 +125,41 @@ type Lexicon struct {
 	exact map[string][]int
 	// forms tells the forms of one word apart from other words.
 	forms *inflection
+	// synonyms are the groups of words of one meaning (see
+	// LexiconFile.Synonyms), folded.
+	synonyms [][]synonym
+}
+
+// synonym is a word of a synonym group: a stem, or a whole word.
+type synonym struct {
+	word  string
+	exact bool
+}
+
+// alternatives are the other words of the synonym groups w belongs to.
+func (lx *Lexicon) alternatives(w string) []string {
+	if lx == nil {
+		return nil
+	}
+	var out []string
+	for _, g := range lx.synonyms {
+		in := false
+		for _, s := range g {
+			if s.exact && w == s.word || !s.exact && strings.HasPrefix(w, s.word) {
+				in = true
+				break
+			}
+		}
+		if !in {
+			continue
+		}
+		for _, s := range g {
+			if !strings.HasPrefix(w, s.word) && !slices.Contains(out, s.word) {
+				out = append(out, s.word)
+			}
+		}
+	}
+	return out
 }
 
 // Lexicons are the lexicons of every language, by language code.
@@ -167,6 +208,7 @@ func (lf *LexiconFile) merge(o *LexiconFile) {
 	lf.Endings = append(lf.Endings, o.Endings...)
 	lf.Alternations = append(lf.Alternations, o.Alternations...)
 	lf.Compounds = lf.Compounds || o.Compounds
+	lf.Synonyms = append(lf.Synonyms, o.Synonyms...)
 	for _, m := range []struct {
 		to   *map[string][]string
 		from map[string][]string
@@ -187,6 +229,18 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 	lx := &Lexicon{Lang: lang, letters: map[rune]bool{}, prefix: map[string][]int{}, typo: map[string][]int{}, exact: map[string][]int{}, forms: newInflection(lf.Endings, lf.Alternations, lf.Compounds)}
 	for _, r := range strings.ToLower(lf.Letters) {
 		lx.letters[r] = true
+	}
+	for _, g := range lf.Synonyms {
+		var group []synonym
+		for _, w := range g {
+			ex := strings.HasPrefix(w, "=")
+			if t := fold.Fold(strings.TrimPrefix(w, "=")); t != "" {
+				group = append(group, synonym{word: t, exact: ex})
+			}
+		}
+		if len(group) > 1 {
+			lx.synonyms = append(lx.synonyms, group)
+		}
 	}
 	add := func(cat string, list []string) {
 		for _, s := range list {

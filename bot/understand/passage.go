@@ -56,6 +56,8 @@ type Hit struct {
 	// Words are the question's words searched for (folded), and Scope the
 	// stems of the names it is about.
 	Words, Scope []string
+	// Number says a sentence of the passage holds a figure.
+	Number bool
 }
 
 // sentence is one sentence of one language of a source.
@@ -86,8 +88,10 @@ type passageLang struct {
 	typo map[string][]string
 	// srcRange is where each source's sentences are in sents.
 	srcRange map[int32][2]int32
-	// forms tells forms of one word in this language (nil: none known).
+	// forms tells forms of one word in this language (nil: none known),
+	// lex its synonyms.
 	forms *inflection
+	lex   *Lexicon
 }
 
 // Passages is a sentence index of every text of a knowledge base, in every
@@ -234,6 +238,7 @@ func (p *Passages) useForms(lex Lexicons) {
 	for lang, pl := range p.langs {
 		if lx := lex[lang]; lx != nil {
 			pl.forms = lx.forms
+			pl.lex = lx
 		}
 	}
 }
@@ -356,6 +361,8 @@ type term struct {
 	word     string   // folded
 	stems    []string // stems of the index it matches (with near misses)
 	required bool
+	// alts are the words of the same meaning (the lexicon's synonyms).
+	alts []string
 }
 
 // minSoft is how many content words a question needs for one of them to
@@ -457,7 +464,14 @@ func (p *Passages) searchLang(cache scopeCache, only *knowledge.Partner, pl *pas
 		}
 	}
 	for _, w := range required {
-		t := term{word: w, stems: pl.match(w), required: true}
+		t := term{word: w, stems: pl.match(w), required: true, alts: pl.lex.alternatives(w)}
+		for _, a := range t.alts {
+			for _, st := range pl.match(a) {
+				if !slices.Contains(t.stems, st) {
+					t.stems = append(t.stems, st)
+				}
+			}
+		}
 		if len(t.stems) == 0 {
 			if spare == 0 {
 				return nil // a word no text of this language holds
@@ -513,6 +527,13 @@ func (p *Passages) searchLang(cache scopeCache, only *knowledge.Partner, pl *pas
 			for _, w := range pl.sents[s].words {
 				if q := wordMatch(t.word, w, pl.forms); q > 0 {
 					v[i] = math.Max(v[i], q*idf(Stem(w)))
+				}
+				for _, a := range t.alts {
+					// A word of the same meaning: a little less than the
+					// word itself.
+					if q := synonymMatch(a, w, pl.forms); q > 0 {
+						v[i] = math.Max(v[i], 0.8*q*idf(Stem(w)))
+					}
 				}
 			}
 		}
@@ -601,9 +622,10 @@ func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms
 		}
 	}
 	src := p.srcs[pl.sents[lo].src]
-	found := false
+	found, number := false, false
 	for s := lo; s <= hi; s++ {
 		sn := &pl.sents[s]
+		number = number || sn.number
 		if ((ask == AskPerson || ask == AskName) && sn.person) || (ask == AskDate && sn.year) || (ask == AskNumber && sn.number) {
 			found = true
 		}
@@ -621,7 +643,7 @@ func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms
 	}
 	// Shorter windows are better answers.
 	score -= 0.3 * float64(hi-lo)
-	return &Hit{Source: src, Lang: lang, First: int(pl.sents[lo].idx), Last: int(pl.sents[hi].idx), Score: score, Optional: optional, Missing: missing}
+	return &Hit{Source: src, Lang: lang, First: int(pl.sents[lo].idx), Last: int(pl.sents[hi].idx), Score: score, Optional: optional, Missing: missing, Number: number}
 }
 
 func inWindow(pl *passageLang, lo, hi int32, stem string) bool {
@@ -665,6 +687,15 @@ func (p *Passages) ScopeOf(pr *knowledge.PartnerRef) []string {
 // beginning and endings of the language, forms: "vojna", "vojni"), 0.7 for one typo
 // in words of six letters or more, 0 otherwise ("pohoda" is not
 // "pohodzhennja": same start, another word).
+// synonymMatch is how well a text's word w meets a synonym a: a stem
+// begins it, else as wordMatch.
+func synonymMatch(a, w string, forms *inflection) float64 {
+	if len(a) >= 4 && strings.HasPrefix(w, a) {
+		return 1
+	}
+	return wordMatch(a, w, forms)
+}
+
 func wordMatch(q, w string, forms *inflection) float64 {
 	if q == w {
 		return 1

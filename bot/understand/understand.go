@@ -973,6 +973,16 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 	if q.Passage == nil {
 		return in
 	}
+	if q.has("q:how_many") && !q.Passage.Number && in != IntentPartnerCount && in != IntentExchangesUpcoming {
+		// "How much money did they get from EU funds?": a text without a
+		// figure does not answer how much.
+		q.Passage = nil
+		if len(q.Unexplained) > 0 {
+			q.Uncovered = q.Unexplained
+			return IntentUnknown
+		}
+		return in
+	}
 	switch {
 	case in == IntentExchangesUpcoming || in == IntentPartnerCount ||
 		(in == IntentPartnersByCountry && (q.has("i:partners") || q.has("i:towns") || q.has("q:which"))) ||

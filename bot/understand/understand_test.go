@@ -231,6 +231,9 @@ func TestOffTopicStaysUnknown(t *testing.T) {
 		"Kolik stojí výměna do Riomu?",
 		"Ist Wien eine Partnerstadt von Piotrków?",
 		"What are the opening hours of the town hall in Żywiec?",
+		// A synonym finds "funding", but how much is no figure of it.
+		"Kolik peněz už Opoczno a Bełchatów získaly z evropských fondů?",
+		"Where can I get money in Żywiec?",
 	} {
 		if q := u.Understand(s, ""); q.Intent != understand.IntentUnknown {
 			t.Errorf("%q: intent %s (passage %v), want unknown", s, q.Intent, q.Passage != nil)
