@@ -1,10 +1,10 @@
 package understand
 
 import (
-	"slices"
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
