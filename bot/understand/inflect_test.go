@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/twinbot/twinbot/fold"
+	"github.com/twinbot/twinbot/knowledge"
 	"github.com/twinbot/twinbot/locales"
 )
 
@@ -99,6 +100,24 @@ func TestWordMatchCompounds(t *testing.T) {
 		got := wordMatch(fold.Fold(tc.q), fold.Fold(tc.w), lex[tc.lang].forms)
 		if got < tc.min || got > tc.max {
 			t.Errorf("%s: wordMatch(%q, %q) = %v, want %v..%v", tc.lang, tc.q, tc.w, got, tc.min, tc.max)
+		}
+	}
+}
+
+func TestNamesPerson(t *testing.T) {
+	places := map[string]bool{}
+	for _, st := range nameStems(knowledge.Text{"sl": "Nagold"}, []string{"Stadt Nagold", "Jesenice"}) {
+		places[st] = true
+	}
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"Na pogovore sta prišla župan Michał Konecki in podžupan.", true},
+		{"Podpisali sta jo Občina Jesenice in Stadt Nagold.", false}, // a place's name is no person's
+	} {
+		if got := namesPerson(tc.s, places); got != tc.want {
+			t.Errorf("namesPerson(%q) = %v, want %v", tc.s, got, tc.want)
 		}
 	}
 }

@@ -123,6 +123,25 @@ func firstLetters(w string, n int) string {
 // NewPassages indexes the texts of kb.
 func NewPassages(kb *knowledge.KB) *Passages {
 	p := &Passages{langs: map[string]*passageLang{}}
+	// The stems of every place's names: capitalized, they name no person
+	// ("Stadt Nagold", "Samorząd Rejonu Wileńskiego").
+	places := map[string]bool{}
+	addNames := func(name knowledge.Text, aliases []string) {
+		for _, st := range nameStems(name, aliases) {
+			places[st] = true
+		}
+	}
+	for _, t := range kb.Towns {
+		addNames(t.Name, t.Aliases)
+		for i := range t.Partners {
+			addNames(t.Partners[i].Name, t.Partners[i].Aliases)
+		}
+	}
+	for _, n := range kb.News {
+		for _, pl := range n.Places {
+			addNames(pl.Name, pl.Aliases)
+		}
+	}
 	add := func(s *Source) {
 		if len(s.Text) == 0 {
 			return
@@ -148,7 +167,7 @@ func NewPassages(kb *knowledge.KB) *Passages {
 				}
 				words := make([]string, 0, len(set))
 				stems := map[string]bool{}
-				sn := sentence{src: id, idx: int32(i), person: namesPerson(sent)}
+				sn := sentence{src: id, idx: int32(i), person: namesPerson(sent, places)}
 				for w := range set {
 					words = append(words, w)
 					stems[Stem(w)] = true
@@ -750,12 +769,18 @@ func wordMatch(q, w string, forms *inflection) float64 {
 }
 
 // namesPerson reports whether a sentence holds two capitalized words in a
-// row after its first word: a person's name, most likely.
-func namesPerson(s string) bool {
+// row after its first word, neither of them a word of a place's name (the
+// stems in places): a person's name, most likely.
+func namesPerson(s string, places map[string]bool) bool {
 	prev := false
 	for i, f := range strings.Fields(s) {
 		r, _ := utf8.DecodeRuneInString(f)
 		up := unicode.IsUpper(r) && i > 0
+		if up {
+			for _, t := range fold.Tokens(f) {
+				up = up && !places[Stem(t)]
+			}
+		}
 		if up && prev {
 			return true
 		}
