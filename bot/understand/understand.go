@@ -483,6 +483,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			scope = append(scope, Stem(tokens[k]))
 		}
 	}
+	var regional []string // the countries of the regions named
 	for cat := range q.cues {
 		switch {
 		case strings.HasPrefix(cat, catCountry+":"):
@@ -494,8 +495,8 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			q.Areas = append(q.Areas, strings.TrimPrefix(cat, catArea+":"))
 		case strings.HasPrefix(cat, catRegion+":"):
 			for _, cc := range strings.Fields(strings.TrimPrefix(cat, catRegion+":")) {
-				if !slices.Contains(q.Countries, cc) {
-					q.Countries = append(q.Countries, cc)
+				if !slices.Contains(regional, cc) {
+					regional = append(regional, cc)
 				}
 			}
 			q.Region = true
@@ -513,6 +514,13 @@ func (u *Understander) Understand(text, forced string) *Frame {
 				q.Relations = append(q.Relations, strings.TrimPrefix(cat, catRelation+":"))
 			}
 		}
+	}
+	if len(q.Countries) == 0 {
+		// A region and the countries it means ("in the east – Belarus,
+		// Ukraine and Russia"): the countries named.
+		q.Countries = regional
+	} else if len(regional) > 0 {
+		q.Region = false
 	}
 	if len(q.Partners) > 0 {
 		// "Which Polish town is Marijampolė's partner?": a country none of

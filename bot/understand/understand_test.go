@@ -198,6 +198,11 @@ func TestRegions(t *testing.T) {
 			t.Errorf("%q: region %v countries %v intent %s", tc.text, q.Region, q.Countries, q.Intent)
 		}
 	}
+	// A region and the countries it means: the countries named.
+	q := u.Understand("Und wie viele Partnerstädte hat Piotrków im Osten – Belarus, Ukraine und Russland zusammen?", "")
+	if want := []string{"BY", "RU", "UA"}; !slices.Equal(q.Countries, want) {
+		t.Errorf("countries %v, want %v", q.Countries, want)
+	}
 }
 
 func TestAreas(t *testing.T) {
