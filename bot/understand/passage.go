@@ -700,12 +700,6 @@ func (p *Passages) ScopeOf(pr *knowledge.PartnerRef) []string {
 	return nameStems(pr.Partner.Name, pr.Partner.Aliases)
 }
 
-// wordMatch says how well a question's word q matches a text's word w (both
-// folded): 1 for the same word, 0.9 for another form of it (the same stem,
-// lengths within four letters: "burmistrzem", "burmistrz"; or the same
-// beginning and endings of the language, forms: "vojna", "vojni"), 0.7 for one typo
-// in words of six letters or more, 0 otherwise ("pohoda" is not
-// "pohodzhennja": same start, another word).
 // synonymMatch is how well a text's word w meets a synonym a: a stem
 // begins it, else as wordMatch.
 func synonymMatch(a, w string, forms *inflection) float64 {
@@ -715,6 +709,12 @@ func synonymMatch(a, w string, forms *inflection) float64 {
 	return wordMatch(a, w, forms)
 }
 
+// wordMatch says how well a question's word q matches a text's word w (both
+// folded): 1 for the same word, 0.9 for another form of it (the same stem,
+// lengths within four letters: "burmistrzem", "burmistrz"; or the same
+// beginning and endings of the language, forms: "vojna", "vojni"), 0.7 for one typo
+// in words of six letters or more, 0 otherwise ("pohoda" is not
+// "pohodzhennja": same start, another word).
 func wordMatch(q, w string, forms *inflection) float64 {
 	if q == w {
 		return 1

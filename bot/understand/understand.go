@@ -600,6 +600,18 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	cues := cueWords(tokens, cueAt, stopAt)
 	if len(required) > 0 {
 		q.Passage = u.pass.search(scoped, nil, required, optional, scope, ask, langs)
+		if h := q.Passage; h != nil && len(q.Places) > 0 && len(q.Partners) == 0 && h.Source.Kind != SourceNews {
+			// A place only an article names ("Who represented Bełchatów
+			// at the meeting?"): that article first, if it holds the
+			// question's words.
+			var places []string
+			for _, e := range q.Places {
+				places = append(places, nameStems(e.Place.Name, e.Place.Aliases)...)
+			}
+			if n := u.pass.search(scoped, nil, required, optional, places, ask, langs); n != nil && n.Source.Kind == SourceNews && n.Missing <= h.Missing {
+				q.Passage = n
+			}
+		}
 		if h := q.Passage; h != nil && len(required) == 1 && h.Optional == 0 && h.Source.Partner != nil && !ownText(h, q.Partners) && (len(q.Partners) == 0 || h.Source.Kind != SourceCooperation) {
 			// One word found in the text of a partner the question does not
 			// name, with nothing else of the question around it, is chance

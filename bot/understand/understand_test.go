@@ -58,6 +58,9 @@ func TestFrames(t *testing.T) {
 		{text: "Що обіцяють міста, коли підписують угоду з Пйотркувом?", intent: "commitments"},
 		{text: "Wozu haben sich Jesenice und Trbovlje im Jahr 1978 gegenseitig verpflichtet?", intent: "partner_info", years: &understand.Years{From: 1978, To: 1978}},
 		{text: "When was the promise signed with Szczytno?", intent: "agreement_date"},
+		// A place only an article names: the article answers before a
+		// town's page that shares the words.
+		{text: "Ali sta se župan Opoczna in predsednik Bełchatówa pogovarjala tudi o investicijah?", intent: "news"},
 		// A partner's history is its own story, not its agreements.
 		{text: "co wiadomo o historii Byczy, partnera Opoczna? jakies daty", intent: "partner_info"},
 		{text: "What are the opening hours of the town hall in Żywiec?", intent: "unknown", uncovered: true},
