@@ -111,6 +111,9 @@ func TestAnswers(t *testing.T) {
 		{"Which partners does Jesenice have in Austria and Italy?", "", "partners_by_country", "en", []string{"Jakob", "Tarvisio"}, []string{"Udine"}},
 		// General pages, news, exchanges.
 		{"What is twinning?", "", "twinning_about", "en", []string{"friendship"}, nil},
+		// The page that holds the question's words, not every page on
+		// twinning.
+		{"Welche Länder haben nach dem Zweiten Weltkrieg die Idee der Partnerstädte vorwärtsgebracht?", "", "twinning_about", "de", []string{"Deutschlands und Frankreichs"}, []string{"Jesenice"}},
 		// Why a town without a page on twinning keeps contacts: its goals.
 		{"po co Opocznu w ogóle te kontakty zagraniczne?", "", "cooperation_scope", "pl", []string{"poznaniu kultury"}, []string{"Litwą"}},
 		{"What do partner towns commit to?", "", "commitments", "en", []string{"prejudice"}, nil},

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/twinbot/twinbot/bot/understand"
@@ -70,6 +71,11 @@ func (c *composer) passage(q *understand.Frame) {
 
 // pages shows the towns' general pages of the given kinds.
 func (c *composer) pages(q *understand.Frame, kinds ...string) {
+	if h := q.Aside; h != nil && h.Source.Kind == understand.SourcePage && slices.Contains(kinds, h.Source.Page.Kind) {
+		// The question's own words are on one page: that page answers.
+		c.r.Cards = append(c.r.Cards, c.pageCard(h.Source.Town, h.Source.Page))
+		return
+	}
 	towns := c.v.towns(q, c.chosen)
 	if towns == nil {
 		towns = c.v.kb.Towns
