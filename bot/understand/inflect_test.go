@@ -121,3 +121,25 @@ func TestNamesPerson(t *testing.T) {
 		}
 	}
 }
+
+func TestSoftSearchBackedByCues(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := New(kb, testLexicons(t))
+	required := []string{"weltkrieg", "vorangetrieben"}
+	// Two words, one in the text beside two of the question's cue words.
+	h := u.pass.Search(required, []string{"lander", "idee", "partnerstadte"}, nil, "", []string{"de"})
+	if h == nil || h.Missing != 1 {
+		t.Fatalf("backed by cue words: hit %+v, want one word missing", h)
+	}
+	// With one cue word only, the missing word is not excused.
+	if h := u.pass.Search(required, []string{"idee"}, nil, "", []string{"de"}); h != nil {
+		t.Errorf("one cue word: hit %+v, want none", h)
+	}
+	// Nor in a question that asks who.
+	if h := u.pass.Search(required, []string{"lander", "idee", "partnerstadte"}, nil, AskPerson, []string{"de"}); h != nil && h.Missing > 0 {
+		t.Errorf("who: hit %+v, want none missing", h)
+	}
+}
