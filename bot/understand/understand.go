@@ -1197,7 +1197,12 @@ func (y *Years) Has(year int) bool { return year >= y.From && year <= y.To }
 // years reads a time filter from the question: years (1900–2099), decades
 // ("2000s", "2000er"), and the cue words since, after, before and until.
 // decadeEndings end a decade's number ("90s", "90er", "90-ih", "2000-х").
-var decadeEndings = []string{"s", "er", "ies", "ych", "ih", "ch", "tych", "tih", "h", "x", "х", "их", "ті"}
+var decadeEndings = []string{"s", "er", "ies", "ych", "ih", "ch", "tych", "tih", "h", "x", "ti"}
+
+// apartEndings are the decade endings (folded: "х" is "ch") that, typed
+// apart from the number ("2000-х", "90-ih"), are no word of their own
+// (Czech "s" is "with").
+var apartEndings = []string{"ies", "ych", "ih", "tych", "tih", "ch", "ti"}
 
 func years(tokens []string, cues map[string]float64, at map[string][]int) *Years {
 	var ys []int
@@ -1211,7 +1216,7 @@ func years(tokens []string, cues map[string]float64, at map[string][]int) *Years
 				break
 			}
 		}
-		if isNumber(t) && i+1 < len(tokens) && slices.Contains(decadeEndings, tokens[i+1]) {
+		if isNumber(t) && i+1 < len(tokens) && slices.Contains(apartEndings, tokens[i+1]) {
 			suffixed = true // "2000-х", "90-ih": the ending typed apart
 		}
 		if (len(d) != 4 && len(d) != 2) || !isNumber(d) {
@@ -1278,13 +1283,18 @@ func years(tokens []string, cues map[string]float64, at map[string][]int) *Years
 // or a century next to its number ("XXI wiek", "21. století"); nil when
 // none.
 func namedSpan(tokens []string, cues map[string]float64, at map[string][]int) *Years {
+	var decades []int
 	for cat := range cues {
 		d, ok := strings.CutPrefix(cat, catFilter+":")
 		if !ok || len(d) != 5 || d[4] != 's' || !isNumber(d[:4]) {
 			continue
 		}
 		y, _ := strconv.Atoi(d[:4])
-		return &Years{From: y, To: y + 9}
+		decades = append(decades, y)
+	}
+	if len(decades) > 0 {
+		// ("the eighties and nineties": both.)
+		return &Years{From: slices.Min(decades), To: slices.Max(decades) + 9}
 	}
 	for _, i := range at[catFilter+":century"] {
 		for _, k := range []int{i - 1, i + 1} {

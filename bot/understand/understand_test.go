@@ -171,6 +171,15 @@ func TestDecades(t *testing.T) {
 	}
 }
 
+func TestYearNotDecade(t *testing.T) {
+	u := newUnderstander(t)
+	// Czech "s" (with) after a year is no decade ending.
+	q := u.Understand("Kdy Piotrków podepsal smlouvu v roce 2000 s Mosonmagyaróvárem?", "")
+	if want := (&understand.Years{From: 2000, To: 2000}); !reflect.DeepEqual(q.Years, want) {
+		t.Errorf("years %+v, want %+v", q.Years, want)
+	}
+}
+
 func TestCenturies(t *testing.T) {
 	u := newUnderstander(t)
 	for _, s := range []string{"wymien partnerow piotrkowa z umowami podpisanymi w XXI wieku", "Kolik měst podepsalo s Piotrkówem smlouvu v 21. století?",
