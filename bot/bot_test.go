@@ -87,6 +87,9 @@ func TestAnswers(t *testing.T) {
 		// The first of a kind, the last before a year, the oldest and the newest.
 		{"w ktorym roku zywiec zawarl pierwsze partnerstwo krajowe i z kim", "", "agreement_date", "pl", []string{"Szczytn", "2004"}, []string{"Riom"}},
 		{"Which of Piotrków's partnerships is the oldest one and which is the newest?", "", "agreement_date", "en", []string{"Esslingen", "Petrinja"}, nil},
+		// A month, and a day of it.
+		{"Mit welchen Städten hat Piotrków im Juni einen Vertrag unterschrieben?", "", "agreement_date", "de", []string{"Riwne", "Kostroma"}, []string{"Vienne", "Esslingen"}},
+		{"Które umowy partnerskie Żywiec podpisał 6 sierpnia?", "", "agreement_date", "pl", []string{"Riom", "Adur", "Szczytno"}, []string{"Čadca", "Unterhaching"}},
 		// Agreements counted, not partners: "how many agreements".
 		{"how many agreements did Żywiec sign with Riom?", "", "partner_count", "en", []string{"2 agreements", "6 August 1995", "15 June 1996"}, []string{"Unterhaching"}},
 		{"Ile umów podpisał Piotrków w latach 90?", "", "partner_count", "pl", []string{"4 umowy", "Równe"}, []string{"2001"}},

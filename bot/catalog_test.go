@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -167,6 +168,9 @@ func TestLexiconKeys(t *testing.T) {
 	filters := map[string]bool{"since": true, "after": true, "before": true, "until": true, "decade": true, "including": true, "and": true,
 		"all": true, "first": true, "last": true, "excluding": true, "abroad": true, "century": true,
 		"1950s": true, "1960s": true, "1970s": true, "1980s": true, "1990s": true}
+	for m := 1; m <= 12; m++ {
+		filters["month"+strconv.Itoa(m)] = true
+	}
 	relations := map[string]bool{"twin": true, "friendly": true, "domestic": true, "cooperation": true, "regional": true}
 	files, _ := fs.Glob(locales.FS(), "words/*.yaml")
 	for _, f := range files {

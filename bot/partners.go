@@ -79,15 +79,29 @@ func inAreas(q *understand.Frame, p *knowledge.Partner) bool {
 // inYears reports whether a partner has an agreement signed in the years a
 // question asks about (every partner when it names none).
 func inYears(q *understand.Frame, p *knowledge.Partner) bool {
-	if q.Years == nil {
+	if !timed(q) {
 		return true
 	}
 	for _, a := range p.Agreements {
-		if a.Date != nil && q.Years.Has(a.Date.Year) {
+		if agreementIn(q, a) {
 			return true
 		}
 	}
 	return false
+}
+
+// timed reports whether the question restricts agreements to a time: years,
+// a month, a day.
+func timed(q *understand.Frame) bool { return q.Years != nil || q.Month != 0 }
+
+// agreementIn reports whether an agreement was signed in the time the
+// question names (any, when it names none).
+func agreementIn(q *understand.Frame, a knowledge.Agreement) bool {
+	if !timed(q) {
+		return true
+	}
+	d := a.Date
+	return d != nil && (q.Years == nil || q.Years.Has(d.Year)) && (q.Month == 0 || d.Month == q.Month) && (q.Day == 0 || d.Day == q.Day)
 }
 
 func firstDate(p *knowledge.Partner) *knowledge.Date {
@@ -125,7 +139,7 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 		return true
 	}
 	towns := c.v.towns(q, c.chosen)
-	if towns == nil && (q.Years != nil || len(q.Areas) > 0) {
+	if towns == nil && (timed(q) || len(q.Areas) > 0) {
 		towns = c.v.kb.Towns
 	}
 	if towns == nil {
@@ -198,7 +212,7 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 // general ("How many partner towns are in Germany?"); nil: ask which town.
 func (c *composer) countTowns(q *understand.Frame) []*knowledge.Town {
 	towns := c.v.towns(q, c.chosen)
-	if towns == nil && (len(q.Countries) > 0 || q.Years != nil || len(q.Relations) > 0) {
+	if towns == nil && (len(q.Countries) > 0 || timed(q) || len(q.Relations) > 0) {
 		towns = c.v.kb.Towns
 	}
 	return towns
@@ -566,7 +580,7 @@ func (c *composer) firstContact(p *knowledge.PartnerRef) string {
 func (c *composer) agreements(q *understand.Frame) bool {
 	if len(q.Partners) == 0 {
 		towns := c.v.towns(q, c.chosen)
-		if towns == nil && (q.Years != nil || len(q.Areas) > 0) {
+		if towns == nil && (timed(q) || len(q.Areas) > 0) {
 			towns = c.v.kb.Towns // "Which agreements were signed in 2017?"
 		}
 		if towns == nil {
@@ -610,9 +624,9 @@ func (c *composer) agreements(q *understand.Frame) bool {
 			card := Card{Title: c.t.S("agreements.town", "Town", c.townName(t))}
 			for i := range t.Partners {
 				pt := &t.Partners[i]
-				if q.Years != nil {
+				if timed(q) {
 					for _, a := range pt.Agreements {
-						if a.Date == nil || !q.Years.Has(a.Date.Year) {
+						if !agreementIn(q, a) {
 							continue
 						}
 						if shown >= maxItems {
@@ -733,7 +747,7 @@ func (c *composer) agreementCount(q *understand.Frame) bool {
 				continue
 			}
 			for _, a := range p.Partner.Agreements {
-				if q.Years != nil && (a.Date == nil || !q.Years.Has(a.Date.Year)) {
+				if !agreementIn(q, a) {
 					continue
 				}
 				n++

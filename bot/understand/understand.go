@@ -54,6 +54,9 @@ type Frame struct {
 	// Years restricts agreements to a time ("in 2005", "since 2010",
 	// "in the 2000s", "before 1995"); nil when the question names none.
 	Years *Years
+	// Month and Day restrict agreements to a month (1–12) and a day of it
+	// ("in August", "on 6 August"); 0 when the question names none.
+	Month, Day int
 	// Including says the relations named widen rather than filter ("how
 	// many partners, friendly ones included").
 	Including bool
@@ -555,6 +558,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		return a > b || a == b && q.Facts[i] < q.Facts[j]
 	})
 	q.Years = years(tokens, q.cues, filterAt)
+	q.Month, q.Day = month(tokens, q.cues, filterAt)
 	// The noun right after "how many" is what is counted.
 	q.CountAgreements = howManyEnd >= 0 && (agreeAt[howManyEnd] || agreeAt[howManyEnd+1])
 	q.Including = q.has(catFilter + ":including")
@@ -1097,7 +1101,7 @@ func (u *Understander) rules(q *Frame) string {
 		// partner and still counts.)
 		// "How many partners … with a signed agreement": a count.
 		return IntentPartnerCount
-	case q.has("i:agreement") && (partner || town || q.Years != nil) && !((q.has("i:cooperation") || q.has("i:scope")) && !q.has("q:when")):
+	case q.has("i:agreement") && (partner || town || q.Years != nil || q.Month != 0) && !((q.has("i:cooperation") || q.has("i:scope")) && !q.has("q:when")):
 		return IntentAgreementDate
 	case q.has("i:about") && partner && !q.has("i:agreement") && !q.has("i:cooperation") && len(q.Relations) == 0:
 		// "What is known of Bytča's history? Any dates?": the partner's
@@ -1131,7 +1135,7 @@ func (u *Understander) rules(q *Frame) string {
 		// "what forms of cooperation with foreign towns" too: the forms
 		// are asked, the towns only qualify them.
 		return IntentCooperationScope
-	case (town || listCue || q.Years != nil || (len(q.Areas) > 0 && q.has("i:cooperation"))) && (q.Fact == "" || q.Fact == "location"):
+	case (town || listCue || q.Years != nil || q.Month != 0 || (len(q.Areas) > 0 && q.has("i:cooperation"))) && (q.Fact == "" || q.Fact == "location"):
 		return IntentPartnersList
 	case q.has("i:help") && !named:
 		return IntentHelp
@@ -1278,6 +1282,34 @@ func years(tokens []string, cues map[string]float64, at map[string][]int) *Years
 // near reports whether a filter word (at positions) stands just before the
 // year at position y, or just after it ("2008 naprej", "od leta 2008"):
 // "з якими … 2000" is no "since 2000".
+// month is the month a question names (its filters "month1" … "month12")
+// and the day typed beside it ("6 sierpnia", "August 6"); 0, 0 when it
+// names none, or several.
+func month(tokens []string, cues map[string]float64, at map[string][]int) (m, day int) {
+	for n := 1; n <= 12; n++ {
+		if cues[catFilter+":month"+strconv.Itoa(n)] == 0 {
+			continue
+		}
+		if m != 0 {
+			return 0, 0 // "between May and August": no one month
+		}
+		m = n
+	}
+	if m == 0 {
+		return 0, 0
+	}
+	for _, i := range at[catFilter+":month"+strconv.Itoa(m)] {
+		for _, k := range []int{i - 1, i + 1} {
+			if k >= 0 && k < len(tokens) && len(tokens[k]) <= 2 && isNumber(tokens[k]) {
+				if d, _ := strconv.Atoi(tokens[k]); d >= 1 && d <= 31 {
+					day = d
+				}
+			}
+		}
+	}
+	return m, day
+}
+
 // namedSpan is the span of years a question names in words: a decade
 // ("the nineties", "w latach dziewięćdziesiątych": filters keyed "1990s")
 // or a century next to its number ("XXI wiek", "21. století"); nil when
@@ -1442,6 +1474,8 @@ type Summary struct {
 	Areas     []string `json:"areas,omitempty"`
 	Context   []string `json:"context,omitempty"`
 	Years     *Years   `json:"years,omitempty"`
+	Month     int      `json:"month,omitempty"`
+	Day       int      `json:"day,omitempty"`
 	Order     string   `json:"order,omitempty"`
 	Including bool     `json:"including,omitempty"`
 	AllTowns  bool     `json:"all_towns,omitempty"`
@@ -1457,7 +1491,7 @@ type Summary struct {
 
 // Summary returns the frame in plain values.
 func (q *Frame) Summary() Summary {
-	s := Summary{Intent: q.Intent, Lang: q.Lang, Countries: q.Countries, Relations: q.Relations, Years: q.Years,
+	s := Summary{Intent: q.Intent, Lang: q.Lang, Countries: q.Countries, Relations: q.Relations, Years: q.Years, Month: q.Month, Day: q.Day,
 		Order: q.Order, Including: q.Including, AllTowns: q.AllTowns, Fact: q.Fact, Unexplained: q.Unexplained,
 		Uncovered: q.Uncovered, Excluded: q.Excluded, Context: q.Context, Areas: q.Areas}
 	if q.CountAgreements {
