@@ -225,6 +225,9 @@ func (c *composer) partnerCount(q *understand.Frame) bool {
 	if q.CountAgreements {
 		return c.agreementCount(q)
 	}
+	if q.CountCountries {
+		return c.countryCount(q)
+	}
 	towns := c.countTowns(q)
 	if towns == nil {
 		return false
@@ -713,6 +716,35 @@ func containsTown(ts []*knowledge.Town, id string) bool {
 // partners that pass the filters, signed in the years asked for, counted
 // by town and listed. A kind of partnership named filters strictly here:
 // "twinning charters" are those of twin towns.
+// countryCount counts the countries of the partners of each town asked
+// about, among those the question filters ("abroad", "since 2000").
+func (c *composer) countryCount(q *understand.Frame) bool {
+	towns := c.countTowns(q)
+	if towns == nil {
+		return false
+	}
+	filter := relFilter(q)
+	for _, t := range towns {
+		var countries []string
+		for _, p := range refs(t) {
+			pt := p.Partner
+			if filter != nil && !filter[pt.Relation] || !inYears(q, pt) || !inAreas(q, pt) || slices.Contains(countries, pt.Country) {
+				continue
+			}
+			if slices.Contains(q.Excluded, knowledge.RelDomestic) && pt.Country == t.Country {
+				continue // "foreign countries"
+			}
+			countries = append(countries, pt.Country)
+		}
+		names := make([]string, len(countries))
+		for i, cc := range countries {
+			names[i] = c.t.Country(cc)
+		}
+		c.r.Text = append(c.r.Text, c.t.N("count.countries", len(countries), "Town", c.townName(t), "Countries", c.t.List(names)))
+	}
+	return true
+}
+
 func (c *composer) agreementCount(q *understand.Frame) bool {
 	towns := c.countTowns(q)
 	if len(q.Partners) > 0 {

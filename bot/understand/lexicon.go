@@ -28,7 +28,9 @@ type LexiconFile struct {
 	// Stopwords are function words and filler ("the", "please", "tell"):
 	// they tell the language and are otherwise ignored.
 	Stopwords []string `yaml:"stopwords"`
-	// Questions are question words by kind: when, where, how_many, what, who, which, and name (a who-question that asks for a name: "who is the mayor").
+	// Questions are question words by kind: when, where, how_many, what,
+	// who, which, name (a who-question that asks for a name: "who is the
+	// mayor") and how_many_countries ("from how many countries").
 	Questions map[string][]string `yaml:"questions"`
 	// Intents are the cue words of each intent (partners, agreement,
 	// cooperation, count, news, about, commitments, exchanges, signup, help,

@@ -68,6 +68,9 @@ type Frame struct {
 	// CountAgreements says the agreements are counted, not the partners:
 	// "how many agreements …", "Kolik smluv …".
 	CountAgreements bool
+	// CountCountries says the partners' countries are counted ("from how
+	// many countries are Żywiec's partners?").
+	CountCountries bool
 	// Order asks for the first or the last partnership of a town
 	// ("Piotrków's very first partner"); "" when none.
 	Order string
@@ -561,6 +564,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	q.Month, q.Day = month(tokens, q.cues, filterAt)
 	// The noun right after "how many" is what is counted.
 	q.CountAgreements = howManyEnd >= 0 && (agreeAt[howManyEnd] || agreeAt[howManyEnd+1])
+	q.CountCountries = q.has(catQuestion + ":how_many_countries")
 	q.Including = q.has(catFilter + ":including")
 	for _, at := range relAt {
 		for _, r := range at {
@@ -1093,6 +1097,9 @@ func (u *Understander) rules(q *Frame) string {
 		// ("What does the agreement provide on contacts between people?"
 		// asks what cooperation covers, not the population.)
 		return IntentPartnerInfo
+	case q.CountCountries && (q.Fact == "" || q.Fact == "location") && !partner:
+		// "From how many countries are Żywiec's partners?"
+		return IntentPartnerCount
 	case q.CountAgreements && q.Fact == "":
 		// "How many agreements did Jesenice sign after 1990?"
 		return IntentPartnerCount
@@ -1496,6 +1503,9 @@ func (q *Frame) Summary() Summary {
 		Uncovered: q.Uncovered, Excluded: q.Excluded, Context: q.Context, Areas: q.Areas}
 	if q.CountAgreements {
 		s.Count = "agreements"
+	}
+	if q.CountCountries {
+		s.Count = "countries"
 	}
 	for _, t := range q.Towns {
 		s.Towns = append(s.Towns, t.ID)
