@@ -87,6 +87,11 @@ func TestAnswers(t *testing.T) {
 		// The first of a kind, the last before a year, the oldest and the newest.
 		{"w ktorym roku zywiec zawarl pierwsze partnerstwo krajowe i z kim", "", "agreement_date", "pl", []string{"Szczytn", "2004"}, []string{"Riom"}},
 		{"Which of Piotrków's partnerships is the oldest one and which is the newest?", "", "agreement_date", "en", []string{"Esslingen", "Petrinja"}, nil},
+		// Countries counted, foreign ones when asked; "krajowych"
+		// (domestic) is no "krajów" (countries).
+		{"z ilu krajow zagranicznych sa miasta partnerskie zywca", "", "partner_count", "pl", []string{"6 krajach", "Gruzja"}, []string{"Polska"}},
+		{"ile krajowych miast partnerskich ma Żywiec?", "", "partner_count", "pl", []string{"Szczytno"}, nil},
+		{"From how many countries are Piotrków's partners?", "", "partner_count", "en", []string{"12 countries", "10 countries"}, nil},
 		// A month, and a day of it.
 		{"Mit welchen Städten hat Piotrków im Juni einen Vertrag unterschrieben?", "", "agreement_date", "de", []string{"Riwne", "Kostroma"}, []string{"Vienne", "Esslingen"}},
 		{"Które umowy partnerskie Żywiec podpisał 6 sierpnia?", "", "agreement_date", "pl", []string{"Riom", "Adur", "Szczytno"}, []string{"Čadca", "Unterhaching"}},

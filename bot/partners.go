@@ -726,21 +726,38 @@ func (c *composer) countryCount(q *understand.Frame) bool {
 	filter := relFilter(q)
 	for _, t := range towns {
 		var countries []string
+		byRel := map[string][]string{} // the countries of each kind of partnership
 		for _, p := range refs(t) {
 			pt := p.Partner
-			if filter != nil && !filter[pt.Relation] || !inYears(q, pt) || !inAreas(q, pt) || slices.Contains(countries, pt.Country) {
+			if filter != nil && !filter[pt.Relation] || !inYears(q, pt) || !inAreas(q, pt) {
 				continue
 			}
 			if slices.Contains(q.Excluded, knowledge.RelDomestic) && pt.Country == t.Country {
 				continue // "foreign countries"
 			}
-			countries = append(countries, pt.Country)
+			if !slices.Contains(countries, pt.Country) {
+				countries = append(countries, pt.Country)
+			}
+			if !slices.Contains(byRel[pt.Relation], pt.Country) {
+				byRel[pt.Relation] = append(byRel[pt.Relation], pt.Country)
+			}
 		}
 		names := make([]string, len(countries))
 		for i, cc := range countries {
 			names[i] = c.t.Country(cc)
 		}
-		c.r.Text = append(c.r.Text, c.t.N("count.countries", len(countries), "Town", c.townName(t), "Countries", c.t.List(names)))
+		line := c.t.N("count.countries", len(countries), "Town", c.townName(t), "Countries", c.t.List(names))
+		if len(byRel) > 1 {
+			// "Twin towns: 10 countries; friendly towns: 2 countries."
+			var kinds []string
+			for _, rel := range knowledge.Relations() {
+				if n := len(byRel[rel]); n > 0 {
+					kinds = append(kinds, c.t.N("count.countries.of", n, "Kind", c.t.N("rel."+rel+".heading", 2)))
+				}
+			}
+			line += " " + strings.Join(kinds, "; ") + "."
+		}
+		c.r.Text = append(c.r.Text, line)
 	}
 	return true
 }

@@ -1069,6 +1069,9 @@ func (u *Understander) rules(q *Frame) string {
 		// "Is Bełchatów a partner of Gödöllő?": the partners' own partners
 		// are not known.
 		return IntentUnknown
+	case q.CountCountries && (q.Fact == "" || q.Fact == "location") && !partner:
+		// "From how many countries are Żywiec's partners?"
+		return IntentPartnerCount
 	case q.has("i:commitments") && !(q.has("q:when") && q.whenAt < q.commitAt && q.Years == nil && (partner || q.has("i:agreement"))):
 		// ("When was the promise signed with Szczytno?" asks a date; not
 		// "what do they promise when they sign", nor "what did they
@@ -1097,9 +1100,6 @@ func (u *Understander) rules(q *Frame) string {
 		// ("What does the agreement provide on contacts between people?"
 		// asks what cooperation covers, not the population.)
 		return IntentPartnerInfo
-	case q.CountCountries && (q.Fact == "" || q.Fact == "location") && !partner:
-		// "From how many countries are Żywiec's partners?"
-		return IntentPartnerCount
 	case q.CountAgreements && q.Fact == "":
 		// "How many agreements did Jesenice sign after 1990?"
 		return IntentPartnerCount
