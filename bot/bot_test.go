@@ -101,6 +101,8 @@ func TestAnswers(t *testing.T) {
 		// "views" sounds a little like Vienne, and is no name: the article
 		// and its views (a fact of the seed page).
 		{"how many views did the Bełchatów article get", "", "news", "en", []string{"185"}, []string{"Vienne"}},
+		// How many take part in an exchange nobody plans is not known.
+		{"Wie viele Schüler fahren jedes Jahr zum Austausch nach Unterhaching?", "", "unknown", "de", []string{"Wie viele, weiß ich nicht"}, nil},
 		// The way from one town to another is not in the knowledge base.
 		{"How do I get from Żywiec to Čadca?", "", "unknown", "en", nil, []string{"Slovakia"}},
 		{"Wie kann man von Żywiec nach Čadca fahren?", "", "unknown", "de", nil, []string{"Slowakei"}},

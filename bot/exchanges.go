@@ -59,6 +59,14 @@ func (c *composer) listed(q *understand.Frame) []*knowledge.Exchange {
 
 func (c *composer) exchanges(q *understand.Frame) {
 	list := c.v.upcoming(q, c.chosen, c.now)
+	if len(list) == 0 && len(q.Partners) > 0 && q.Cue("q:how_many") {
+		// "How many pupils go to Unterhaching each year?": no exchange is
+		// planned, and no text counts them: the town can tell.
+		c.r.Intent = understand.IntentUnknown
+		c.r.Text = append(c.r.Text, c.t.S("exchanges.none_count", "Partner", c.partnerName(q.Partners[0])))
+		c.contact(q.Partners[0].Town)
+		return
+	}
 	if len(list) == 0 && len(q.Partners) > 0 {
 		// None planned with that partner: what the towns do together
 		// (school exchanges, youth trips) answers, with the note.
