@@ -1081,7 +1081,9 @@ func (u *Understander) rules(q *Frame) string {
 		// Not "in which fields do they exchange experience": that is what
 		// the cooperation covers.
 		return IntentExchangesUpcoming
-	case q.has("i:goals") && !partner:
+	case q.has("i:goals") && !partner && !(q.has("i:about") && !town):
+		// ("What was the aim of the first contacts after the war?" names
+		// no town: the aim of twinning itself.)
 		return IntentCooperationScope
 	case (q.has("i:news") && (!partner || u.newsAbout(q.Partners)) && !(q.Order != "" && q.has("i:agreement")) && !q.has("i:scope")) || (place && !partner && q.Fact == "" && !listCue && !q.has("q:how_many")):
 		// ("The latest agreement" is no news.)
