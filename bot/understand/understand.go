@@ -1,6 +1,7 @@
 package understand
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -286,11 +287,34 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 		}
 	}
-	clause := clauses(text, len(tokens), breakAt)
+	clause, asked := clauses(text, len(tokens), breakAt)
 	sub := map[int]bool{}
+	scene := map[int]bool{} // statements before the question
 	for i := range tokens {
 		if breakAt[i] {
 			sub[clause[i]] = true
+		}
+	}
+	if len(asked) > 0 {
+		// A statement before the question ("I was in Żywiec last year –
+		// does it have a partner in England?") is context: a clause of
+		// four words or more that no question mark ends, with no question
+		// word in it.
+		n := map[int]int{}
+		for i := range tokens {
+			n[clause[i]]++
+		}
+		for _, l := range order {
+			for _, c := range all[l] {
+				if strings.HasPrefix(c.Cat, catQuestion+":") {
+					n[clause[c.Start]] = -1000
+				}
+			}
+		}
+		for i := range tokens {
+			if cl := clause[i]; !asked[cl] && n[cl] >= 4 && cl < slices.Max(slices.Collect(maps.Keys(asked))) {
+				sub[cl], scene[cl] = true, true
+			}
 		}
 	}
 	mainAsks := false
@@ -357,7 +381,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if c.Cat == catStop || c.Cat == catClause || c.Cat == catLight {
 				continue
 			}
-			if mainAsks && sub[clause[c.Start]] && strings.HasPrefix(c.Cat, catIntent+":") {
+			if mainAsks && sub[clause[c.Start]] && strings.HasPrefix(c.Cat, catIntent+":") || mainAsks && scene[clause[c.Start]] && (strings.HasPrefix(c.Cat, catFilter+":") || strings.HasPrefix(c.Cat, catArea+":")) {
 				continue // explained, but context
 			}
 			if strings.HasPrefix(c.Cat, catCountry+":") {
@@ -560,8 +584,19 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		a, b := q.cues[catFact+":"+q.Facts[i]], q.cues[catFact+":"+q.Facts[j]]
 		return a > b || a == b && q.Facts[i] < q.Facts[j]
 	})
-	q.Years = years(tokens, q.cues, filterAt)
-	q.Month, q.Day = month(tokens, q.cues, filterAt)
+	// Years and days of a clause that only sets the scene ("my son goes to
+	// camp in July – …") filter nothing.
+	questionTokens := tokens
+	if mainAsks && len(scene) > 0 {
+		questionTokens = slices.Clone(tokens)
+		for i := range questionTokens {
+			if scene[clause[i]] {
+				questionTokens[i] = ""
+			}
+		}
+	}
+	q.Years = years(questionTokens, q.cues, filterAt)
+	q.Month, q.Day = month(questionTokens, q.cues, filterAt)
 	// The noun right after "how many" is what is counted.
 	q.CountAgreements = howManyEnd >= 0 && (agreeAt[howManyEnd] || agreeAt[howManyEnd+1])
 	q.CountCountries = q.has(catQuestion + ":how_many_countries")
@@ -881,14 +916,26 @@ func descriptive(cc string, span [2]int, mentions []knowledge.Mention, townNoun 
 // clauses numbers each of the first n words of text by the clause it is in:
 // punctuation (. , ; : ! ? and dashes between spaces) ends a clause, and a
 // conjunction of the lexicons (at breakAt) starts one.
-func clauses(text string, n int, breakAt []bool) []int {
+func clauses(text string, n int, breakAt []bool) (clause []int, asked map[int]bool) {
 	out := make([]int, 0, n)
+	asked = map[int]bool{}
 	c := 0
-	for _, seg := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".,;:!?…()–—", r) }) {
-		for range fold.Words(seg) {
-			out = append(out, c)
+	seg := []rune{}
+	for _, r := range text + "\n" {
+		if !strings.ContainsRune(".,;:!?…()–—\n", r) {
+			seg = append(seg, r)
+			continue
 		}
-		c++
+		if ws := fold.Words(string(seg)); len(ws) > 0 {
+			for range ws {
+				out = append(out, c)
+			}
+			if r == '?' {
+				asked[c] = true
+			}
+			c++
+		}
+		seg = seg[:0]
 	}
 	for len(out) < n {
 		out = append(out, c)
@@ -901,7 +948,15 @@ func clauses(text string, n int, breakAt []bool) []int {
 		}
 		out[i] += shift * 1000
 	}
-	return out
+	for cl := range asked {
+		// (A conjunction inside a segment shifts its numbers.)
+		for i := range out {
+			if out[i]%1000 == cl && out[i] != cl {
+				asked[out[i]] = true
+			}
+		}
+	}
+	return out, asked
 }
 
 // capitalized returns the words (lowercased) written with a capital letter

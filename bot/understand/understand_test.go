@@ -61,6 +61,10 @@ func TestFrames(t *testing.T) {
 		// A place only an article names: the article answers before a
 		// town's page that shares the words.
 		{text: "Ali sta se župan Opoczna in predsednik Bełchatówa pogovarjala tudi o investicijah?", intent: "news"},
+		// A statement before the question sets the scene: its words
+		// ("trip", "camp", "in July") ask nothing and filter nothing.
+		{text: "Byl jsem loni na výletě v Żywci. Má Żywiec partnera v Anglii?", intent: "partners_by_country", countries: []string{"GB"}},
+		{text: "Mój syn jedzie na obóz harcerski w lipcu. Jakie miasta partnerskie ma Żywiec w Niemczech?", intent: "partners_by_country", countries: []string{"DE"}},
 		// The aim of twinning itself, when no town is named.
 		{text: "Jaký byl cíl prvních kontaktů mezi městy po válce?", intent: "twinning_about", order: understand.OrderFirst},
 		// A partner's history is its own story, not its agreements.
