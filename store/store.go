@@ -126,7 +126,7 @@ func openSQLite(ctx context.Context, path string, o Options) (*Store, error) {
 	// lose the last commits. FULL would fsync every commit and make each
 	// answered update cost milliseconds. secure_delete overwrites whatever
 	// a statement deletes, so erased data do not linger in free pages.
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(ON)&_txlock=immediate"
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(ON)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -134,7 +134,18 @@ func openSQLite(ctx context.Context, path string, o Options) (*Store, error) {
 	s := newStore(db, false, o)
 	s.path = path
 	if !o.NoMigrate {
-		if err := s.Migrate(ctx); err != nil {
+		// Processes opening a new database together race to switch it to
+		// WAL, which SQLite may refuse at once (SQLITE_BUSY) instead of
+		// waiting: try again a few times.
+		err := s.Migrate(ctx)
+		for try := 1; err != nil && strings.Contains(err.Error(), "SQLITE_BUSY") && try < 20; try++ {
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Duration(try) * 10 * time.Millisecond):
+			}
+			err = s.Migrate(ctx)
+		}
+		if err != nil {
 			db.Close()
 			return nil, err
 		}
