@@ -40,6 +40,7 @@ var evalLevels = map[string]float64{
 	"blind3.jsonl":  0.855,
 	"tune7.jsonl":   0.955,
 	"blind4.jsonl":  0.88,
+	"tune8.jsonl":   0.855,
 }
 
 // evalQuestion is one line of a question set (the format of
