@@ -606,7 +606,21 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if r >= 2 && andAt[r-1] && partnersAt[r-2] || andAt[r+1] && partnersAt[r+2] {
 				q.Including = true
 			}
+			// "How many partner towns, and how many friendly ones?": the
+			// partners, then "and", a few words before the kind.
+			for k := r - 1; k >= 0 && k >= r-4 && !q.Including; k-- {
+				if andAt[k] {
+					for j := k - 1; j >= 0 && j >= k-3; j-- {
+						q.Including = q.Including || partnersAt[j]
+					}
+				}
+			}
 		}
+	}
+	both := q.has(catFilter+":abroad") && len(q.Countries) > 0 && len(q.Towns) > 0 && slices.ContainsFunc(q.Towns, func(t *knowledge.Town) bool { return slices.Contains(q.Countries, t.Country) })
+	if both {
+		// "Both abroad and in Poland": every partner.
+		q.Including, q.Countries = true, nil
 	}
 	if q.Including && len(q.Relations) == 0 && len(q.Countries) > 0 {
 		// "Żywiec's partner towns, the Polish one included": the country
@@ -615,7 +629,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	}
 	// "All Piotrków's partner towns": all of a named town's, not all towns.
 	q.AllTowns = q.has(catFilter+":all") && len(q.Towns) == 0
-	if q.has(catFilter+":abroad") && !slices.Contains(q.Relations, knowledge.RelDomestic) {
+	if q.has(catFilter+":abroad") && !both && !slices.Contains(q.Relations, knowledge.RelDomestic) {
 		// "foreign partners": all but those in the same country.
 		q.Excluded = append(q.Excluded, knowledge.RelDomestic)
 	}
@@ -1265,7 +1279,7 @@ func (y *Years) Has(year int) bool { return year >= y.From && year <= y.To }
 // years reads a time filter from the question: years (1900–2099), decades
 // ("2000s", "2000er"), and the cue words since, after, before and until.
 // decadeEndings end a decade's number ("90s", "90er", "90-ih", "2000-х").
-var decadeEndings = []string{"s", "er", "ies", "ych", "ih", "ch", "tych", "tih", "h", "x", "ti"}
+var decadeEndings = []string{"s", "er", "ern", "ies", "ych", "ih", "ch", "tych", "tih", "h", "x", "ti"}
 
 // apartEndings are the decade endings (folded: "х" is "ch") that, typed
 // apart from the number ("2000-х", "90-ih"), are no word of their own

@@ -48,6 +48,10 @@ func TestFrames(t *testing.T) {
 		{text: "Назвіть міста, з якими Пйотркув підписав угоди у 2005 році", intent: "agreement_date", years: &understand.Years{From: 2005, To: 2005}},
 		{text: "Katere pogodbe je Żywiec sklenil od leta 2008 naprej?", intent: "agreement_date", years: &understand.Years{From: 2008, To: 9999}},
 		{text: "all of Piotrków's partner and friendly cities", intent: "partners_list", including: true},
+		// "… and how many friendly ones?", "both abroad and in Poland":
+		// both.
+		{text: "Kolik má Piotrków partnerských měst a kolik spřátelených?", intent: "partner_count", including: true},
+		{text: "Could you list all the twin towns of Żywiec, both abroad and in Poland?", intent: "partners_list", including: true},
 		{text: "Which agreements did Piotrków sign since 2005?", intent: "agreement_date", years: &understand.Years{From: 2005, To: 9999}},
 		{text: "Welche Partnerschaften wurden in den 2000er Jahren geschlossen?", intent: "agreement_date", years: &understand.Years{From: 2000, To: 2009}},
 		{text: "partnerstva pred letom 1995", lang: "sl", intent: "partners_list", years: &understand.Years{From: 0, To: 1994}},
@@ -164,7 +168,7 @@ func FuzzUnderstand(f *testing.F) {
 func TestDecades(t *testing.T) {
 	u := newUnderstander(t)
 	for _, s := range []string{"Which agreements did Żywiec sign in the 90s?", "Które dohody Żywce jsou z 90. let?",
-		"Welche Verträge hat Żywiec in den 90er Jahren unterzeichnet?", "umowy Żywca z lat 90.",
+		"Welche Verträge hat Żywiec in den 90er Jahren unterzeichnet?", "umowy Żywca z lat 90.", "Mit welchen Städten hat Żywiec in den 90ern unterschrieben?",
 		// Decades in words.
 		"Which partnerships did Żywiec start in the nineties?", "Koliko partnerskih mest je Żywiec dobil v devetdesetih letih?",
 		"umowy Żywca z lat dziewięćdziesiątych", "Verträge von Żywiec aus den Neunzigern",
