@@ -70,6 +70,9 @@ func TestAnswers(t *testing.T) {
 		{"What does the cooperation with Šentjakob focus on?", "", "cooperation_scope", "en", []string{"fire", "sport"}, nil},
 		// Words of one meaning (the words files' synonyms): money, funding.
 		{"Hledají Živec a Unterhaching společně peníze na nové projekty?", "", "cooperation_scope", "cs", []string{"financování"}, nil},
+		// Families exchanged between two towns are a point of their
+		// cooperation, not an upcoming youth exchange.
+		{"Gibt es zwischen Żywiec und Riom auch einen Austausch zwischen Familien?", "", "cooperation_scope", "de", []string{"Familien"}, []string{"Anmeldung"}},
 		// An area asked of a town: the partners it cooperates with in it.
 		{"Kde Żywiec spolupracuje v oblasti hasičů?", "", "partners_list", "cs", []string{"Unterhaching"}, []string{"Riom"}},
 		// A word of one partner's list answers "which partner".

@@ -1146,7 +1146,7 @@ func (u *Understander) rules(q *Frame) string {
 		// "what do they promise when they sign", nor "what did they
 		// undertake in 1978".)
 		return IntentCommitments
-	case q.has("i:exchanges") && !q.has("i:scope"):
+	case q.has("i:exchanges") && !q.has("i:scope") && !(partner && slices.Contains(q.Areas, "families")):
 		// Not "in which fields do they exchange experience": that is what
 		// the cooperation covers.
 		return IntentExchangesUpcoming
