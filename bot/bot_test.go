@@ -60,7 +60,11 @@ func TestAnswers(t *testing.T) {
 		{"friendly towns of Piotrków Trybunalski", "", "partners_list", "en", []string{"Velenje", "Udine"}, []string{"Esslingen"}},
 		// One partner.
 		{"Riom?", "en", "partner_info", "en", []string{"Riom", "France", "1995"}, []string{"Esslingen"}},
-		{"How many inhabitants does Opočno have?", "", "partner_info", "en", []string{"3,309"}, nil},
+		{"How many inhabitants does Opočno have?", "", "partner_info", "en", []string{"3,309", "Opočno (Czechia)"}, nil},
+		// Where, and since when: the place and the agreements.
+		{"Adur - gdzie to jest i od kiedy zywiec ma z nim kontakty?", "", "partner_info", "pl", []string{"Wielka Brytania", "1998"}, nil},
+		// A scope question that describes the partner by its region.
+		{"Na katerih področjih sodelujeta Żywiec in angleški okraj Adur?", "", "cooperation_scope", "sl", []string{"izobraževanje"}, nil},
 		{"Tell me about Bytča", "", "partner_info", "en", []string{"Slovakia", "1378"}, nil},
 		// Agreements: both signings.
 		{"When was the twinning with Unterhaching signed?", "", "agreement_date", "en", []string{"15 July 1995", "30 July 1995"}, []string{"Esslingen"}},

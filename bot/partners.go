@@ -383,6 +383,10 @@ func (c *composer) partnerInfo(q *understand.Frame) bool {
 					c.fact(p, f)
 				}
 			}
+			if q.Cue("q:when") && q.Fact == "location" {
+				// "Where is Adur, and since when are we in touch?"
+				c.agreementCard(q, p)
+			}
 		}
 		return true
 	}
@@ -409,7 +413,9 @@ func (c *composer) notPartnerOf(q *understand.Frame, p *knowledge.PartnerRef) {
 // fact answers one fact; false when the KB does not have it.
 func (c *composer) fact(p *knowledge.PartnerRef, fact string) bool {
 	f := p.Partner.Facts
-	name := c.partnerName(p)
+	// The place with its country: "Bytča (Slovakia) – population 11,500"
+	// tells what kind of town it is too.
+	name := c.partnerName(p) + " (" + c.t.Country(p.Partner.Country) + ")"
 	var s string
 	switch fact {
 	case "population":
@@ -436,7 +442,7 @@ func (c *composer) fact(p *knowledge.PartnerRef, fact string) bool {
 		}
 		s = c.t.S("fact.town_rights", "Place", name, "Date", c.t.Date(f.TownRights))
 	case "location":
-		s = c.t.S("fact.country", "Place", name, "Country", c.t.Country(p.Partner.Country))
+		s = c.t.S("fact.country", "Place", c.partnerName(p), "Country", c.t.Country(p.Partner.Country))
 		if f != nil && len(f.Location) > 0 {
 			s += " " + sentence(c.txt(f.Location, p.Town))
 		} else if d := c.txt(p.Partner.Description, p.Town); d != "" {
@@ -447,11 +453,11 @@ func (c *composer) fact(p *knowledge.PartnerRef, fact string) bool {
 		if p.Partner.Website == "" {
 			return false
 		}
-		s = c.t.S("fact.website", "Place", name, "URL", p.Partner.Website)
+		s = c.t.S("fact.website", "Place", c.partnerName(p), "URL", p.Partner.Website)
 	default:
 		return false
 	}
-	c.r.Title = name
+	c.r.Title = c.partnerName(p)
 	c.r.Text = append(c.r.Text, s)
 	return true
 }

@@ -1167,7 +1167,7 @@ func (u *Understander) rules(q *Frame) string {
 	case q.Fact == "founded" && partner && (q.has("i:partners") || (q.has("i:cooperation") && len(q.Unexplained) == 0 && len(q.Areas) == 0)):
 		// "When was the partnership with Riom founded?"
 		return IntentAgreementDate
-	case q.Fact != "" && partner && !(q.Fact == "population" && q.has("i:scope")):
+	case q.Fact != "" && partner && !((q.Fact == "population" || q.Fact == "location") && q.has("i:scope")):
 		// ("What does the agreement provide on contacts between people?"
 		// asks what cooperation covers, not the population.)
 		return IntentPartnerInfo
