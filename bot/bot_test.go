@@ -123,6 +123,10 @@ func TestAnswers(t *testing.T) {
 		// One person of several named in a sentence.
 		{"Kdo je místostarosta polského města Opoczno?", "", "news", "cs", []string{"Jan Zięba"}, []string{"Piasecki", "Konecki"}},
 		{"Which partner towns are in Germany?", "", "partners_by_country", "en", []string{"Unterhaching", "Esslingen", "Nagold"}, []string{"Riom"}},
+		// A country with partners, none of the years asked, is no country
+		// without partners; "Opoczno in Poland" describes the town.
+		{"Which partners does Opoczno have in Lithuania since 2010?", "", "partners_by_country", "en", []string{"no partners of this kind"}, []string{"no partner town in Lithuania"}},
+		{"Ist Opoczno in Polen mit einer Stadt in Litauen verbunden?", "", "partners_by_country", "de", []string{"Rudamina"}, nil},
 		// A country with no partner: nothing known, the town's partners shown.
 		{"Does Opoczno have a partner in Hungary?", "", "unknown", "en", []string{"no partner town in Hungary", "Bytča (Slovakia)"}, []string{"Gödöllő"}},
 		{"Which partners does Jesenice have in Austria and Italy?", "", "partners_by_country", "en", []string{"Jakob", "Tarvisio"}, []string{"Udine"}},

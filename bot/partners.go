@@ -313,6 +313,16 @@ func (c *composer) byCountry(q *understand.Frame) {
 		towns = c.v.kb.Towns
 	}
 	filter := relFilter(q)
+	if filter != nil && filter[knowledge.RelDomestic] && len(filter) == 1 {
+		for _, t := range towns {
+			if !slices.Contains(q.Countries, t.Country) {
+				// "Domestic" partners in another country: the question
+				// cannot mean the kind; the country answers.
+				filter = nil
+				break
+			}
+		}
+	}
 	var none []string
 	for _, cc := range q.Countries {
 		var items []string
@@ -330,6 +340,14 @@ func (c *composer) byCountry(q *understand.Frame) {
 			}
 		}
 		title := c.t.S("country.title", "Country", c.t.Country(cc))
+		if len(items) == 0 && !q.Region && slices.ContainsFunc(towns, func(t *knowledge.Town) bool {
+			return slices.ContainsFunc(t.Partners, func(p knowledge.Partner) bool { return p.Country == cc })
+		}) {
+			// Partners in the country, none of the kind or the years
+			// asked: "none in Lithuania" would be untrue.
+			c.r.Cards = append(c.r.Cards, Card{Title: title, Text: []string{c.t.S("partners.none", "Town", c.t.List(townNames(c, towns)))}})
+			continue
+		}
 		if len(items) == 0 {
 			none = append(none, c.t.Country(cc))
 			continue
@@ -362,6 +380,15 @@ func (c *composer) byCountry(q *understand.Frame) {
 	if len(none) > 0 && !q.Region {
 		c.r.Text = append(c.r.Text, c.t.S("country.none", "Country", c.t.List(none)))
 	}
+}
+
+// townNames are the towns' names in the reply's language.
+func townNames(c *composer, towns []*knowledge.Town) []string {
+	out := make([]string, len(towns))
+	for i, t := range towns {
+		out[i] = c.townName(t)
+	}
+	return out
 }
 
 // partnerInfo answers about one or more partners: the fact asked for, or

@@ -518,7 +518,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		switch {
 		case strings.HasPrefix(cat, catCountry+":"):
 			cc := strings.TrimPrefix(cat, catCountry+":")
-			if !descriptive(cc, countryAt[cat], mentions, townNoun) {
+			if !descriptive(cc, countryAt[cat], mentions, townNoun, tokens) {
 				q.Countries = append(q.Countries, cc)
 			}
 		case strings.HasPrefix(cat, catArea+":"):
@@ -912,15 +912,15 @@ func hasFact(ps []*knowledge.PartnerRef, fact string) bool {
 // descriptive reports whether a country named at span next to a name of a
 // place of that country only describes the place ("the Slovak Bytča",
 // "slovinskými Jesenicemi"): it is then no filter.
-func descriptive(cc string, span [2]int, mentions []knowledge.Mention, townNoun []bool) bool {
+func descriptive(cc string, span [2]int, mentions []knowledge.Mention, townNoun []bool, tokens []string) bool {
 	for _, m := range mentions {
 		if entityCountry(m.Entity) != cc {
 			continue
 		}
 		// Next to the name, or with a town noun between ("polského města
-		// Opoczno").
+		// Opoczno"), or a preposition after it ("Jesenice w Słowenii").
 		if span[1] == m.Start || m.End == span[0] ||
-			(span[1]+1 == m.Start && townNoun[span[1]]) || (m.End+1 == span[0] && townNoun[m.End]) {
+			(span[1]+1 == m.Start && townNoun[span[1]]) || (m.End+1 == span[0] && (townNoun[m.End] || len([]rune(tokens[m.End])) <= 2)) {
 			return true
 		}
 	}

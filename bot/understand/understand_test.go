@@ -48,6 +48,8 @@ func TestFrames(t *testing.T) {
 		{text: "Назвіть міста, з якими Пйотркув підписав угоди у 2005 році", intent: "agreement_date", years: &understand.Years{From: 2005, To: 2005}},
 		{text: "Katere pogodbe je Żywiec sklenil od leta 2008 naprej?", intent: "agreement_date", years: &understand.Years{From: 2008, To: 9999}},
 		{text: "all of Piotrków's partner and friendly cities", intent: "partners_list", including: true},
+		// The town's own country after it describes it.
+		{text: "z kim sie przyjaznia i bratają Jesenice w Słowenii", intent: "partners_list"},
 		// "… and how many friendly ones?", "both abroad and in Poland":
 		// both.
 		{text: "Kolik má Piotrków partnerských měst a kolik spřátelených?", intent: "partner_count", including: true},
