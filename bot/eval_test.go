@@ -34,15 +34,15 @@ var evalLevels = map[string]float64{
 	"tune2.jsonl":   0.97,
 	"tune3.jsonl":   0.96,
 	"tune4.jsonl":   0.96,
-	"tune5.jsonl":   0.95,
-	"blind2.jsonl":  0.865,
-	"tune6.jsonl":   0.95,
-	"blind3.jsonl":  0.865,
+	"tune5.jsonl":   0.955,
+	"blind2.jsonl":  0.87,
+	"tune6.jsonl":   0.955,
+	"blind3.jsonl":  0.87,
 	"tune7.jsonl":   0.96,
 	"blind4.jsonl":  0.89,
 	"tune8.jsonl":   0.945,
-	"blind5.jsonl":  0.87,
-	"tune9.jsonl":   0.86,
+	"blind5.jsonl":  0.875,
+	"tune9.jsonl":   0.945,
 }
 
 // evalQuestion is one line of a question set (the format of
