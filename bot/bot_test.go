@@ -132,6 +132,9 @@ func TestAnswers(t *testing.T) {
 		{"Which partners does Jesenice have in Austria and Italy?", "", "partners_by_country", "en", []string{"Jakob", "Tarvisio"}, []string{"Udine"}},
 		// General pages, news, exchanges.
 		{"What is twinning?", "", "twinning_about", "en", []string{"friendship"}, nil},
+		// A region in a question on the history of twinning: the page that
+		// names it.
+		{"Як країни Центральної Європи долучилися до руху міст-партнерів і коли?", "", "twinning_about", "uk", []string{"Центральної Європи", "дев’яностих"}, nil},
 		// The page that holds the question's words, not every page on
 		// twinning.
 		{"Welche Länder haben nach dem Zweiten Weltkrieg die Idee der Partnerstädte vorwärtsgebracht?", "", "twinning_about", "de", []string{"Deutschlands und Frankreichs"}, []string{"Jesenice"}},

@@ -267,6 +267,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	agreeAt := make([]bool, len(tokens)+2)
 	breakAt := make([]bool, len(tokens))
 	countryAt := map[string][2]int{}
+	var regionWords []string // the words naming a region ("střední Evropy")
 	// Clauses: conjunctions of the question's own language start one.
 	// Intent cues of a clause a conjunction starts ("… because I heard
 	// about exchanges") are context when another clause asks.
@@ -383,6 +384,13 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 			if mainAsks && sub[clause[c.Start]] && strings.HasPrefix(c.Cat, catIntent+":") || mainAsks && scene[clause[c.Start]] && (strings.HasPrefix(c.Cat, catFilter+":") || strings.HasPrefix(c.Cat, catArea+":")) {
 				continue // explained, but context
+			}
+			if strings.HasPrefix(c.Cat, catRegion+":") {
+				for k := c.Start; k < c.End; k++ {
+					if len([]rune(tokens[k])) >= 4 && !slices.Contains(regionWords, tokens[k]) {
+						regionWords = append(regionWords, tokens[k])
+					}
+				}
 			}
 			if strings.HasPrefix(c.Cat, catCountry+":") {
 				countryAt[c.Cat] = [2]int{c.Start, c.End}
@@ -678,6 +686,14 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		}
 		if q.Passage == nil {
 			q.Uncovered = q.Unexplained
+		}
+	}
+	if q.Passage == nil && q.Region && len(q.Towns)+len(q.Partners) == 0 && len(regionWords) > 0 && (q.has("i:about") || q.has("q:when")) {
+		// "When did the countries of Central Europe join the twinning
+		// movement?": the history of the idea names the region; no
+		// partner list answers it.
+		if h := u.pass.search(scoped, nil, regionWords, append(optional, required...), nil, "", langs); h != nil && h.Source.Kind == SourcePage {
+			q.Passage = h
 		}
 	}
 	found := q.Passage != nil
