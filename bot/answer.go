@@ -167,6 +167,11 @@ func (c *composer) unknown(q *understand.Frame) Reply {
 	if q != nil {
 		towns = c.v.towns(q, c.chosen)
 	}
+	if len(towns) > 3 {
+		// "All our towns" on a regional base: what each knows and whom to
+		// ask would fill dozens of messages.
+		towns = nil
+	}
 	switch {
 	case q != nil && len(q.Names) > 0 && len(q.Partners) == 0 && (q.Cue("i:partners") || len(q.Relations) > 0 || q.Cue("i:agreement") || q.Cue("i:cooperation")):
 		// "Does Jesenice have a partnership with Graz?"

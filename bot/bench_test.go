@@ -176,15 +176,16 @@ func bot30k(tb testing.TB) (*bot.Bot, []string) {
 	}
 }
 
-// TestAnswersBounded: on a regional knowledge base the broadest questions
-// still fit four chat messages, and say how many items were left out.
+// TestAnswersBounded: on a regional knowledge base the broadest questions,
+// and every question of the question sets, still fit four chat messages,
+// and a cut list says how many items were left out.
 func TestAnswersBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 30,000-partnership knowledge base")
 	}
 	bt, qs := bot30k(t)
-	for _, q := range qs {
-		r := bt.Handle(context.Background(), bot.Message{Platform: "test", Chat: "c", User: "u", Text: q, Lang: "en"})
+	for i, q := range append(qs, allQuestions(t)...) {
+		r := bt.Handle(context.Background(), bot.Message{Platform: "test", Chat: "c", User: fmt.Sprint(i), Text: q, Lang: "en"})
 		if n := len(r.PlainText()); n > 4*4096 {
 			t.Errorf("%q: answer of %d bytes, more than four messages", q, n)
 		}

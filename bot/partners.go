@@ -657,7 +657,7 @@ func (c *composer) agreements(q *understand.Frame) bool {
 		}
 		shown := 0
 		for _, t := range towns {
-			card := Card{Title: c.t.S("agreements.town", "Town", c.townName(t))}
+			var card Card // titled below, when it has items: over many towns most have none
 			for i := range t.Partners {
 				pt := &t.Partners[i]
 				if timed(q) {
@@ -690,6 +690,7 @@ func (c *composer) agreements(q *understand.Frame) bool {
 				}
 				card.Text = append(card.Text, c.t.S("partners.none", "Town", c.townName(t)))
 			}
+			card.Title = c.t.S("agreements.town", "Town", c.townName(t))
 			c.r.Cards = append(c.r.Cards, card)
 		}
 		return true
@@ -820,7 +821,7 @@ func (c *composer) agreementCount(q *understand.Frame) bool {
 	sum := 0
 	for _, t := range towns {
 		n := 0
-		card := Card{Title: c.t.S("agreements.town", "Town", c.townName(t))}
+		var card Card // titled below, when it is shown
 		for _, p := range refs(t) {
 			if len(q.Partners) > 0 && !slices.ContainsFunc(q.Partners, func(r *knowledge.PartnerRef) bool { return r.Partner == p.Partner }) {
 				continue
@@ -851,6 +852,7 @@ func (c *composer) agreementCount(q *understand.Frame) bool {
 		}
 		c.r.Text = append(c.r.Text, c.t.N("count.agreements", n, "Town", c.townName(t)))
 		if n > 0 && len(c.r.Cards) < maxCards {
+			card.Title = c.t.S("agreements.town", "Town", c.townName(t))
 			c.r.Cards = append(c.r.Cards, card)
 		}
 	}
