@@ -403,7 +403,26 @@ func (p *Passages) Search(required, optional, scope []string, ask string, langs 
 
 // scopeCache remembers which sources are in a scope, across the searches
 // made for one question.
-type scopeCache map[scopeKey]bool
+type scopeCache struct {
+	in map[scopeKey]bool
+	// stems are the index stems each word matches, by language.
+	stems map[[2]string][]string
+}
+
+func newScopeCache() *scopeCache {
+	return &scopeCache{in: map[scopeKey]bool{}, stems: map[[2]string][]string{}}
+}
+
+// match is pl.match(w), once per question.
+func (c *scopeCache) match(pl *passageLang, lang, w string) []string {
+	k := [2]string{lang, w}
+	if st, ok := c.stems[k]; ok {
+		return st
+	}
+	st := pl.match(w)
+	c.stems[k] = st
+	return st
+}
 
 type scopeKey struct {
 	lang, scope string
@@ -412,7 +431,7 @@ type scopeKey struct {
 
 // anyCue is the best passage holding any one of the cue words (and every
 // required word), the other cue words ranking it.
-func (p *Passages) anyCue(cache scopeCache, only *knowledge.Partner, cues, required, optional, scope []string, ask string, langs []string) *Hit {
+func (p *Passages) anyCue(cache *scopeCache, only *knowledge.Partner, cues, required, optional, scope []string, ask string, langs []string) *Hit {
 	var best *Hit
 	for _, c := range cues {
 		h := p.search(cache, only, append([]string{c}, required...), append(optional, cues...), scope, ask, langs)
@@ -425,9 +444,9 @@ func (p *Passages) anyCue(cache scopeCache, only *knowledge.Partner, cues, requi
 
 // search is Search with a cache of the sources in scope (nil: none) and,
 // when only is not nil, in that partner's own texts only.
-func (p *Passages) search(cache scopeCache, only *knowledge.Partner, required, optional, scope []string, ask string, langs []string) *Hit {
+func (p *Passages) search(cache *scopeCache, only *knowledge.Partner, required, optional, scope []string, ask string, langs []string) *Hit {
 	if cache == nil {
-		cache = scopeCache{}
+		cache = newScopeCache()
 	}
 	if len(required) == 0 {
 		return nil
@@ -464,7 +483,7 @@ func (p *Passages) search(cache scopeCache, only *knowledge.Partner, required, o
 	return best
 }
 
-func (p *Passages) searchLang(cache scopeCache, only *knowledge.Partner, pl *passageLang, lang string, required, optional, scope []string, ask string, soft bool) *Hit {
+func (p *Passages) searchLang(cache *scopeCache, only *knowledge.Partner, pl *passageLang, lang string, required, optional, scope []string, ask string, soft bool) *Hit {
 	n := float64(len(pl.sents))
 	idf := func(st string) float64 { return math.Log(1 + n/float64(1+len(pl.post[st]))) }
 	var terms []term
@@ -483,9 +502,9 @@ func (p *Passages) searchLang(cache scopeCache, only *knowledge.Partner, pl *pas
 		}
 	}
 	for _, w := range required {
-		t := term{word: w, stems: pl.match(w), required: true, alts: pl.lex.alternatives(w)}
+		t := term{word: w, stems: slices.Clone(cache.match(pl, lang, w)), required: true, alts: pl.lex.alternatives(w)}
 		for _, a := range t.alts {
-			for _, st := range pl.match(a) {
+			for _, st := range cache.match(pl, lang, a) {
 				if !slices.Contains(t.stems, st) {
 					t.stems = append(t.stems, st)
 				}
@@ -502,7 +521,7 @@ func (p *Passages) searchLang(cache scopeCache, only *knowledge.Partner, pl *pas
 		terms = append(terms, t)
 	}
 	for _, w := range optional {
-		if st := pl.match(w); len(st) > 0 {
+		if st := cache.match(pl, lang, w); len(st) > 0 {
 			terms = append(terms, term{word: w, stems: st})
 		}
 	}
@@ -581,10 +600,10 @@ candidates:
 						continue
 					}
 					key := scopeKey{lang, scopeID, src}
-					in, ok := cache[key]
+					in, ok := cache.in[key]
 					if !ok {
 						in = len(scope) == 0 || p.inScope(pl, src, scope)
-						cache[key] = in
+						cache.in[key] = in
 					}
 					if !in {
 						continue

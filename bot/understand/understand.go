@@ -152,7 +152,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		tokens[i] = fold.Fold(w)
 	}
 	q := &Frame{cues: map[string]float64{}, whenAt: -1, commitAt: -1}
-	scoped := scopeCache{} // sources in scope, across this question's searches
+	scoped := newScopeCache() // sources in scope and words' stems, across this question's searches
 
 	// Words any language knows are matched as names only exactly or
 	// inflected, never through typos ("ile" is not "Ilemi").
