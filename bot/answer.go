@@ -108,11 +108,7 @@ func (c *composer) askTown() {
 }
 
 func (c *composer) greeting() {
-	var names []string
-	for _, t := range c.v.kb.Towns {
-		names = append(names, c.townName(t))
-	}
-	c.r.Text = append(c.r.Text, c.t.S("greeting", "Towns", c.t.List(names)))
+	c.r.Text = append(c.r.Text, c.t.S("greeting", "Towns", c.t.List(c.townNames(c.v.kb.Towns))))
 	c.r.Text = append(c.r.Text, c.t.S("help.what"))
 	if c.ephemeral {
 		c.r.Notes = append(c.r.Notes, c.t.S("terminal.memory"))
@@ -205,11 +201,7 @@ func (c *composer) unknown(q *understand.Frame) Reply {
 func (c *composer) notAmong(names []string, towns []*knowledge.Town) {
 	place := c.t.List(names)
 	if len(towns) == 0 {
-		var all []string
-		for _, t := range c.v.kb.Towns {
-			all = append(all, c.townName(t))
-		}
-		c.r.Text = append(c.r.Text, c.t.S("not_among.any", "Place", place, "Towns", c.t.List(all)))
+		c.r.Text = append(c.r.Text, c.t.S("not_among.any", "Place", place, "Towns", c.t.List(c.townNames(c.v.kb.Towns))))
 		return
 	}
 	for _, t := range towns {

@@ -172,6 +172,15 @@ func (c *composer) list(x knowledge.TextList, town *knowledge.Town) []string {
 
 func (c *composer) townName(t *knowledge.Town) string { return c.txt(t.Name, t) }
 
+// townNames are the towns' names in the reply's language.
+func (c *composer) townNames(towns []*knowledge.Town) []string {
+	out := make([]string, len(towns))
+	for i, t := range towns {
+		out[i] = c.townName(t)
+	}
+	return out
+}
+
 func (c *composer) partnerName(p *knowledge.PartnerRef) string {
 	return c.txt(p.Partner.Name, p.Town)
 }

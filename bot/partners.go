@@ -52,7 +52,8 @@ func (c *composer) partnerLine(p *knowledge.PartnerRef, withTown bool) string {
 	return s
 }
 
-// firstDate is the date of a partner's earliest agreement.
+// hasRelation reports whether one of the town's partners is of one of the
+// kinds.
 func hasRelation(t *knowledge.Town, rels map[string]bool) bool {
 	for _, p := range t.Partners {
 		if rels[p.Relation] {
@@ -79,7 +80,7 @@ func inAreas(q *understand.Frame, p *knowledge.Partner) bool {
 // inYears reports whether a partner has an agreement signed in the years a
 // question asks about (every partner when it names none).
 func inYears(q *understand.Frame, p *knowledge.Partner) bool {
-	if !timed(q) {
+	if !q.Timed() {
 		return true
 	}
 	for _, a := range p.Agreements {
@@ -90,20 +91,17 @@ func inYears(q *understand.Frame, p *knowledge.Partner) bool {
 	return false
 }
 
-// timed reports whether the question restricts agreements to a time: years,
-// a month, a day.
-func timed(q *understand.Frame) bool { return q.Years != nil || q.Month != 0 }
-
 // agreementIn reports whether an agreement was signed in the time the
 // question names (any, when it names none).
 func agreementIn(q *understand.Frame, a knowledge.Agreement) bool {
-	if !timed(q) {
+	if !q.Timed() {
 		return true
 	}
 	d := a.Date
 	return d != nil && (q.Years == nil || q.Years.Has(d.Year)) && (q.Month == 0 || d.Month == q.Month) && (q.Day == 0 || d.Day == q.Day)
 }
 
+// firstDate is the date of a partner's earliest agreement.
 func firstDate(p *knowledge.Partner) *knowledge.Date {
 	var d *knowledge.Date
 	for _, a := range p.Agreements {
@@ -139,7 +137,7 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 		return true
 	}
 	towns := c.v.towns(q, c.chosen)
-	if towns == nil && (timed(q) || len(q.Areas) > 0) {
+	if towns == nil && (q.Timed() || len(q.Areas) > 0) {
 		towns = c.v.kb.Towns
 	}
 	if towns == nil {
@@ -212,7 +210,7 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 // general ("How many partner towns are in Germany?"); nil: ask which town.
 func (c *composer) countTowns(q *understand.Frame) []*knowledge.Town {
 	towns := c.v.towns(q, c.chosen)
-	if towns == nil && (len(q.Countries) > 0 || timed(q) || len(q.Relations) > 0) {
+	if towns == nil && (len(q.Countries) > 0 || q.Timed() || len(q.Relations) > 0) {
 		towns = c.v.kb.Towns
 	}
 	return towns
@@ -345,7 +343,7 @@ func (c *composer) byCountry(q *understand.Frame) {
 		}) {
 			// Partners in the country, none of the kind or the years
 			// asked: "none in Lithuania" would be untrue.
-			c.r.Cards = append(c.r.Cards, Card{Title: title, Text: []string{c.t.S("partners.none", "Town", c.t.List(townNames(c, towns)))}})
+			c.r.Cards = append(c.r.Cards, Card{Title: title, Text: []string{c.t.S("partners.none", "Town", c.t.List(c.townNames(towns)))}})
 			continue
 		}
 		if len(items) == 0 {
@@ -380,15 +378,6 @@ func (c *composer) byCountry(q *understand.Frame) {
 	if len(none) > 0 && !q.Region {
 		c.r.Text = append(c.r.Text, c.t.S("country.none", "Country", c.t.List(none)))
 	}
-}
-
-// townNames are the towns' names in the reply's language.
-func townNames(c *composer, towns []*knowledge.Town) []string {
-	out := make([]string, len(towns))
-	for i, t := range towns {
-		out[i] = c.townName(t)
-	}
-	return out
 }
 
 // partnerInfo answers about one or more partners: the fact asked for, or
@@ -616,7 +605,7 @@ func (c *composer) firstContact(p *knowledge.PartnerRef) string {
 func (c *composer) agreements(q *understand.Frame) bool {
 	if len(q.Partners) == 0 {
 		towns := c.v.towns(q, c.chosen)
-		if towns == nil && (timed(q) || len(q.Areas) > 0) {
+		if towns == nil && (q.Timed() || len(q.Areas) > 0) {
 			towns = c.v.kb.Towns // "Which agreements were signed in 2017?"
 		}
 		if towns == nil {
@@ -660,7 +649,7 @@ func (c *composer) agreements(q *understand.Frame) bool {
 			var card Card // titled below, when it has items: over many towns most have none
 			for i := range t.Partners {
 				pt := &t.Partners[i]
-				if timed(q) {
+				if q.Timed() {
 					for _, a := range pt.Agreements {
 						if !agreementIn(q, a) {
 							continue
@@ -746,10 +735,6 @@ func containsTown(ts []*knowledge.Town, id string) bool {
 	return false
 }
 
-// agreementCount answers "how many agreements …": the agreements of the
-// partners that pass the filters, signed in the years asked for, counted
-// by town and listed. A kind of partnership named filters strictly here:
-// "twinning charters" are those of twin towns.
 // countryCount counts the countries of the partners of each town asked
 // about, among those the question filters ("abroad", "since 2000").
 func (c *composer) countryCount(q *understand.Frame) bool {
@@ -796,6 +781,10 @@ func (c *composer) countryCount(q *understand.Frame) bool {
 	return true
 }
 
+// agreementCount answers "how many agreements …": the agreements of the
+// partners that pass the filters, signed in the years asked for, counted
+// by town and listed. A kind of partnership named filters strictly here:
+// "twinning charters" are those of twin towns.
 func (c *composer) agreementCount(q *understand.Frame) bool {
 	towns := c.countTowns(q)
 	if len(q.Partners) > 0 {

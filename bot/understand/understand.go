@@ -1,7 +1,6 @@
 package understand
 
 import (
-	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -110,6 +109,10 @@ func (q *Frame) has(cat string) bool { return q.cues[cat] > 0 }
 // Cue reports whether the question holds a word of a lexicon category:
 // "i:partners" (an intent's cue), "q:when" (a question word), "x:all".
 func (q *Frame) Cue(cat string) bool { return q.has(cat) }
+
+// Timed reports whether the question restricts agreements to a time:
+// years, a month, a day.
+func (q *Frame) Timed() bool { return q.Years != nil || q.Month != 0 }
 
 // Understander turns questions into queries.
 type Understander struct {
@@ -290,30 +293,33 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	}
 	clause, asked := clauses(text, len(tokens), breakAt)
 	sub := map[int]bool{}
-	scene := map[int]bool{} // statements before the question
+	scene := map[int]bool{}    // statements before the question
+	clauseLen := map[int]int{} // words in each clause
+	lastAsked := -1            // the last clause a question mark ends
 	for i := range tokens {
 		if breakAt[i] {
 			sub[clause[i]] = true
 		}
+		clauseLen[clause[i]]++
+		if asked[clause[i]] {
+			lastAsked = max(lastAsked, clause[i])
+		}
 	}
-	if len(asked) > 0 {
+	if lastAsked >= 0 {
 		// A statement before the question ("I was in Żywiec last year –
 		// does it have a partner in England?") is context: a clause of
 		// four words or more that no question mark ends, with no question
 		// word in it.
-		n := map[int]int{}
-		for i := range tokens {
-			n[clause[i]]++
-		}
+		questionWord := map[int]bool{}
 		for _, l := range order {
 			for _, c := range all[l] {
 				if strings.HasPrefix(c.Cat, catQuestion+":") {
-					n[clause[c.Start]] = -1000
+					questionWord[clause[c.Start]] = true
 				}
 			}
 		}
-		for i := range tokens {
-			if cl := clause[i]; !asked[cl] && n[cl] >= 4 && cl < slices.Max(slices.Collect(maps.Keys(asked))) {
+		for cl, n := range clauseLen {
+			if !asked[cl] && !questionWord[cl] && n >= 4 && cl < lastAsked {
 				sub[cl], scene[cl] = true, true
 			}
 		}
@@ -473,10 +479,6 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// knowledge base, or the bot says it does not know.
 	caps := capitalized(text)
 	asking := map[int]bool{}
-	clauseLen := map[int]int{}
-	for i := range tokens {
-		clauseLen[clause[i]]++
-	}
 	for i := range tokens {
 		if askAt[i] {
 			asking[clause[i]] = true
@@ -1195,7 +1197,7 @@ func (u *Understander) rules(q *Frame) string {
 		// partner and still counts.)
 		// "How many partners … with a signed agreement": a count.
 		return IntentPartnerCount
-	case q.has("i:agreement") && (partner || town || q.Years != nil || q.Month != 0) && !((q.has("i:cooperation") || q.has("i:scope")) && !q.has("q:when")):
+	case q.has("i:agreement") && (partner || town || q.Timed()) && !((q.has("i:cooperation") || q.has("i:scope")) && !q.has("q:when")):
 		return IntentAgreementDate
 	case q.has("i:about") && partner && !q.has("i:agreement") && !q.has("i:cooperation") && len(q.Relations) == 0:
 		// "What is known of Bytča's history? Any dates?": the partner's
@@ -1229,7 +1231,7 @@ func (u *Understander) rules(q *Frame) string {
 		// "what forms of cooperation with foreign towns" too: the forms
 		// are asked, the towns only qualify them.
 		return IntentCooperationScope
-	case (town || listCue || q.Years != nil || q.Month != 0 || (len(q.Areas) > 0 && q.has("i:cooperation"))) && (q.Fact == "" || q.Fact == "location"):
+	case (town || listCue || q.Timed() || (len(q.Areas) > 0 && q.has("i:cooperation"))) && (q.Fact == "" || q.Fact == "location"):
 		return IntentPartnersList
 	case q.has("i:help") && !named:
 		return IntentHelp
@@ -1292,8 +1294,6 @@ type Years struct{ From, To int }
 // Has reports whether year y is in the span.
 func (y *Years) Has(year int) bool { return year >= y.From && year <= y.To }
 
-// years reads a time filter from the question: years (1900–2099), decades
-// ("2000s", "2000er"), and the cue words since, after, before and until.
 // decadeEndings end a decade's number ("90s", "90er", "90-ih", "2000-х").
 var decadeEndings = []string{"s", "er", "ern", "ies", "ych", "ih", "ch", "tych", "tih", "h", "x", "ti"}
 
@@ -1302,6 +1302,8 @@ var decadeEndings = []string{"s", "er", "ern", "ies", "ych", "ih", "ch", "tych",
 // (Czech "s" is "with").
 var apartEndings = []string{"ies", "ych", "ih", "tych", "tih", "ch", "ti"}
 
+// years reads a time filter from the question: years (1900–2099), decades
+// ("2000s", "2000er"), and the cue words since, after, before and until.
 func years(tokens []string, cues map[string]float64, at map[string][]int) *Years {
 	var ys []int
 	decade := false
@@ -1373,9 +1375,6 @@ func years(tokens []string, cues map[string]float64, at map[string][]int) *Years
 	return &Years{From: y, To: y}
 }
 
-// near reports whether a filter word (at positions) stands just before the
-// year at position y, or just after it ("2008 naprej", "od leta 2008"):
-// "з якими … 2000" is no "since 2000".
 // month is the month a question names (its filters "month1" … "month12")
 // and the day typed beside it ("6 sierpnia", "August 6"); 0, 0 when it
 // names none, or several.
@@ -1461,6 +1460,9 @@ func centuryNumber(t string) int {
 	return n
 }
 
+// near reports whether a filter word (at positions) stands just before the
+// year at position y, or just after it ("2008 naprej", "od leta 2008"):
+// "з якими … 2000" is no "since 2000".
 func near(positions []int, y int) bool {
 	for _, p := range positions {
 		if p < y && y-p <= 3 || p > y && p-y <= 2 {
@@ -1503,8 +1505,6 @@ func (u *Understander) newsAbout(ps []*knowledge.PartnerRef) bool {
 	return false
 }
 
-// countriesIn lists the countries named exactly among the cues of every
-// language.
 // describesOther reports whether every mention of country cc in the
 // question stands right before or after another name of that country than
 // mention i.
@@ -1530,6 +1530,8 @@ func describesOther(cc string, all map[string][]Cue, mentions []knowledge.Mentio
 	return seen
 }
 
+// countriesIn lists the countries named exactly among the cues of every
+// language.
 func countriesIn(all map[string][]Cue) map[string]bool {
 	out := map[string]bool{}
 	for _, cs := range all {
