@@ -277,6 +277,12 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 						lx.typo[k] = append(l, ei)
 					}
 				}
+			} else if cat != catStop && (len(e.words[0]) == 5 && e.exact[0] || len(e.words[0]) == 4 && !e.exact[0]) {
+				// Shorter words tolerate two letters swapped (see swapped).
+				k := e.words[0][:3]
+				if l := lx.typo[k]; len(l) == 0 || l[len(l)-1] != ei {
+					lx.typo[k] = append(l, ei)
+				}
 			}
 		}
 	}
@@ -316,10 +322,11 @@ func key2(w string) string {
 }
 
 // typoKeys are the lookup keys for near misses: the first three letters of
-// the word, and of the word with one of its first four letters deleted, so
-// that one typo near the start still finds the entry.
+// the word, of the word with one of its first four letters deleted and of
+// the word with two of its letters swapped, so that one typo near the start
+// still finds the entry.
 func typoKeys(w string) []string {
-	var out [5]string
+	var out [7]string
 	n := 0
 	k := func(s string) {
 		if len(s) > 3 {
@@ -336,6 +343,12 @@ func typoKeys(w string) []string {
 	k(w)
 	for i := 0; i < 4 && i < len(w); i++ {
 		k(w[:i] + w[i+1:])
+	}
+	// Two neighbours swapped ("mseto"), ASCII only.
+	for i := 1; i < 3 && i+1 < len(w); i++ {
+		if w[i] < utf8.RuneSelf && w[i+1] < utf8.RuneSelf {
+			k(w[:i] + string(w[i+1]) + string(w[i]) + w[i+2:])
+		}
 	}
 	return out[:n]
 }
@@ -362,6 +375,9 @@ func stemScore(q, s string, exact bool) float64 {
 		if len(s) >= 6 && len(q) >= len(s)-1 && len(q) <= len(s)+1 && fold.Distance(q, s, 1) <= 1 {
 			return 0.7
 		}
+		if len(s) == 5 && swapped(q, s) {
+			return 0.7 // "mseto" is "mesto"
+		}
 		return 0
 	}
 	if strings.HasPrefix(q, s) {
@@ -370,6 +386,9 @@ func stemScore(q, s string, exact bool) float64 {
 			return 0
 		}
 		return 1
+	}
+	if len(s) == 4 && len(q) >= 5 && swapped(q[:4], s) {
+		return 0.7
 	}
 	if len(s) < 5 || len(q) < 4 {
 		return 0
@@ -387,6 +406,19 @@ func stemScore(q, s string, exact bool) float64 {
 		return 0.7
 	}
 	return 0
+}
+
+// swapped reports whether q is s with two neighbouring letters, not the
+// first, swapped: the one typo short words are allowed.
+func swapped(q, s string) bool {
+	if len(q) != len(s) || q == s {
+		return false
+	}
+	i := 0
+	for i < len(q) && q[i] == s[i] {
+		i++
+	}
+	return i > 0 && i+1 < len(q) && q[i] == s[i+1] && q[i+1] == s[i] && q[i+2:] == s[i+2:] && utf8.RuneStart(q[i]) && utf8.RuneStart(q[i+1]) && (i+2 == len(q) || utf8.RuneStart(q[i+2]))
 }
 
 // Match finds every entry of the lexicon in tokens. cyr marks tokens typed in

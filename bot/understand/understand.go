@@ -294,6 +294,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	clause, asked := clauses(text, len(tokens), breakAt)
 	sub := map[int]bool{}
 	scene := map[int]bool{}    // statements before the question
+	remark := map[int]bool{}   // statements after it
 	clauseLen := map[int]int{} // words in each clause
 	lastAsked := -1            // the last clause a question mark ends
 	for i := range tokens {
@@ -318,9 +319,23 @@ func (u *Understander) Understand(text, forced string) *Frame {
 				}
 			}
 		}
+		// A statement after it that asks for nothing of its own ("… in
+		// Germany? I come from Stuttgart.") is a remark: its filters
+		// still narrow the question, its other words are context.
+		cued := map[int]bool{}
+		for _, l := range order {
+			for _, c := range all[l] {
+				if c.Score >= float64(c.End-c.Start) && (strings.HasPrefix(c.Cat, catFact+":") || strings.HasPrefix(c.Cat, catIntent+":") && !slices.Contains([]string{"i:towns", "i:yes", "i:no", "i:thanks"}, c.Cat)) {
+					cued[clause[c.Start]] = true
+				}
+			}
+		}
 		for cl, n := range clauseLen {
 			if !asked[cl] && !questionWord[cl] && n >= 4 && cl < lastAsked {
 				sub[cl], scene[cl] = true, true
+			}
+			if !asked[cl] && !questionWord[cl] && !cued[cl] && cl > lastAsked {
+				sub[cl], remark[cl] = true, true
 			}
 		}
 	}
@@ -503,7 +518,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if !skip[i] && !stopAt[i] && len(t) >= 3 {
 				optional = append(optional, t) // cue words rank passages
 			}
-		case len(asking) > 0 && !asking[clause[i]] && !name && (sub[clause[i]] || clauseLen[clause[i]] >= 4):
+		case len(asking) > 0 && !asking[clause[i]] && (remark[clause[i]] || !name && (sub[clause[i]] || clauseLen[clause[i]] >= 4)):
 			// (Not a fragment of up to three words: "Opočno Stadtwappen, wann verliehen?",
 			// "Львів і Пйотркув — побратими?" ask about what they name.)
 			// A clause that asks nothing is context: "… because my son

@@ -81,6 +81,14 @@ func TestFrames(t *testing.T) {
 		{text: "Who is the mayor of Opoczno?", intent: "news"},
 		{text: "When did Opočno get its coat of arms?", intent: "partner_info"},
 		{text: "Które miasta partnerskie leżą na Słowacji?", intent: "partners_by_country", countries: []string{"SK"}},
+		// A statement after the question is a remark: its place is
+		// context, its decade still narrows.
+		{text: "Hat Piotrków eine Partnerstadt in Deutschland? Ich komme aus Stuttgart.", intent: "partners_by_country", countries: []string{"DE"}},
+		{text: "Kdaj sta Jesenice in Trbovlje podpisali listino o pobratenju? Mislim da je bilo v sedemdesetih.", intent: "agreement_date", years: &understand.Years{From: 1970, To: 1979}},
+		// … but one that asks for something is not.
+		{text: "Żywiec partners? I also need the phone number of the town hall.", intent: "unknown", uncovered: true},
+		// Two letters swapped in a short word.
+		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
 			q := u.Understand(tc.text, tc.lang)
