@@ -43,6 +43,8 @@ var evalLevels = map[string]float64{
 	"tune8.jsonl":   0.945,
 	"blind5.jsonl":  0.875,
 	"tune9.jsonl":   0.945,
+	"tune10.jsonl":  0.80,
+	"tune11.jsonl":  0.845,
 }
 
 // evalQuestion is one line of a question set (the format of

@@ -63,6 +63,13 @@ func hasRelation(t *knowledge.Town, rels map[string]bool) bool {
 	return false
 }
 
+// admits reports whether partner p is among those the question asks about:
+// of the kinds rels (nil: any), in its years and areas, and not left out by
+// name. (The country is each caller's.)
+func admits(q *understand.Frame, rels map[string]bool, p *knowledge.Partner) bool {
+	return (rels == nil || rels[p.Relation]) && inYears(q, p) && inAreas(q, p) && !q.Omits(p)
+}
+
 // inAreas reports whether a partner cooperates in one of the areas a
 // question names (every partner when it names none).
 func inAreas(q *understand.Frame, p *knowledge.Partner) bool {
@@ -161,7 +168,7 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 		groups := map[string][]string{}
 		matched := 0
 		for _, p := range refs(t) {
-			if filter != nil && !filter[p.Partner.Relation] || !inYears(q, p.Partner) || !inCountries(q.Countries, p.Partner.Country) || !inAreas(q, p.Partner) {
+			if !admits(q, filter, p.Partner) || !inCountries(q.Countries, p.Partner.Country) {
 				continue
 			}
 			matched++
@@ -243,7 +250,7 @@ func (c *composer) partnerCount(q *understand.Frame) bool {
 		count := map[string]int{}
 		total := 0
 		in := func(p *knowledge.Partner) bool {
-			return (f == nil || f[p.Relation]) && inCountries(q.Countries, p.Country) && inYears(q, p) && inAreas(q, p)
+			return admits(q, f, p) && inCountries(q.Countries, p.Country)
 		}
 		// A partner within another one counted (Rudamina within the
 		// Vilnius District Municipality) is no partnership of its own:
@@ -327,7 +334,7 @@ func (c *composer) byCountry(q *understand.Frame) {
 		for _, t := range towns {
 			for i := range t.Partners {
 				p := &knowledge.PartnerRef{Town: t, Partner: &t.Partners[i]}
-				if p.Partner.Country != cc || (filter != nil && !filter[p.Partner.Relation]) || !inYears(q, p.Partner) || !inAreas(q, p.Partner) {
+				if p.Partner.Country != cc || !admits(q, filter, p.Partner) {
 					continue
 				}
 				if len(items) >= maxItems {
@@ -748,7 +755,7 @@ func (c *composer) countryCount(q *understand.Frame) bool {
 		byRel := map[string][]string{} // the countries of each kind of partnership
 		for _, p := range refs(t) {
 			pt := p.Partner
-			if filter != nil && !filter[pt.Relation] || !inYears(q, pt) || !inAreas(q, pt) {
+			if !admits(q, filter, pt) {
 				continue
 			}
 			if slices.Contains(q.Excluded, knowledge.RelDomestic) && pt.Country == t.Country {

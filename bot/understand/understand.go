@@ -63,6 +63,9 @@ type Frame struct {
 	// Excluded are kinds of partnership the question leaves out ("without
 	// the friendly ones").
 	Excluded []string
+	// Without are partners the question leaves out ("not counting
+	// Szczytno").
+	Without []*knowledge.PartnerRef
 	// AllTowns says the question is about every town ("all our towns").
 	AllTowns bool
 	// CountAgreements says the agreements are counted, not the partners:
@@ -109,6 +112,17 @@ func (q *Frame) has(cat string) bool { return q.cues[cat] > 0 }
 // Cue reports whether the question holds a word of a lexicon category:
 // "i:partners" (an intent's cue), "q:when" (a question word), "x:all".
 func (q *Frame) Cue(cat string) bool { return q.has(cat) }
+
+// Omits reports whether the question leaves partner p out ("not counting
+// Szczytno").
+func (q *Frame) Omits(p *knowledge.Partner) bool {
+	for _, w := range q.Without {
+		if w.Partner == p {
+			return true
+		}
+	}
+	return false
+}
 
 // Timed reports whether the question restricts agreements to a time:
 // years, a month, a day.
@@ -530,6 +544,22 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if name {
 				q.Names = append(q.Names, originalForm(text, words[i]))
 			}
+		}
+	}
+	if len(q.Towns) > 0 {
+		// "… how many foreign partners? without Szczytno": a partner right
+		// after "without" is left out of what the question is about.
+		for _, m := range mentions {
+			if m.Entity.Kind != knowledge.KindPartner || !(m.Start >= 1 && exclAt[m.Start-1] || m.Start >= 2 && exclAt[m.Start-2]) {
+				continue
+			}
+			q.Partners = slices.DeleteFunc(q.Partners, func(p *knowledge.PartnerRef) bool {
+				if p.Partner == m.Entity.Partner {
+					q.Without = append(q.Without, p)
+					return true
+				}
+				return false
+			})
 		}
 	}
 	var scope []string
@@ -1582,6 +1612,7 @@ type Summary struct {
 	Countries []string `json:"countries,omitempty"`
 	Relations []string `json:"relations,omitempty"`
 	Excluded  []string `json:"excluded,omitempty"`
+	Without   []string `json:"without,omitempty"`
 	Areas     []string `json:"areas,omitempty"`
 	Context   []string `json:"context,omitempty"`
 	Years     *Years   `json:"years,omitempty"`
@@ -1616,6 +1647,9 @@ func (q *Frame) Summary() Summary {
 	}
 	for _, p := range q.Partners {
 		s.Partners = append(s.Partners, p.Town.ID+"/"+p.Partner.ID)
+	}
+	for _, p := range q.Without {
+		s.Without = append(s.Without, p.Town.ID+"/"+p.Partner.ID)
 	}
 	for _, e := range q.Places {
 		name := ""

@@ -34,6 +34,7 @@ func TestFrames(t *testing.T) {
 		countries  []string
 		uncovered  bool // the bot must say it does not know
 		names      []string
+		without    int
 	}{
 		{text: "Ile miast partnerskich ma Żywiec łącznie z krajowymi?", intent: "partner_count", including: true},
 		{text: "Kolik partnerských a spřátelených měst má Piotrków?", intent: "partner_count", including: true},
@@ -87,6 +88,8 @@ func TestFrames(t *testing.T) {
 		{text: "Kdaj sta Jesenice in Trbovlje podpisali listino o pobratenju? Mislim da je bilo v sedemdesetih.", intent: "agreement_date", years: &understand.Years{From: 1970, To: 1979}},
 		// … but one that asks for something is not.
 		{text: "Żywiec partners? I also need the phone number of the town hall.", intent: "unknown", uncovered: true},
+		// A partner after "without" is left out, not asked about.
+		{text: "ilu zagranicznych partnerow ma Zywiec? bez Szczytna", intent: "partner_count", without: 1},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
@@ -106,6 +109,9 @@ func TestFrames(t *testing.T) {
 			}
 			if (len(q.Uncovered) > 0) != tc.uncovered {
 				t.Errorf("uncovered %v, want some: %v", q.Uncovered, tc.uncovered)
+			}
+			if len(q.Without) != tc.without {
+				t.Errorf("without %v, want %d partners", q.Without, tc.without)
 			}
 			if tc.names != nil && !reflect.DeepEqual(q.Names, tc.names) {
 				t.Errorf("names %v, want %v", q.Names, tc.names)
