@@ -639,6 +639,19 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		a, b := q.cues[catFact+":"+q.Facts[i]], q.cues[catFact+":"+q.Facts[j]]
 		return a > b || a == b && q.Facts[i] < q.Facts[j]
 	})
+	if len(q.Partners) == 0 && len(q.Towns) == 1 && len(q.Countries) == 1 && slices.Contains([]string{"website", "population", "founded", "first_mention", "town_rights"}, q.Fact) {
+		// "What is the website of Żywiec's Hungarian partner?": the one
+		// partner of the town in that country.
+		var in []*knowledge.PartnerRef
+		for i := range q.Towns[0].Partners {
+			if p := &q.Towns[0].Partners[i]; p.Country == q.Countries[0] && p.PartOf == "" {
+				in = append(in, &knowledge.PartnerRef{Town: q.Towns[0], Partner: p})
+			}
+		}
+		if len(in) == 1 {
+			q.Partners, q.Countries = in, nil
+		}
+	}
 	// Years and days of a clause that only sets the scene ("my son goes to
 	// camp in July – …") filter nothing.
 	questionTokens := tokens
@@ -1227,7 +1240,8 @@ func (u *Understander) rules(q *Frame) string {
 	case q.Fact == "location" && partner && q.has("i:agreement"):
 		// "Where was the agreement with Riom signed?": the signing's place.
 		return IntentAgreementDate
-	case q.Fact == "founded" && partner && (q.has("i:partners") || (q.has("i:cooperation") && len(q.Unexplained) == 0 && len(q.Areas) == 0)):
+	case q.Fact == "founded" && partner && !q.has("i:towns") && (q.has("i:partners") || (q.has("i:cooperation") && len(q.Unexplained) == 0 && len(q.Areas) == 0)):
+		// (Not "Opočno, the Czech partner – how old is this town?")
 		// "When was the partnership with Riom founded?"
 		return IntentAgreementDate
 	case q.Fact != "" && partner && !((q.Fact == "population" || q.Fact == "location") && q.has("i:scope")):
@@ -1242,7 +1256,9 @@ func (u *Understander) rules(q *Frame) string {
 		// partner and still counts.)
 		// "How many partners … with a signed agreement": a count.
 		return IntentPartnerCount
-	case q.has("i:agreement") && (partner || town || q.Timed()) && !((q.has("i:cooperation") || q.has("i:scope")) && !q.has("q:when")):
+	case q.has("i:agreement") && (partner || town || q.Timed()) && !((q.has("i:cooperation") || q.has("i:scope") || len(q.Areas) > 0 && partner && q.Fact == "" && !q.has("q:where")) && !q.has("q:when")):
+		// ("Is education part of the agreement with Tarvisio?" asks what
+		// the cooperation covers.)
 		return IntentAgreementDate
 	case q.has("i:about") && partner && !q.has("i:agreement") && !q.has("i:cooperation") && len(q.Relations) == 0:
 		// "What is known of Bytča's history? Any dates?": the partner's

@@ -90,6 +90,11 @@ func TestFrames(t *testing.T) {
 		{text: "Żywiec partners? I also need the phone number of the town hall.", intent: "unknown", uncovered: true},
 		// A partner after "without" is left out, not asked about.
 		{text: "ilu zagranicznych partnerow ma Zywiec? bez Szczytna", intent: "partner_count", without: 1},
+		// The one partner of a town in a country, by its country.
+		{text: "Який сайт у угорського партнера Живця?", intent: "partner_info"},
+		// Areas of an agreement are what the cooperation covers.
+		{text: "Is education part of the Jesenice–Tarvisio agreement or is it only tourism stuff?", intent: "cooperation_scope"},
+		{text: "tell me about Opočno, the czech partner of Opoczno – how old is this town?", intent: "partner_info"},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
