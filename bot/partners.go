@@ -13,11 +13,13 @@ import (
 // relFilter returns the relations a query restricts to; generic words for
 // partner towns do not restrict.
 func relFilter(q *understand.Frame) map[string]bool {
-	if q.Including {
+	if q.Including && len(q.Excluded) == 0 {
 		return nil
 	}
 	f := map[string]bool{}
-	if len(q.Excluded) > 0 && len(q.Relations) == 0 {
+	if len(q.Excluded) > 0 && (len(q.Relations) == 0 || q.Including || slices.Contains(q.Relations, knowledge.RelTwin)) {
+		// ("The Polish ones included, but not the friendly ones"; "twin
+		// towns, not counting the friendly ones".)
 		// "Without the friendly ones": every other kind.
 		for _, r := range knowledge.Relations() {
 			if !slices.Contains(q.Excluded, r) {
@@ -65,9 +67,9 @@ func hasRelation(t *knowledge.Town, rels map[string]bool) bool {
 
 // admits reports whether partner p is among those the question asks about:
 // of the kinds rels (nil: any), in its years and areas, and not left out by
-// name. (The country is each caller's.)
+// name or by country. (The countries asked for are each caller's.)
 func admits(q *understand.Frame, rels map[string]bool, p *knowledge.Partner) bool {
-	return (rels == nil || rels[p.Relation]) && inYears(q, p) && inAreas(q, p) && !q.Omits(p)
+	return (rels == nil || rels[p.Relation]) && inYears(q, p) && inAreas(q, p) && !q.Omits(p) && !slices.Contains(q.Outside, p.Country)
 }
 
 // inAreas reports whether a partner cooperates in one of the areas a

@@ -63,6 +63,9 @@ type Frame struct {
 	// Excluded are kinds of partnership the question leaves out ("without
 	// the friendly ones").
 	Excluded []string
+	// Outside are countries the question leaves out ("partners outside
+	// Slovenia", "outside the EU").
+	Outside []string
 	// Without are partners the question leaves out ("not counting
 	// Szczytno").
 	Without []*knowledge.PartnerRef
@@ -284,6 +287,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	agreeAt := make([]bool, len(tokens)+2)
 	breakAt := make([]bool, len(tokens))
 	countryAt := map[string][2]int{}
+	regionAt := map[string]int{}
 	var regionWords []string // the words naming a region ("střední Evropy")
 	// Clauses: conjunctions of the question's own language start one.
 	// Intent cues of a clause a conjunction starts ("… because I heard
@@ -421,6 +425,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 				continue // explained, but context
 			}
 			if strings.HasPrefix(c.Cat, catRegion+":") {
+				regionAt[c.Cat] = c.Start
 				for k := c.Start; k < c.End; k++ {
 					if len([]rune(tokens[k])) >= 4 && !slices.Contains(regionWords, tokens[k]) {
 						regionWords = append(regionWords, tokens[k])
@@ -434,7 +439,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 				relAt[c.Cat] = append(relAt[c.Cat], c.Start)
 			}
 			if c.Cat == catFilter+":excluding" {
-				exclAt[c.Start] = true
+				for k := c.Start; k < c.End; k++ {
+					exclAt[k] = true // (all of "not counting")
+				}
 			}
 			if strings.HasPrefix(c.Cat, catFilter+":") {
 				filterAt[c.Cat] = append(filterAt[c.Cat], c.Start)
@@ -568,9 +575,32 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			scope = append(scope, Stem(tokens[k]))
 		}
 	}
+	// "Not counting" is no "counting": it leaves out what follows.
+	including := false
+	for _, at := range filterAt[catFilter+":including"] {
+		if exclAt[at] || at > 0 && exclAt[at-1] {
+			exclAt[at] = true
+		} else {
+			including = true
+		}
+	}
 	var regional []string // the countries of the regions named
+	// outside says a country or region at token i follows "outside",
+	// "except" in its clause ("partners outside Slovenia").
+	outside := func(i int) bool {
+		for k := i - 1; k >= 0 && k >= i-3 && clause[k] == clause[i]; k-- {
+			if exclAt[k] {
+				return true
+			}
+		}
+		return false
+	}
 	for cat := range q.cues {
 		switch {
+		case strings.HasPrefix(cat, catCountry+":") && outside(countryAt[cat][0]):
+			q.Outside = append(q.Outside, strings.TrimPrefix(cat, catCountry+":"))
+		case strings.HasPrefix(cat, catRegion+":") && outside(regionAt[cat]):
+			q.Outside = append(q.Outside, strings.Fields(strings.TrimPrefix(cat, catRegion+":"))...)
 		case strings.HasPrefix(cat, catCountry+":"):
 			cc := strings.TrimPrefix(cat, catCountry+":")
 			if !descriptive(cc, countryAt[cat], mentions, townNoun, tokens) {
@@ -668,7 +698,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// The noun right after "how many" is what is counted.
 	q.CountAgreements = howManyEnd >= 0 && (agreeAt[howManyEnd] || agreeAt[howManyEnd+1])
 	q.CountCountries = q.has(catQuestion + ":how_many_countries")
-	q.Including = q.has(catFilter + ":including")
+	q.Including = including
 	for _, at := range relAt {
 		for _, r := range at {
 			if r >= 2 && andAt[r-1] && partnersAt[r-2] || andAt[r+1] && partnersAt[r+2] {
@@ -1629,6 +1659,7 @@ type Summary struct {
 	Relations []string `json:"relations,omitempty"`
 	Excluded  []string `json:"excluded,omitempty"`
 	Without   []string `json:"without,omitempty"`
+	Outside   []string `json:"outside,omitempty"`
 	Areas     []string `json:"areas,omitempty"`
 	Context   []string `json:"context,omitempty"`
 	Years     *Years   `json:"years,omitempty"`
@@ -1664,6 +1695,7 @@ func (q *Frame) Summary() Summary {
 	for _, p := range q.Partners {
 		s.Partners = append(s.Partners, p.Town.ID+"/"+p.Partner.ID)
 	}
+	s.Outside = q.Outside
 	for _, p := range q.Without {
 		s.Without = append(s.Without, p.Town.ID+"/"+p.Partner.ID)
 	}

@@ -35,6 +35,8 @@ func TestFrames(t *testing.T) {
 		uncovered  bool // the bot must say it does not know
 		names      []string
 		without    int
+		outside    []string
+		excluded   []string
 	}{
 		{text: "Ile miast partnerskich ma Żywiec łącznie z krajowymi?", intent: "partner_count", including: true},
 		{text: "Kolik partnerských a spřátelených měst má Piotrków?", intent: "partner_count", including: true},
@@ -95,6 +97,11 @@ func TestFrames(t *testing.T) {
 		// Areas of an agreement are what the cooperation covers.
 		{text: "Is education part of the Jesenice–Tarvisio agreement or is it only tourism stuff?", intent: "cooperation_scope"},
 		{text: "tell me about Opočno, the czech partner of Opoczno – how old is this town?", intent: "partner_info"},
+		// "Outside" a country or region leaves it out; "not counting"
+		// is no "counting".
+		{text: "How many twin towns outside of Poland does Żywiec have?", intent: "partner_count", outside: []string{"PL"}},
+		{text: "Jesenice partners outside Slovenia?", intent: "partners_list", outside: []string{"SI"}},
+		{text: "How many twin towns does Piotrków have, not counting the friendly ones?", intent: "partner_count", excluded: []string{"friendly"}},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
@@ -114,6 +121,12 @@ func TestFrames(t *testing.T) {
 			}
 			if (len(q.Uncovered) > 0) != tc.uncovered {
 				t.Errorf("uncovered %v, want some: %v", q.Uncovered, tc.uncovered)
+			}
+			if tc.outside != nil && !reflect.DeepEqual(q.Outside, tc.outside) {
+				t.Errorf("outside %v, want %v", q.Outside, tc.outside)
+			}
+			if tc.excluded != nil && !reflect.DeepEqual(q.Excluded, tc.excluded) {
+				t.Errorf("excluded %v, want %v", q.Excluded, tc.excluded)
 			}
 			if len(q.Without) != tc.without {
 				t.Errorf("without %v, want %d partners", q.Without, tc.without)
