@@ -40,8 +40,9 @@ func (c *composer) passage(q *understand.Frame) {
 	switch src.Kind {
 	case understand.SourceNews:
 		title := c.txt(src.News.Title, town)
-		if q.Cue("q:when") || src.News.Date == nil {
-			// A second date beside the one asked for would mislead.
+		if q.Cue("q:when") && hasYear(text) || src.News.Date == nil {
+			// A second date beside the one asked for would mislead (when
+			// the sentences hold none, the article's date answers).
 			c.r.Notes = append(c.r.Notes, c.t.S("passage.news_nodate", "Title", title))
 		} else {
 			c.r.Notes = append(c.r.Notes, c.t.S("passage.news", "Title", title, "Date", c.t.Date(src.News.Date)))
@@ -109,4 +110,20 @@ func (c *composer) pageCard(t *knowledge.Town, pg *knowledge.Page) Card {
 	}
 	card.Items = c.list(pg.Items, t)
 	return card
+}
+
+// hasYear reports whether text holds a number of four digits (a year).
+func hasYear(text string) bool {
+	n := 0
+	for _, r := range text {
+		if r >= '0' && r <= '9' {
+			n++
+			if n == 4 {
+				return true
+			}
+			continue
+		}
+		n = 0
+	}
+	return false
 }

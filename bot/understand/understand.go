@@ -856,7 +856,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		if missing && q.Passage != nil && (q.Passage.Source.Partner == nil || q.Passage.Source.Partner.Partner != q.Partners[0].Partner) {
 			q.Passage = nil
 		}
-		if h := q.Passage; h != nil && !u.about(h, q.Partners) {
+		if h := q.Passage; h != nil && (!u.about(h, q.Partners) || q.Intent == IntentNews && len(q.Places) > 0 && h.Source.Kind != SourceNews) {
+			// (Who wrote the article about Bełchatów: the article, not a
+			// page that shares a word.)
 			q.Passage = nil
 		}
 		switch {
@@ -1187,6 +1189,10 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 		return in
 	}
 	switch {
+	case in == IntentNews && len(q.Places) > 0 && q.Passage.Source.Kind != SourceNews && len(q.Unexplained) == 0:
+		// A place only an article names, and the article asked for: not
+		// another text that shares some words.
+		q.Passage = nil
 	case in == IntentExchangesUpcoming || in == IntentPartnerCount ||
 		(in == IntentPartnersByCountry && (q.has("i:partners") || q.has("i:towns") || q.has("q:which"))) ||
 		(in == IntentAgreementDate && len(q.Partners) > 0 && q.has("i:agreement") && (q.has("q:when") || q.has("q:where") || !ownText(q.Passage, q.Partners))) ||
