@@ -1196,6 +1196,7 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 	case in == IntentExchangesUpcoming || in == IntentPartnerCount ||
 		(in == IntentPartnersByCountry && (q.has("i:partners") || q.has("i:towns") || q.has("q:which"))) ||
 		(in == IntentAgreementDate && len(q.Partners) > 0 && q.has("i:agreement") && (q.has("q:when") || q.has("q:where") || !ownText(q.Passage, q.Partners))) ||
+		(in == IntentAgreementDate && len(q.Partners) > 0 && q.Order == OrderFirst && q.Passage.Source.Kind == SourceCooperation) ||
 		((in == IntentTwinningAbout || in == IntentCommitments) && len(q.Partners) == 0 && q.Passage.Source.Kind == SourcePage) ||
 		(in == IntentPartnersList && len(q.Towns) > 0 && q.has("i:partners") && q.Passage.Source.Kind != SourcePage && !(len(q.Unexplained) > 0 && q.Passage.Source.Partner != nil)) ||
 		(in == IntentCooperationScope && len(q.Partners) == 0 && len(q.Towns) > 0 && q.has("i:scope") && q.Passage.Source.Kind == SourceCooperation):
@@ -1300,7 +1301,8 @@ func (u *Understander) rules(q *Frame) string {
 		// "What is known of Bytča's history? Any dates?": the partner's
 		// own story, not the dates of its agreements.
 		return IntentPartnerInfo
-	case q.has("q:when") && partner:
+	case (q.has("q:when") || q.Order == OrderFirst && len(q.Areas) == 0 && (!q.has("i:about") || q.has("i:cooperation"))) && partner:
+		// ("The first contacts with Gödöllő": how the partnership began.)
 		return IntentAgreementDate
 	case q.Order != "" && !partner && (town || listCue) && q.Fact == "":
 		// "Which was Piotrków's first partner town?"

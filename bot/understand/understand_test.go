@@ -102,6 +102,10 @@ func TestFrames(t *testing.T) {
 		{text: "How many twin towns outside of Poland does Żywiec have?", intent: "partner_count", outside: []string{"PL"}},
 		{text: "Jesenice partners outside Slovenia?", intent: "partners_list", outside: []string{"SI"}},
 		{text: "How many twin towns does Piotrków have, not counting the friendly ones?", intent: "partner_count", excluded: []string{"friendly"}},
+		// The beginnings of one partnership: its first contact and
+		// agreements.
+		{text: "Wie kam es zu den ersten Kontakten zwischen Żywiec und Gödöllő?", intent: "agreement_date", order: understand.OrderFirst},
+		{text: "Jakie były początki współpracy Żywca z Gödöllő?", intent: "agreement_date", order: understand.OrderFirst},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
