@@ -474,6 +474,9 @@ func (c *composer) fact(p *knowledge.PartnerRef, fact string) bool {
 			c.r.Text = append(c.r.Text, s)
 			s = d
 		}
+	case "relation":
+		// "What is Udine's status with Piotrków?": the kind of partnership.
+		s = c.partnerName(p) + " — " + c.t.S("field.relation") + ": " + c.relation(p)
 	case "website":
 		if p.Partner.Website == "" {
 			return false
