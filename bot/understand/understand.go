@@ -1316,7 +1316,7 @@ func (u *Understander) rules(q *Frame) string {
 			return IntentCooperationScope
 		}
 		return IntentTwinningAbout
-	case q.has("q:what") && q.has("i:partners") && !named && len(q.Countries) == 0 && q.Years == nil:
+	case q.has("q:what") && q.has("i:partners") && !named && len(q.Countries) == 0 && q.Years == nil && !q.AllTowns:
 		// "What is twinning?", "What are twin towns?"
 		return IntentTwinningAbout
 	case q.has("i:count") && (town || listCue || len(q.Countries) > 0) && q.Fact == "":
