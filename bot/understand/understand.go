@@ -693,6 +693,20 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 		}
 	}
+	// "nach Litauen", "до Литви", "from Opoczno": a word of time before a
+	// place says where, not when.
+	placeAt := slices.Clone(skip)
+	for _, sp := range countryAt {
+		placeAt[sp[0]] = true
+	}
+	for _, i := range regionAt {
+		placeAt[i] = true
+	}
+	for _, f := range []string{"since", "after", "before", "until"} {
+		filterAt[catFilter+":"+f] = slices.DeleteFunc(filterAt[catFilter+":"+f], func(i int) bool {
+			return i+1 < len(placeAt) && placeAt[i+1]
+		})
+	}
 	q.Years = years(questionTokens, q.cues, filterAt)
 	q.Month, q.Day = month(questionTokens, q.cues, filterAt)
 	// The noun right after "how many" is what is counted.

@@ -106,6 +106,9 @@ func TestFrames(t *testing.T) {
 		// agreements.
 		{text: "Wie kam es zu den ersten Kontakten zwischen Żywiec und Gödöllő?", intent: "agreement_date", order: understand.OrderFirst},
 		{text: "Jakie były początki współpracy Żywca z Gödöllő?", intent: "agreement_date", order: understand.OrderFirst},
+		// A word of time before a place says where, not when.
+		{text: "Wer hat die Delegation aus Opoczno 2002 nach Litauen eingeladen?", intent: "partner_info", years: &understand.Years{From: 2002, To: 2002}},
+		{text: "Хто запросив делегацію з Опочна до Литви у 2002 році?", intent: "partner_info", years: &understand.Years{From: 2002, To: 2002}},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
