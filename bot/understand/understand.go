@@ -273,6 +273,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	cueAt := make([]bool, len(tokens))
 	askAt := make([]bool, len(tokens))
 	exclAt := make([]bool, len(tokens))
+	inclAt := make([]bool, len(tokens)) // within "at home and abroad"
 	areaAt := make([]bool, len(tokens))
 	townNoun := make([]bool, len(tokens))
 	relAt := map[string][]int{}
@@ -437,6 +438,11 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 			if strings.HasPrefix(c.Cat, catRelation+":") {
 				relAt[c.Cat] = append(relAt[c.Cat], c.Start)
+			}
+			if c.Cat == catFilter+":including" {
+				for k := c.Start; k < c.End; k++ {
+					inclAt[k] = true
+				}
 			}
 			if c.Cat == catFilter+":excluding" {
 				for k := c.Start; k < c.End; k++ {
@@ -741,7 +747,8 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	}
 	// "All Piotrków's partner towns": all of a named town's, not all towns.
 	q.AllTowns = q.has(catFilter+":all") && len(q.Towns) == 0
-	if q.has(catFilter+":abroad") && !both && !slices.Contains(q.Relations, knowledge.RelDomestic) {
+	abroad := slices.ContainsFunc(filterAt[catFilter+":abroad"], func(i int) bool { return !inclAt[i] })
+	if abroad && !both && !slices.Contains(q.Relations, knowledge.RelDomestic) {
 		// "foreign partners": all but those in the same country.
 		q.Excluded = append(q.Excluded, knowledge.RelDomestic)
 	}
