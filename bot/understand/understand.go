@@ -1288,7 +1288,7 @@ func (u *Understander) rules(q *Frame) string {
 		// ("What was the aim of the first contacts after the war?" names
 		// no town: the aim of twinning itself.)
 		return IntentCooperationScope
-	case (q.has("i:news") && (!partner || u.newsAbout(q.Partners)) && !(q.Order != "" && q.has("i:agreement")) && !q.has("i:scope")) || (place && !partner && q.Fact == "" && !listCue && !q.has("q:how_many")):
+	case (q.has("i:news") && (!partner || u.newsAbout(q.Partners)) && !(q.Order != "" && q.has("i:agreement")) && !q.has("i:scope") && (named || !q.has("i:about"))) || (place && !partner && q.Fact == "" && !listCue && !q.has("q:how_many")):
 		// ("The latest agreement" is no news.)
 		return IntentNews
 	case place && !partner && !town:
