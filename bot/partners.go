@@ -146,7 +146,9 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 		return true
 	}
 	towns := c.v.towns(q, c.chosen)
-	if towns == nil && (q.Timed() || len(q.Areas) > 0) {
+	if towns == nil && (q.Timed() || len(q.Areas) > 0 || relFilter(q) != nil) {
+		// ("Which towns have partners in their own country?": a kind of
+		// partnership over every town.)
 		towns = c.v.kb.Towns
 	}
 	if towns == nil {
