@@ -786,6 +786,14 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 			if n := u.pass.search(scoped, nil, required, optional, places, ask, langs); n != nil && n.Source.Kind == SourceNews && n.Missing <= h.Missing {
 				q.Passage = n
+			} else if h.Source.Partner != nil && !namesStems(h, places) {
+				// A partner's text that does not name the place shares a
+				// word by chance ("Do Opoczno and Bełchatów want to invite
+				// other towns?" and an invitation to Vilnius): the article
+				// that names the place answers.
+				q.Passage = nil
+				q.Context = append(q.Context, q.Unexplained...)
+				q.Unexplained = nil
 			}
 		}
 		if h := q.Passage; h != nil && len(required) == 1 && h.Optional == 0 && h.Source.Partner != nil && !ownText(h, q.Partners) && (len(q.Partners) == 0 || h.Source.Kind != SourceCooperation) {
@@ -968,6 +976,22 @@ func namesAny(h *Hit, ps []*knowledge.PartnerRef) bool {
 					if len(nw) >= 3 && fold.CommonPrefix(w, nw) >= max(min(len(nw), 4), len(nw)-3) {
 						return true
 					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// namesStems reports whether the passage's text holds a word of one of the
+// name stems.
+func namesStems(h *Hit, stems []string) bool {
+	sents, _ := h.Sentences(h.Lang)
+	for _, sent := range sents {
+		for _, w := range fold.Tokens(sent) {
+			for _, st := range stems {
+				if sameName(Stem(w), st) {
+					return true
 				}
 			}
 		}
