@@ -1,6 +1,7 @@
 package understand
 
 import (
+	"strings"
 	"unicode"
 )
 
@@ -61,6 +62,12 @@ func (u *Understander) detect(words, tokens []string, skip []bool, all map[strin
 			for _, r := range w {
 				if lx.letters[r] {
 					score[l] += 0.5
+				}
+			}
+			for _, sf := range lx.suffixes {
+				if len(tokens[i]) >= len(sf)+3 && strings.HasSuffix(tokens[i], sf) {
+					score[l] += 0.5
+					break
 				}
 			}
 		}

@@ -25,6 +25,11 @@ type LexiconFile struct {
 	// Letters are letters typical of the language ("ąęłńśźż" for Polish):
 	// they help tell the language of a question.
 	Letters string `yaml:"letters"`
+	// Suffixes are word endings typical of the language among its
+	// neighbours, typed without diacritics ("ych", "eho" for Czech; "ih",
+	// "ega" for Slovenian): a word ending so tells the language as a
+	// typical letter does, "partnerskych mest" being Czech.
+	Suffixes []string `yaml:"suffixes"`
 	// Stopwords are function words and filler ("the", "please", "tell"):
 	// they tell the language and are otherwise ignored.
 	Stopwords []string `yaml:"stopwords"`
@@ -114,6 +119,8 @@ type entry struct {
 type Lexicon struct {
 	Lang    string
 	letters map[rune]bool
+	// suffixes are LexiconFile.Suffixes, folded.
+	suffixes []string
 	// cyr says the language is written in Cyrillic (most entries are).
 	cyr     bool
 	entries []entry
@@ -204,6 +211,7 @@ func LoadLexicons(fsys fs.FS) (Lexicons, error) {
 // merge adds the entries of o to lf.
 func (lf *LexiconFile) merge(o *LexiconFile) {
 	lf.Letters += o.Letters
+	lf.Suffixes = append(lf.Suffixes, o.Suffixes...)
 	lf.Stopwords = append(lf.Stopwords, o.Stopwords...)
 	lf.Conjunctions = append(lf.Conjunctions, o.Conjunctions...)
 	lf.Light = append(lf.Light, o.Light...)
@@ -231,6 +239,11 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 	lx := &Lexicon{Lang: lang, letters: map[rune]bool{}, prefix: map[string][]int{}, typo: map[string][]int{}, exact: map[string][]int{}, forms: newInflection(lf.Endings, lf.Alternations, lf.Compounds)}
 	for _, r := range strings.ToLower(lf.Letters) {
 		lx.letters[r] = true
+	}
+	for _, sf := range lf.Suffixes {
+		if f := fold.Fold(sf); f != "" {
+			lx.suffixes = append(lx.suffixes, f)
+		}
 	}
 	for _, g := range lf.Synonyms {
 		var group []synonym
