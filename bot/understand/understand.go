@@ -95,6 +95,10 @@ type Frame struct {
 	// whenAt and commitAt are where the first "when" and the first
 	// commitment word are (-1: none).
 	whenAt, commitAt int
+	// whenLeads says "when" opens a clause before the one that asks of
+	// the commitments ("When a town signs with Piotrków, what does it
+	// promise?").
+	whenLeads bool
 	// Aside is a passage found but set aside for the structured answer
 	// (upcoming exchanges, partner lists): it answers when that is empty.
 	Aside *Hit
@@ -579,6 +583,15 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	for _, m := range mentions {
 		for k := m.Start; k < m.End; k++ {
 			scope = append(scope, Stem(tokens[k]))
+		}
+	}
+	if q.whenAt >= 0 && q.commitAt >= 0 && clause[q.commitAt] > clause[q.whenAt] {
+		for _, l := range order {
+			for _, c := range all[l] {
+				if clause[c.Start] == clause[q.commitAt] && (c.Cat == "q:what" || c.Cat == "q:which" || c.Cat == "q:who") {
+					q.whenLeads = true
+				}
+			}
 		}
 	}
 	// "Not counting" is no "counting": it leaves out what follows.
@@ -1299,7 +1312,7 @@ func (u *Understander) rules(q *Frame) string {
 	case q.CountCountries && (q.Fact == "" || q.Fact == "location") && !partner:
 		// "From how many countries are Żywiec's partners?"
 		return IntentPartnerCount
-	case q.has("i:commitments") && !(q.has("q:when") && q.whenAt < q.commitAt && q.Years == nil && (partner || q.has("i:agreement"))):
+	case q.has("i:commitments") && (q.whenLeads || !(q.has("q:when") && q.whenAt < q.commitAt && q.Years == nil && (partner || q.has("i:agreement")))):
 		// ("When was the promise signed with Szczytno?" asks a date; not
 		// "what do they promise when they sign", nor "what did they
 		// undertake in 1978".)

@@ -109,6 +109,8 @@ func TestFrames(t *testing.T) {
 		// A word of time before a place says where, not when.
 		{text: "Wer hat die Delegation aus Opoczno 2002 nach Litauen eingeladen?", intent: "partner_info", years: &understand.Years{From: 2002, To: 2002}},
 		{text: "Хто запросив делегацію з Опочна до Литви у 2002 році?", intent: "partner_info", years: &understand.Years{From: 2002, To: 2002}},
+		// "When" opening a clause before the one that asks: a condition.
+		{text: "When a city signs a partnership with Piotrków Trybunalski, what does it promise about local government work?", intent: "commitments"},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
