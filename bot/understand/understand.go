@@ -688,7 +688,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		a, b := q.cues[catFact+":"+q.Facts[i]], q.cues[catFact+":"+q.Facts[j]]
 		return a > b || a == b && q.Facts[i] < q.Facts[j]
 	})
-	if len(q.Partners) == 0 && len(q.Towns) == 1 && len(q.Countries) == 1 && slices.Contains([]string{"website", "population", "founded", "first_mention", "town_rights"}, q.Fact) {
+	if len(q.Partners) == 0 && len(q.Towns) == 1 && len(q.Countries) == 1 && (q.has("i:partners") || q.has("i:towns") || len(q.Relations) > 0) && slices.Contains([]string{"website", "population", "founded", "first_mention", "town_rights"}, q.Fact) {
 		// "What is the website of Żywiec's Hungarian partner?": the one
 		// partner of the town in that country.
 		var in []*knowledge.PartnerRef
