@@ -1362,7 +1362,8 @@ func (u *Understander) rules(q *Frame) string {
 	case (q.has("q:when") || q.Order == OrderFirst && len(q.Areas) == 0 && (!q.has("i:about") || q.has("i:cooperation"))) && partner:
 		// ("The first contacts with Gödöllő": how the partnership began.)
 		return IntentAgreementDate
-	case q.Order != "" && !partner && (town || listCue) && q.Fact == "":
+	case q.Order != "" && !partner && (town || listCue) && q.Fact == "" && !q.has(catFilter+":all"):
+		// (Not "all the twin towns, oldest first": the list, in order.)
 		// "Which was Piotrków's first partner town?"
 		return IntentAgreementDate
 	case (q.has("i:cooperation") || len(q.Areas) > 0) && partner:
