@@ -346,9 +346,22 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		// Germany? I come from Stuttgart.") is a remark: its filters
 		// still narrow the question, its other words are context.
 		cued := map[int]bool{}
+		phrase := make([]bool, len(tokens)) // within a stop phrase: "I mean"
 		for _, l := range order {
 			for _, c := range all[l] {
-				if c.Score >= float64(c.End-c.Start) && (strings.HasPrefix(c.Cat, catFact+":") || strings.HasPrefix(c.Cat, catIntent+":") && !slices.Contains([]string{"i:towns", "i:yes", "i:no", "i:thanks"}, c.Cat)) {
+				if c.Cat == catStop && c.End-c.Start >= 2 && c.Score >= float64(c.End-c.Start) {
+					for k := c.Start; k < c.End; k++ {
+						phrase[k] = true
+					}
+				}
+			}
+		}
+		for _, l := range order {
+			for _, c := range all[l] {
+				if phrase[c.Start] && phrase[c.End-1] {
+					continue
+				}
+				if c.Score >= float64(c.End-c.Start) && (strings.HasPrefix(c.Cat, catIntent+":") && !slices.Contains([]string{"i:towns", "i:yes", "i:no", "i:thanks"}, c.Cat)) {
 					cued[clause[c.Start]] = true
 				}
 			}

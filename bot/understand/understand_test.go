@@ -88,6 +88,7 @@ func TestFrames(t *testing.T) {
 		// context, its decade still narrows.
 		{text: "Hat Piotrków eine Partnerstadt in Deutschland? Ich komme aus Stuttgart.", intent: "partners_by_country", countries: []string{"DE"}},
 		{text: "Kdaj sta Jesenice in Trbovlje podpisali listino o pobratenju? Mislim da je bilo v sedemdesetih.", intent: "agreement_date", years: &understand.Years{From: 1970, To: 1979}},
+		{text: "Does any of these towns have a partner in Georgia? I mean the country, not the US state.", intent: "partners_by_country", countries: []string{"GE"}},
 		// … but one that asks for something is not.
 		{text: "Żywiec partners? I also need the phone number of the town hall.", intent: "unknown", uncovered: true},
 		// A partner after "without" is left out, not asked about.
