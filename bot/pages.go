@@ -63,6 +63,11 @@ func (c *composer) passage(q *understand.Frame) {
 	case understand.SourcePartner, understand.SourceAgreement, understand.SourceCooperation:
 		c.r.Title = c.partnerName(src.Partner)
 		c.r.Notes = append(c.r.Notes, c.t.S("passage.partner", "Town", c.townName(town), "Partner", c.partnerName(src.Partner)))
+		if src.Kind == understand.SourcePartner && q.Cue("i:agreement") && q.Timed() {
+			// "Was the agreement with Bytča signed during the July 1998
+			// visit?": the sentence of the visit, and the agreements' dates.
+			c.agreementCard(q, src.Partner)
+		}
 	case understand.SourceTown:
 		c.r.Notes = append(c.r.Notes, c.t.S("passage.town", "Town", c.townName(town)))
 	case understand.SourceExchange:

@@ -42,7 +42,8 @@ type LexiconFile struct {
 	// greeting, thanks, list).
 	Intents map[string][]string `yaml:"intents"`
 	// Facts are the words naming facts about a place: population, founded,
-	// first_mention, town_rights, location, website.
+	// first_mention, town_rights, location, website, relation (the kind of
+	// partnership: "what status does Udine have?").
 	Facts map[string][]string `yaml:"facts"`
 	// Relations are words naming the kinds of partnership: twin, friendly,
 	// domestic, cooperation, regional.
