@@ -802,6 +802,11 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	cues := cueWords(tokens, cueAt, stopAt)
 	if len(required) > 0 {
 		q.Passage = u.pass.search(scoped, nil, required, optional, scope, ask, langs)
+		if h := q.Passage; h != nil && len(q.Towns) == 0 && !u.about(h, q.Partners) && h.Source.Kind == SourceNews {
+			// "Wer ist Bürgermeister von Opočno?": an article of Opoczno
+			// is not about Opočno.
+			q.Passage = nil
+		}
 		if h := q.Passage; h != nil && len(q.Places) > 0 && len(q.Partners) == 0 && h.Source.Kind != SourceNews {
 			// A place only an article names ("Who represented Bełchatów
 			// at the meeting?"): that article first, if it holds the
@@ -976,7 +981,43 @@ func (u *Understander) noPages(q *Frame) bool {
 // Unterhaching" is not in what Opoczno writes of Vilnius, "unterzeichnet"
 // notwithstanding; what Żywiec and Szczytno pledged is not Borjomi's pledge).
 func (u *Understander) about(h *Hit, ps []*knowledge.PartnerRef) bool {
+	if len(ps) > 0 && h.Source.Kind == SourceNews {
+		// An article is about a partner when it names it, not a town of
+		// a like name ("starosta Opoczna" is no mayor of Opočno).
+		return u.namesNotTown(h, ps)
+	}
 	return len(ps) == 0 || h.Source.Partner == nil || ownText(h, ps) || namesAny(h, ps)
+}
+
+// namesNotTown is namesAny where a word that is rather a form of a town's
+// name ("Opoczna": Opoczno, not Opočno) does not count.
+func (u *Understander) namesNotTown(h *Hit, ps []*knowledge.PartnerRef) bool {
+	sents, _ := h.Sentences(h.Lang)
+	for _, sent := range sents {
+		for _, w := range fold.Tokens(sent) {
+			best := 0 // the longest beginning w shares with a partner's name
+			for _, p := range ps {
+				for _, nw := range nameWords(&knowledge.Entity{Kind: knowledge.KindPartner, Town: p.Town, Partner: p.Partner}) {
+					if n := fold.CommonPrefix(w, nw); len(nw) >= 3 && n >= max(min(len(nw), 4), len(nw)-3) {
+						best = max(best, n)
+					}
+				}
+			}
+			if best == 0 {
+				continue
+			}
+			town := false
+			for _, t := range u.kb.Towns {
+				for _, nw := range nameWords(&knowledge.Entity{Kind: knowledge.KindTown, Town: t}) {
+					town = town || fold.CommonPrefix(w, nw) > best
+				}
+			}
+			if !town {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ownText reports whether a passage comes from the texts of one of the

@@ -112,6 +112,10 @@ func TestFrames(t *testing.T) {
 		{text: "Хто запросив делегацію з Опочна до Литви у 2002 році?", intent: "partner_info", years: &understand.Years{From: 2002, To: 2002}},
 		// "When" opening a clause before the one that asks: a condition.
 		{text: "When a city signs a partnership with Piotrków Trybunalski, what does it promise about local government work?", intent: "commitments"},
+		// An article of Opoczno is not about Opočno, whose name is one
+		// letter away.
+		{text: "Kdo je starosta Opočna?", intent: "unknown"},
+		{text: "Wer ist Bürgermeister von Opočno?", intent: "unknown", uncovered: true},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
