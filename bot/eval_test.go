@@ -46,6 +46,7 @@ var evalLevels = map[string]float64{
 	"tune10.jsonl":  0.955,
 	"tune11.jsonl":  0.95,
 	"blind6.jsonl":  0.88,
+	"tune12.jsonl":  0.79,
 }
 
 // evalQuestion is one line of a question set (the format of
