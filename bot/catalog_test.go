@@ -163,7 +163,7 @@ func TestLexiconKeys(t *testing.T) {
 	intents := map[string]bool{"partners": true, "agreement": true, "cooperation": true, "count": true, "news": true, "about": true,
 		"commitments": true, "exchanges": true, "signup": true, "help": true, "greeting": true, "thanks": true, "yes": true, "no": true, "list": true,
 		"towns": true, "goals": true, "scope": true}
-	facts := map[string]bool{"population": true, "founded": true, "first_mention": true, "town_rights": true, "location": true, "website": true, "relation": true}
+	facts := map[string]bool{"population": true, "founded": true, "first_mention": true, "town_rights": true, "location": true, "website": true, "relation": true, "page": true}
 	questions := map[string]bool{"when": true, "where": true, "how_many": true, "what": true, "who": true, "which": true, "name": true, "how_many_countries": true}
 	filters := map[string]bool{"since": true, "after": true, "before": true, "until": true, "decade": true, "including": true, "and": true,
 		"all": true, "first": true, "last": true, "excluding": true, "abroad": true, "century": true,

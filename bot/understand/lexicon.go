@@ -43,7 +43,9 @@ type LexiconFile struct {
 	Intents map[string][]string `yaml:"intents"`
 	// Facts are the words naming facts about a place: population, founded,
 	// first_mention, town_rights, location, website, relation (the kind of
-	// partnership: "what status does Udine have?").
+	// partnership: "what status does Udine have?") and page (a web page:
+	// the website when nothing else is asked, else where something was
+	// read: "the Opoczno page says …").
 	Facts map[string][]string `yaml:"facts"`
 	// Relations are words naming the kinds of partnership: twin, friendly,
 	// domestic, cooperation, regional.

@@ -691,6 +691,24 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		q.Areas = nil
 	}
 	sort.Strings(q.Areas)
+	if q.cues[catFact+":page"] > 0 {
+		// "the page" alone asks for the website ("Jaka jest strona
+		// Riomu?"); beside another question it names where something was
+		// read ("Auf der Seite von Opoczno steht … – wo liegt Opočno?").
+		source := false
+		for c := range q.cues {
+			switch {
+			case c == catFact+":page" || c == catFact+":website":
+			case strings.HasPrefix(c, catFact+":"), strings.HasPrefix(c, catIntent+":") && c != "i:towns" && c != "i:partners",
+				c == "q:when", c == "q:where", c == "q:who", c == "q:how_many":
+				source = true
+			}
+		}
+		if !source {
+			q.cues[catFact+":website"] = max(q.cues[catFact+":website"], q.cues[catFact+":page"])
+		}
+		delete(q.cues, catFact+":page")
+	}
 	q.Fact = q.best(catFact)
 	for cat := range q.cues {
 		if f, ok := strings.CutPrefix(cat, catFact+":"); ok {

@@ -116,6 +116,10 @@ func TestFrames(t *testing.T) {
 		// letter away.
 		{text: "Kdo je starosta Opočna?", intent: "unknown"},
 		{text: "Wer ist Bürgermeister von Opočno?", intent: "unknown", uncovered: true},
+		// "The page" alone asks for the website; beside another question
+		// it says where something was read.
+		{text: "Jaka jest strona Riomu?", intent: "partner_info"},
+		{text: "Wo liegt Opočno genau? Auf der Seite von Opoczno steht irgendwas von Bergen und einem Bach.", intent: "partner_info"},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
