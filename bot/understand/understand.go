@@ -763,6 +763,30 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	q.CountAgreements = howManyEnd >= 0 && (agreeAt[howManyEnd] || agreeAt[howManyEnd+1])
 	q.CountCountries = q.has(catQuestion + ":how_many_countries")
 	q.Including = including
+	if len(q.Countries) == 1 {
+		// "All of Opoczno's partners – the ones in Poland too": a clause
+		// of its own, after the one that asks, widens the list by the
+		// country ("Does Żywiec have partners in Germany too?" asks of
+		// Germany).
+		asks := -1 // the clause of the first question or list word
+		for _, l := range order {
+			for _, c := range all[l] {
+				if (strings.HasPrefix(c.Cat, catQuestion+":") || c.Cat == "i:partners" || c.Cat == "i:list") && (asks < 0 || clause[c.Start] < asks) {
+					asks = clause[c.Start]
+				}
+			}
+		}
+		for cat, sp := range countryAt {
+			if cat != catCountry+":"+q.Countries[0] {
+				continue
+			}
+			for _, at := range filterAt[catFilter+":also"] {
+				if clause[at] == clause[sp[0]] && clause[at] > asks && asks >= 0 && (at < sp[0] && sp[0]-at <= 3 || at >= sp[1] && at-sp[1] <= 1) {
+					q.Including, q.Countries = true, nil
+				}
+			}
+		}
+	}
 	for _, at := range relAt {
 		for _, r := range at {
 			if r >= 2 && andAt[r-1] && partnersAt[r-2] || andAt[r+1] && partnersAt[r+2] {

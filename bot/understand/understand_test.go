@@ -120,6 +120,10 @@ func TestFrames(t *testing.T) {
 		// it says where something was read.
 		{text: "Jaka jest strona Riomu?", intent: "partner_info"},
 		{text: "Wo liegt Opočno genau? Auf der Seite von Opoczno steht irgendwas von Bergen und einem Bach.", intent: "partner_info"},
+		// "… the ones in Poland too", a clause of its own, widens the
+		// list; "partners in Germany too?" asks of Germany.
+		{text: "Alle Partner von Opoczno, bitte – auch die in Polen.", intent: "partners_list", including: true},
+		{text: "Hat Żywiec auch Partner in Deutschland?", intent: "partners_by_country", countries: []string{"DE"}},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
