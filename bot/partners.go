@@ -410,8 +410,9 @@ func (c *composer) partnerInfo(q *understand.Frame) bool {
 					c.fact(p, f)
 				}
 			}
-			if q.Cue("q:when") && q.Fact == "location" {
-				// "Where is Adur, and since when are we in touch?"
+			if q.Fact == "location" && (q.Cue("q:when") || q.Cue("i:cooperation") || q.Cue("i:agreement")) {
+				// "Where is Adur, and since when are we in touch?", "Where's
+				// Vienne, and what's its link to Piotrków?"
 				c.agreementCard(q, p)
 			}
 		}

@@ -35,7 +35,8 @@ type LexiconFile struct {
 	Stopwords []string `yaml:"stopwords"`
 	// Questions are question words by kind: when, where, how_many, what,
 	// who, which, name (a who-question that asks for a name: "who is the
-	// mayor") and how_many_countries ("from how many countries").
+	// mayor"), how_many_countries ("from how many countries") and request
+	// (asking without a question word: "I also need the phone number").
 	Questions map[string][]string `yaml:"questions"`
 	// Intents are the cue words of each intent (partners, agreement,
 	// cooperation, count, news, about, commitments, exchanges, signup, help,
@@ -106,6 +107,9 @@ const (
 	catLight    = "l"
 	catRegion   = "g"
 	catArea     = "a"
+	// catRequest asks without a question word ("I need", "zeig mir"): it
+	// tells a request after the question from a remark, nothing more.
+	catRequest = catQuestion + ":request"
 )
 
 type entry struct {

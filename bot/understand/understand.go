@@ -302,7 +302,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	asksAt0 := false
 	for _, l := range order {
 		for _, c := range all[l] {
-			if c.Start == 0 && strings.HasPrefix(c.Cat, catQuestion+":") {
+			if c.Start == 0 && strings.HasPrefix(c.Cat, catQuestion+":") && c.Cat != catRequest {
 				asksAt0 = true
 			}
 		}
@@ -335,42 +335,26 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		// four words or more that no question mark ends, with no question
 		// word in it.
 		questionWord := map[int]bool{}
+		request := map[int]bool{} // "I need", "zeig mir"
 		for _, l := range order {
 			for _, c := range all[l] {
-				if strings.HasPrefix(c.Cat, catQuestion+":") {
+				if c.Cat == catRequest {
+					request[clause[c.Start]] = true
+				} else if strings.HasPrefix(c.Cat, catQuestion+":") {
 					questionWord[clause[c.Start]] = true
 				}
 			}
 		}
 		// A statement after it that asks for nothing of its own ("… in
-		// Germany? I come from Stuttgart.") is a remark: its filters
-		// still narrow the question, its other words are context.
-		cued := map[int]bool{}
-		phrase := make([]bool, len(tokens)) // within a stop phrase: "I mean"
-		for _, l := range order {
-			for _, c := range all[l] {
-				if c.Cat == catStop && c.End-c.Start >= 2 && c.Score >= float64(c.End-c.Start) {
-					for k := c.Start; k < c.End; k++ {
-						phrase[k] = true
-					}
-				}
-			}
-		}
-		for _, l := range order {
-			for _, c := range all[l] {
-				if phrase[c.Start] && phrase[c.End-1] {
-					continue
-				}
-				if c.Score >= float64(c.End-c.Start) && (strings.HasPrefix(c.Cat, catIntent+":") && !slices.Contains([]string{"i:towns", "i:yes", "i:no", "i:thanks"}, c.Cat)) {
-					cued[clause[c.Start]] = true
-				}
-			}
-		}
+		// Germany? I come from Stuttgart.", "Asking for a history talk.")
+		// is a remark: its filters still narrow the question, its other
+		// words are context. One that asks ("I also need the phone
+		// number") has a question or request word.
 		for cl, n := range clauseLen {
 			if !asked[cl] && !questionWord[cl] && n >= 4 && cl < lastAsked {
 				sub[cl], scene[cl] = true, true
 			}
-			if !asked[cl] && !questionWord[cl] && !cued[cl] && cl > lastAsked {
+			if !asked[cl] && !questionWord[cl] && !request[cl] && cl > lastAsked {
 				sub[cl], remark[cl] = true, true
 			}
 		}
@@ -378,7 +362,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	mainAsks := false
 	for _, l := range order {
 		for _, c := range all[l] {
-			if !sub[clause[c.Start]] && (strings.HasPrefix(c.Cat, catQuestion+":") || (strings.HasPrefix(c.Cat, catIntent+":") && c.Cat != "i:towns")) {
+			if !sub[clause[c.Start]] && (strings.HasPrefix(c.Cat, catQuestion+":") && c.Cat != catRequest || (strings.HasPrefix(c.Cat, catIntent+":") && c.Cat != "i:towns")) {
 				mainAsks = true
 			}
 		}
@@ -416,7 +400,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			for k := c.Start; k < c.End; k++ {
 				explained[k] = true
 			}
-			if (strings.HasPrefix(c.Cat, catQuestion+":") || strings.HasPrefix(c.Cat, catFact+":") ||
+			if (strings.HasPrefix(c.Cat, catQuestion+":") && c.Cat != catRequest || strings.HasPrefix(c.Cat, catFact+":") ||
 				(strings.HasPrefix(c.Cat, catIntent+":") && c.Cat != "i:towns" && c.Cat != "i:greeting" && c.Cat != "i:thanks")) &&
 				!(mainAsks && sub[clause[c.Start]]) {
 				for k := c.Start; k < c.End; k++ {
@@ -439,7 +423,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if c.Cat == catStop || c.Cat == catClause || c.Cat == catLight {
 				continue
 			}
-			if mainAsks && sub[clause[c.Start]] && strings.HasPrefix(c.Cat, catIntent+":") || mainAsks && scene[clause[c.Start]] && (strings.HasPrefix(c.Cat, catFilter+":") || strings.HasPrefix(c.Cat, catArea+":")) {
+			if mainAsks && sub[clause[c.Start]] && strings.HasPrefix(c.Cat, catIntent+":") || mainAsks && remark[clause[c.Start]] && strings.HasPrefix(c.Cat, catFact+":") || mainAsks && scene[clause[c.Start]] && (strings.HasPrefix(c.Cat, catFilter+":") || strings.HasPrefix(c.Cat, catArea+":")) {
 				continue // explained, but context
 			}
 			if strings.HasPrefix(c.Cat, catRegion+":") {
@@ -771,7 +755,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		asks := -1 // the clause of the first question or list word
 		for _, l := range order {
 			for _, c := range all[l] {
-				if (strings.HasPrefix(c.Cat, catQuestion+":") || c.Cat == "i:partners" || c.Cat == "i:list") && (asks < 0 || clause[c.Start] < asks) {
+				if (strings.HasPrefix(c.Cat, catQuestion+":") && c.Cat != catRequest || c.Cat == "i:partners" || c.Cat == "i:list") && (asks < 0 || clause[c.Start] < asks) {
 					asks = clause[c.Start]
 				}
 			}

@@ -124,6 +124,9 @@ func TestFrames(t *testing.T) {
 		// list; "partners in Germany too?" asks of Germany.
 		{text: "Alle Partner von Opoczno, bitte – auch die in Polen.", intent: "partners_list", including: true},
 		{text: "Hat Żywiec auch Partner in Deutschland?", intent: "partners_by_country", countries: []string{"DE"}},
+		// A remark may name an intent or a fact ("history", "lives") and
+		// still ask nothing; a request word makes it ask.
+		{text: "Do any of the towns have a partner in Israel? My cousin lives near Tel Aviv.", intent: "partners_by_country", countries: []string{"IL"}},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
