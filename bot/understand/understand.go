@@ -764,6 +764,12 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if cat != catCountry+":"+q.Countries[0] {
 				continue
 			}
+			if asks >= 0 && clause[sp[0]] > asks && asked[clause[sp[0]]] && asked[asks] && len(q.Partners) == 0 {
+				// "Which partner towns does Żywiec have? Is there one in
+				// England?": the whole list answers both, with countries.
+				q.Countries = nil
+				break
+			}
 			for _, at := range filterAt[catFilter+":also"] {
 				if clause[at] == clause[sp[0]] && clause[at] > asks && asks >= 0 && (at < sp[0] && sp[0]-at <= 3 || at >= sp[1] && at-sp[1] <= 1) {
 					q.Including, q.Countries = true, nil

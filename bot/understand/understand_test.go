@@ -127,6 +127,9 @@ func TestFrames(t *testing.T) {
 		// A remark may name an intent or a fact ("history", "lives") and
 		// still ask nothing; a request word makes it ask.
 		{text: "Do any of the towns have a partner in Israel? My cousin lives near Tel Aviv.", intent: "partners_by_country", countries: []string{"IL"}},
+		// A country asked in a question of its own after the list: the
+		// whole list answers both.
+		{text: "Which partner towns does Żywiec have? Is there one in England?", intent: "partners_list"},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
