@@ -40,7 +40,8 @@ type LexiconFile struct {
 	Questions map[string][]string `yaml:"questions"`
 	// Intents are the cue words of each intent (partners, agreement,
 	// cooperation, count, news, about, commitments, exchanges, signup, help,
-	// greeting, thanks, list).
+	// greeting, thanks, list: "list", "wymień", asking for the whole list,
+	// in order, rather than its first or last item).
 	Intents map[string][]string `yaml:"intents"`
 	// Facts are the words naming facts about a place: population, founded,
 	// first_mention, town_rights, location, website, relation (the kind of

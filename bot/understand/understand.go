@@ -818,6 +818,11 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	case q.has(catFilter + ":last"):
 		q.Order = OrderLast
 	}
+	if q.has("i:list") && q.Years != nil {
+		// "List the partners signed after 2005, the newer ones": the
+		// list of those years, not its last item.
+		q.Order = ""
+	}
 	ask := ""
 	switch {
 	case q.has("q:who") && q.has("q:name"):
@@ -1448,8 +1453,9 @@ func (u *Understander) rules(q *Frame) string {
 	case (q.has("q:when") || q.Order == OrderFirst && len(q.Areas) == 0 && (!q.has("i:about") || q.has("i:cooperation"))) && partner:
 		// ("The first contacts with Gödöllő": how the partnership began.)
 		return IntentAgreementDate
-	case q.Order != "" && !partner && (town || listCue) && q.Fact == "" && !q.has(catFilter+":all"):
-		// (Not "all the twin towns, oldest first": the list, in order.)
+	case q.Order != "" && !partner && (town || listCue) && q.Fact == "" && !q.has(catFilter+":all") && !q.has("i:list"):
+		// (Not "all the twin towns, oldest first", "list the newer ones":
+		// the list, in order.)
 		// "Which was Piotrków's first partner town?"
 		return IntentAgreementDate
 	case (q.has("i:cooperation") || len(q.Areas) > 0) && partner:

@@ -130,6 +130,9 @@ func TestFrames(t *testing.T) {
 		// A country asked in a question of its own after the list: the
 		// whole list answers both.
 		{text: "Which partner towns does Żywiec have? Is there one in England?", intent: "partners_list"},
+		// "List …, the newer ones": the list of those years.
+		{text: "List Piotrków's partnrs signed after 2005 please - I'm only interested in the newer ones.", intent: "agreement_date", years: &understand.Years{From: 2006, To: 9999}},
+		{text: "all the twin towns of jesenica, oldest first", intent: "partners_list", order: understand.OrderFirst},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
