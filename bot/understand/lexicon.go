@@ -30,6 +30,11 @@ type LexiconFile struct {
 	// "ega" for Slovenian): a word ending so tells the language as a
 	// typical letter does, "partnerskych mest" being Czech.
 	Suffixes []string `yaml:"suffixes"`
+	// Articles are the words before a noun ("der", "eine", "welchen") in a
+	// language that writes every noun with a capital letter (German): a
+	// capitalized word after one is a noun, not the name of a place ("nach
+	// der Unabhängigkeit").
+	Articles []string `yaml:"articles"`
 	// Stopwords are function words and filler ("the", "please", "tell"):
 	// they tell the language and are otherwise ignored.
 	Stopwords []string `yaml:"stopwords"`
@@ -129,6 +134,8 @@ type Lexicon struct {
 	letters map[rune]bool
 	// suffixes are LexiconFile.Suffixes, folded.
 	suffixes []string
+	// articles are LexiconFile.Articles, folded.
+	articles map[string]bool
 	// cyr says the language is written in Cyrillic (most entries are).
 	cyr     bool
 	entries []entry
@@ -220,6 +227,7 @@ func LoadLexicons(fsys fs.FS) (Lexicons, error) {
 func (lf *LexiconFile) merge(o *LexiconFile) {
 	lf.Letters += o.Letters
 	lf.Suffixes = append(lf.Suffixes, o.Suffixes...)
+	lf.Articles = append(lf.Articles, o.Articles...)
 	lf.Stopwords = append(lf.Stopwords, o.Stopwords...)
 	lf.Conjunctions = append(lf.Conjunctions, o.Conjunctions...)
 	lf.Light = append(lf.Light, o.Light...)
@@ -247,6 +255,14 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 	lx := &Lexicon{Lang: lang, letters: map[rune]bool{}, prefix: map[string][]int{}, typo: map[string][]int{}, exact: map[string][]int{}, forms: newInflection(lf.Endings, lf.Alternations, lf.Compounds)}
 	for _, r := range strings.ToLower(lf.Letters) {
 		lx.letters[r] = true
+	}
+	for _, a := range lf.Articles {
+		if f := fold.Fold(a); f != "" {
+			if lx.articles == nil {
+				lx.articles = map[string]bool{}
+			}
+			lx.articles[f] = true
+		}
 	}
 	for _, sf := range lf.Suffixes {
 		if f := fold.Fold(sf); f != "" {

@@ -521,6 +521,14 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// Content words nothing explained: they must be found in a text of the
 	// knowledge base, or the bot says it does not know.
 	caps := capitalized(text)
+	if lx := u.lex[q.Lang]; lx != nil && lx.articles != nil {
+		// "nach der Unabhängigkeit": a noun after an article.
+		for i := 1; i < len(tokens); i++ {
+			if lx.articles[tokens[i-1]] {
+				delete(caps, words[i])
+			}
+		}
+	}
 	asking := map[int]bool{}
 	for i := range tokens {
 		if askAt[i] {

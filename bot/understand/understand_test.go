@@ -35,6 +35,7 @@ func TestFrames(t *testing.T) {
 		uncovered  bool // the bot must say it does not know
 		names      []string
 		without    int
+		noNames    bool // no word is taken for a place's name
 		outside    []string
 		excluded   []string
 	}{
@@ -133,6 +134,8 @@ func TestFrames(t *testing.T) {
 		// "List …, the newer ones": the list of those years.
 		{text: "List Piotrków's partnrs signed after 2005 please - I'm only interested in the newer ones.", intent: "agreement_date", years: &understand.Years{From: 2006, To: 9999}},
 		{text: "all the twin towns of jesenica, oldest first", intent: "partners_list", order: understand.OrderFirst},
+		// A German noun after an article is no place's name.
+		{text: "Welche Partnerschaften hat Jesenice erst nach der Unabhängigkeit Sloweniens geschlossen?", intent: "unknown", uncovered: true, noNames: true},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
@@ -161,6 +164,9 @@ func TestFrames(t *testing.T) {
 			}
 			if len(q.Without) != tc.without {
 				t.Errorf("without %v, want %d partners", q.Without, tc.without)
+			}
+			if tc.noNames && len(q.Names) > 0 {
+				t.Errorf("names %v, want none", q.Names)
 			}
 			if tc.names != nil && !reflect.DeepEqual(q.Names, tc.names) {
 				t.Errorf("names %v, want %v", q.Names, tc.names)
