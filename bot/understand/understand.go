@@ -539,6 +539,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// partners or cooperation: "when is the library open?" is not.
 	areaOK := q.has("i:cooperation") || q.has("i:partners") || len(q.Partners) > 0 || len(q.Relations) > 0
 	var required, optional []string
+	capReq := map[string]bool{} // required words written with a capital: names
 	for i, t := range tokens {
 		if areaAt[i] && !areaOK && !skip[i] && !askAt[i] {
 			explained[i], stopAt[i] = false, false
@@ -563,6 +564,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		case len([]rune(t)) > 2:
 			q.Unexplained = append(q.Unexplained, words[i])
 			required = append(required, t)
+			if caps[words[i]] {
+				capReq[t] = true
+			}
 			if name {
 				q.Names = append(q.Names, originalForm(text, words[i]))
 			}
@@ -878,6 +882,21 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			// ("Where can I park in Żywiec?" and a park in Čadca; "clubs of
 			// Żywiec and Riom" and Borjomi).
 			q.Passage = nil
+		}
+		if h := q.Passage; h != nil && h.Missing > 0 {
+			// "What is the salary of Mayor Michał Konecki?": a passage that
+			// holds the names and one word more, but not the rest, does
+			// not answer it.
+			common := 0
+			for _, w := range required {
+				if !capReq[w] {
+					common++
+				}
+			}
+			if lx := u.lex[q.Lang]; common >= 2 && common-h.Missing <= 1 && common < len(required) && (lx == nil || lx.articles == nil) {
+				// (Not where every noun is capitalized.)
+				q.Passage = nil
+			}
 		}
 		if q.Passage == nil {
 			q.Uncovered = q.Unexplained
