@@ -400,7 +400,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			for k := c.Start; k < c.End; k++ {
 				explained[k] = true
 			}
-			if (strings.HasPrefix(c.Cat, catQuestion+":") && c.Cat != catRequest || strings.HasPrefix(c.Cat, catFact+":") ||
+			if (strings.HasPrefix(c.Cat, catQuestion+":") || strings.HasPrefix(c.Cat, catFact+":") ||
 				(strings.HasPrefix(c.Cat, catIntent+":") && c.Cat != "i:towns" && c.Cat != "i:greeting" && c.Cat != "i:thanks")) &&
 				!(mainAsks && sub[clause[c.Start]]) {
 				for k := c.Start; k < c.End; k++ {
