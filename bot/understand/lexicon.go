@@ -308,7 +308,7 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 			}
 			// Whole words of six letters or more tolerate a typo too
 			// ("orgin"), except stop words, which are no evidence.
-			if len(e.words[0]) >= 5 && !e.exact[0] || len(e.words[0]) >= 6 && cat != catStop {
+			if len(e.words[0]) >= 5 && !e.exact[0] || len(e.words[0]) >= 6 && (cat != catStop || len(e.words) == 1) {
 				for _, k := range typoKeys(e.words[0]) {
 					if l := lx.typo[k]; len(l) == 0 || l[len(l)-1] != ei {
 						lx.typo[k] = append(l, ei)
@@ -494,7 +494,7 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 					return
 				}
 				s := stemScore(tokens[i+j], w, e.exact[j])
-				if s == 0 || (s < 1 && (e.cat == catStop || e.cat == catClause || e.cat == catLight || strings.HasPrefix(e.cat, catArea+":") || strings.HasPrefix(e.cat, catRegion+":"))) {
+				if s == 0 || (s < 1 && (e.cat == catStop && (len(w) < 6 || len(e.words) > 1 || !swapped(tokens[i+j], w)) || e.cat == catClause || e.cat == catLight || strings.HasPrefix(e.cat, catArea+":") || strings.HasPrefix(e.cat, catRegion+":"))) {
 					// A near miss of a stop word is no evidence, and an
 					// area's or region's name must be typed as it is
 					// ("godziny" is not "rodziny").

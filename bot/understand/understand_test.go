@@ -139,6 +139,8 @@ func TestFrames(t *testing.T) {
 		// A passage naming the people asked about does not answer their
 		// salary.
 		{text: "jaka jest pensja burmistrza Opoczna Michała Koneckiego?", intent: "unknown", uncovered: true},
+		// Two letters swapped in a long filler word.
+		{text: "was there any news about Opoczno latley?", intent: "news"},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
