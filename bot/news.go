@@ -26,8 +26,9 @@ func (c *composer) news(q *understand.Frame) {
 			}
 		}
 	}
+	var towns []*knowledge.Town
 	if len(picked) == 0 {
-		towns := c.v.towns(q, c.chosen)
+		towns = c.v.towns(q, c.chosen)
 		for _, n := range c.v.news {
 			if towns == nil || containsTown(towns, n.Town) {
 				pick(n)
@@ -38,6 +39,12 @@ func (c *composer) news(q *understand.Frame) {
 		picked = picked[:3]
 	}
 	if len(picked) == 0 {
+		if len(towns) > 0 && len(towns) <= 3 {
+			// "Any news from Żywiec?": none of Żywiec, which is not to
+			// say none at all.
+			c.r.Text = append(c.r.Text, c.t.S("news.none_of", "Town", c.t.List(c.townNames(towns))))
+			return
+		}
 		c.r.Text = append(c.r.Text, c.t.S("news.none"))
 		return
 	}
