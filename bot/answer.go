@@ -185,6 +185,9 @@ func (c *composer) unknown(q *understand.Frame) Reply {
 		}
 	case q != nil && q.Fact != "" && len(q.Partners) > 0:
 		c.r.Text = append(c.r.Text, c.t.S("unknown.fact", "Fact", c.t.S("factname."+q.Fact), "Place", c.partnerName(q.Partners[0])))
+	case q != nil && len(q.Partners) > 0:
+		// "Who is the mayor of Opočno?": what it did understand.
+		c.r.Text = append(c.r.Text, c.t.S("unknown.partner", "Place", c.partnerName(q.Partners[0])))
 	default:
 		c.r.Text = append(c.r.Text, c.t.S("unknown"))
 	}
