@@ -1443,8 +1443,8 @@ func (u *Understander) rules(q *Frame) string {
 		// ("What was the aim of the first contacts after the war?" names
 		// no town: the aim of twinning itself.)
 		return IntentCooperationScope
-	case (q.has("i:news") && (!partner || u.newsAbout(q.Partners)) && !(q.Order != "" && q.has("i:agreement")) && !q.has("i:scope") && (named || !q.has("i:about"))) || (place && !partner && q.Fact == "" && !listCue && !q.has("q:how_many")):
-		// ("The latest agreement" is no news.)
+	case (q.has("i:news") && (!partner || u.newsAbout(q.Partners)) && !(q.Order != "" && (q.has("i:agreement") || q.has("i:partners"))) && !q.has("i:scope") && (named || !q.has("i:about"))) || (place && !partner && q.Fact == "" && !listCue && !q.has("q:how_many")):
+		// ("The latest agreement", "the newest partner" is no news.)
 		return IntentNews
 	case place && !partner && !town:
 		// A place the knowledge base only mentions (Bełchatów in an
@@ -1480,7 +1480,9 @@ func (u *Understander) rules(q *Frame) string {
 	case (q.has("q:when") || q.Order == OrderFirst && len(q.Areas) == 0 && (!q.has("i:about") || q.has("i:cooperation"))) && partner:
 		// ("The first contacts with Gödöllő": how the partnership began.)
 		return IntentAgreementDate
-	case q.Order != "" && !partner && (town || listCue) && q.Fact == "" && !q.has(catFilter+":all") && !q.has("i:list"):
+	case q.Order != "" && !partner && (town || listCue) && (q.Fact == "" || q.Fact == "first_mention" || q.Fact == "founded") && !q.has(catFilter+":all") && !q.has("i:list"):
+		// ("Która partnerska miasto jest najstarsze?": the oldest
+		// partnership, not the first mention of a town not named.)
 		// (Not "all the twin towns, oldest first", "list the newer ones":
 		// the list, in order.)
 		// "Which was Piotrków's first partner town?"

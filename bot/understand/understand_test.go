@@ -141,6 +141,10 @@ func TestFrames(t *testing.T) {
 		{text: "jaka jest pensja burmistrza Opoczna Michała Koneckiego?", intent: "unknown", uncovered: true},
 		// Two letters swapped in a long filler word.
 		{text: "was there any news about Opoczno latley?", intent: "news"},
+		// The newest partner is no news; the oldest partner town is the
+		// oldest partnership.
+		{text: "najnowszy partner zywca", intent: "agreement_date", order: understand.OrderLast},
+		{text: "ktore miasto partnerskie jest najstarsze", intent: "agreement_date", order: understand.OrderFirst},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
