@@ -47,6 +47,7 @@ var evalLevels = map[string]float64{
 	"tune11.jsonl":  0.965,
 	"blind6.jsonl":  0.89,
 	"tune12.jsonl":  0.93,
+	"tune13.jsonl":  0.83,
 }
 
 // evalQuestion is one line of a question set (the format of
