@@ -85,6 +85,15 @@ func (c *composer) exchanges(q *understand.Frame) {
 		c.passage(q)
 		return
 	}
+	if len(list) == 0 && len(q.Towns) == 1 && hasPage(q.Towns[0], knowledge.PageMethods, knowledge.PageGoals) {
+		// None planned for the town: what its pages say it does with its
+		// partners (youth camps, school trips) answers, with the note.
+		c.r.Text = append(c.r.Text, c.t.S("exchanges.none_town", "Town", c.townName(q.Towns[0])))
+		q.Intent = understand.IntentCooperationScope
+		c.r.Intent = q.Intent
+		c.pages(q, knowledge.PageMethods, knowledge.PageGoals)
+		return
+	}
 	if len(list) == 0 && len(q.Towns) > 0 {
 		c.r.Text = append(c.r.Text, c.t.S("exchanges.none_for"))
 		list = c.v.upcoming(&understand.Frame{}, "", c.now)
