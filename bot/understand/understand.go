@@ -521,6 +521,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// Content words nothing explained: they must be found in a text of the
 	// knowledge base, or the bot says it does not know.
 	caps := capitalized(text)
+	runs := nameRuns(text)
 	if lx := u.lex[q.Lang]; lx != nil && lx.articles != nil {
 		// "nach der Unabhängigkeit": a noun after an article.
 		for i := 1; i < len(tokens); i++ {
@@ -564,7 +565,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		case len([]rune(t)) > 2:
 			q.Unexplained = append(q.Unexplained, words[i])
 			required = append(required, t)
-			if caps[words[i]] {
+			if caps[words[i]] || runs[words[i]] {
 				capReq[t] = true
 			}
 			if name {
@@ -1279,6 +1280,37 @@ func capitalized(text string) map[string]bool {
 			start = true
 		}
 	}
+	return out
+}
+
+// nameRuns returns the words (lowercased) of runs of two or more words
+// written with a capital letter, wherever they stand: "Patryk Marjan – what
+// is his job?" names a person at the start.
+func nameRuns(text string) map[string]bool {
+	out := map[string]bool{}
+	var run []string
+	flush := func() {
+		if len(run) >= 2 {
+			for _, w := range run {
+				for _, x := range fold.Words(w) {
+					out[x] = true
+				}
+			}
+		}
+		run = run[:0]
+	}
+	for _, f := range strings.Fields(text) {
+		w := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })
+		if w == "" || !unicode.IsUpper([]rune(w)[0]) {
+			flush()
+			continue
+		}
+		run = append(run, w)
+		if strings.ContainsAny(f[len(f)-1:], ".,;:!?–—") {
+			flush()
+		}
+	}
+	flush()
 	return out
 }
 

@@ -145,6 +145,8 @@ func TestFrames(t *testing.T) {
 		// oldest partnership.
 		{text: "najnowszy partner zywca", intent: "agreement_date", order: understand.OrderLast},
 		{text: "ktore miasto partnerskie jest najstarsze", intent: "agreement_date", order: understand.OrderFirst},
+		// A name at the start of the question is a name too.
+		{text: "Patryk Marjan – what's his job and which town is he from?", intent: "news"},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
