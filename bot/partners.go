@@ -213,6 +213,21 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 		// Over every town, "none" is said once.
 		c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.t.List(none)))
 	}
+	if len(q.Areas) > 0 && !many && shown > 0 && shown <= 2 {
+		// "Is there any hospital cooperation in Żywiec's partnerships?":
+		// the one or two partners, and what their cooperation covers.
+		var ps []*knowledge.PartnerRef
+		for _, t := range towns {
+			for _, p := range refs(t) {
+				if admits(q, relFilter(q), p.Partner) && inCountries(q.Countries, p.Partner.Country) {
+					ps = append(ps, p)
+				}
+			}
+		}
+		if len(ps) == shown {
+			c.cooperation(&understand.Frame{Partners: ps, Towns: q.Towns})
+		}
+	}
 	return true
 }
 
