@@ -76,8 +76,14 @@ func (c *composer) answer(q *understand.Frame) Reply {
 		c.pages(q, knowledge.PageAbout, knowledge.PageHistory)
 	case understand.IntentCommitments:
 		if len(q.Partners) > 0 {
-			// What two towns pledged is what their agreements list.
+			// What two towns pledged is what their agreements list; "…
+			// and when?", the agreements too.
 			c.cooperation(q)
+			if q.Cue("q:when") {
+				for _, p := range q.Partners {
+					c.agreementCard(q, p)
+				}
+			}
 			break
 		}
 		c.pages(q, knowledge.PageCommitments, knowledge.PageMethods)
