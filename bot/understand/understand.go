@@ -981,15 +981,17 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		if missing && q.Passage != nil && (q.Passage.Source.Partner == nil || q.Passage.Source.Partner.Partner != q.Partners[0].Partner) {
 			q.Passage = nil
 		}
-		if h := q.Passage; h != nil && (!u.about(h, q.Partners) || q.Intent == IntentNews && len(q.Places) > 0 && h.Source.Kind != SourceNews) {
+		general := q.Intent == IntentTwinningAbout && len(q.Towns)+len(q.Partners)+len(q.Places) == 0
+		if h := q.Passage; h != nil && (!u.about(h, q.Partners) || q.Intent == IntentNews && len(q.Places) > 0 && h.Source.Kind != SourceNews || general && h.Source.Kind != SourcePage) {
 			// (Who wrote the article about Bełchatów: the article, not a
-			// page that shares a word.)
+			// page that shares a word; who started twinning: the towns'
+			// pages on twinning, not a partner's history.)
 			q.Passage = nil
 		}
 		switch {
 		case q.Passage != nil:
 			q.Intent = PassageIntent(q.Passage)
-		case who && len(cues)+len(required) > 0 && !(q.Intent == IntentNews && len(q.Places) > 0):
+		case who && len(cues)+len(required) > 0 && !(q.Intent == IntentNews && len(q.Places) > 0) && !general:
 			// (Who met in Bełchatów: the article that names the place
 			// names them.)
 			q.Intent = IntentUnknown
