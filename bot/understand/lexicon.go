@@ -494,7 +494,7 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 					return
 				}
 				s := stemScore(tokens[i+j], w, e.exact[j])
-				if s == 0 || (s < 1 && (e.cat == catStop && (len(w) < 6 || len(e.words) > 1 || !swapped(tokens[i+j], w)) || e.cat == catClause || e.cat == catLight || strings.HasPrefix(e.cat, catArea+":") || strings.HasPrefix(e.cat, catRegion+":"))) {
+				if s == 0 || (s < 1 && (e.cat == catStop && (len(w) < 6 || len(e.words) > 1 || !swapped(tokens[i+j], w) && len(w) < 8) || e.cat == catClause || e.cat == catLight || strings.HasPrefix(e.cat, catArea+":") || strings.HasPrefix(e.cat, catRegion+":"))) {
 					// A near miss of a stop word is no evidence, and an
 					// area's or region's name must be typed as it is
 					// ("godziny" is not "rodziny").

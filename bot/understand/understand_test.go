@@ -147,6 +147,7 @@ func TestFrames(t *testing.T) {
 		{text: "ktore miasto partnerskie jest najstarsze", intent: "agreement_date", order: understand.OrderFirst},
 		// A name at the start of the question is a name too.
 		{text: "Patryk Marjan – what's his job and which town is he from?", intent: "news"},
+		{text: "When was the Adur partnership actualy signed, and where?", intent: "agreement_date"},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
