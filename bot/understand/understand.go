@@ -1453,6 +1453,10 @@ func (u *Understander) rules(q *Frame) string {
 	named := partner || town || place
 	listCue := q.has("i:partners") || len(q.Relations) > 0
 	switch {
+	case place && !partner && q.has("q:when") && q.has(catFilter+":next"):
+		// "When is the next meeting in Bełchatów?": the news tells what
+		// was, not what will be.
+		return IntentUnknown
 	case place && !partner && q.Fact == "" && !listCue && !q.has("q:how_many") && !q.has("i:agreement"):
 		// A place only an article names (Bełchatów): whatever is asked of
 		// it, promises or plans included, the article is what is known.

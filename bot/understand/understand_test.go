@@ -148,6 +148,8 @@ func TestFrames(t *testing.T) {
 		// A name at the start of the question is a name too.
 		{text: "Patryk Marjan – what's his job and which town is he from?", intent: "news"},
 		{text: "When was the Adur partnership actualy signed, and where?", intent: "agreement_date"},
+		// The news tells what was, not what will be.
+		{text: "When is the next meeting of Opoczno and Bełchatów?", intent: "unknown"},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
