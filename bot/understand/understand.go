@@ -1407,6 +1407,7 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 		(in == IntentPartnersByCountry && (q.has("i:partners") || q.has("i:towns") || q.has("q:which"))) ||
 		(in == IntentAgreementDate && len(q.Partners) > 0 && q.has("i:agreement") && (q.has("q:when") || q.has("q:where") || !ownText(q.Passage, q.Partners))) ||
 		(in == IntentAgreementDate && len(q.Partners) > 0 && q.Order == OrderFirst && q.Passage.Source.Kind == SourceCooperation) ||
+		(in == IntentCooperationScope && len(q.Areas) > 0 && q.Passage.Source.Kind == SourcePartner && ownText(q.Passage, q.Partners)) ||
 		((in == IntentTwinningAbout || in == IntentCommitments) && len(q.Partners) == 0 && q.Passage.Source.Kind == SourcePage) ||
 		(in == IntentPartnersList && len(q.Towns) > 0 && q.has("i:partners") && q.Passage.Source.Kind != SourcePage && !(len(q.Unexplained) > 0 && q.Passage.Source.Partner != nil)) ||
 		(in == IntentCooperationScope && len(q.Partners) == 0 && len(q.Towns) > 0 && q.has("i:scope") && q.Passage.Source.Kind == SourceCooperation):
