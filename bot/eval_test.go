@@ -37,17 +37,17 @@ var evalLevels = map[string]float64{
 	"tune5.jsonl":   0.965,
 	"blind2.jsonl":  0.88,
 	"tune6.jsonl":   0.96,
-	"blind3.jsonl":  0.895,
+	"blind3.jsonl":  0.9,
 	"tune7.jsonl":   0.96,
-	"blind4.jsonl":  0.9,
+	"blind4.jsonl":  0.915,
 	"tune8.jsonl":   0.95,
 	"blind5.jsonl":  0.895,
-	"tune9.jsonl":   0.945,
+	"tune9.jsonl":   0.95,
 	"tune10.jsonl":  0.96,
 	"tune11.jsonl":  0.965,
 	"blind6.jsonl":  0.89,
-	"tune12.jsonl":  0.93,
-	"tune13.jsonl":  0.83,
+	"tune12.jsonl":  0.935,
+	"tune13.jsonl":  0.94,
 }
 
 // evalQuestion is one line of a question set (the format of
