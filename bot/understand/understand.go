@@ -1371,7 +1371,9 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 	switch {
 	case ntok == 0:
 		return IntentHelp
-	case q.has("i:signup") && (len(q.Uncovered) == 0 || q.has("i:exchanges")) && (q.has("i:exchanges") || len(q.Partners) == 0):
+	case q.has("i:signup") && (len(q.Uncovered) == 0 || q.has("i:exchanges")) && (q.has("i:exchanges") || len(q.Partners) == 0 && len(q.Places) == 0):
+		// ("Will other towns join the cooperation with Bełchatów?" is no
+		// sign-up either.)
 		// ("Do the delegations of Żywiec and Unterhaching take part in
 		// the celebrations?" is no sign-up.)
 		// Signing up for an exchange; "register a car" is no such thing.
