@@ -1528,6 +1528,10 @@ func (u *Understander) rules(q *Frame) string {
 		// the list, in order.)
 		// "Which was Piotrków's first partner town?"
 		return IntentAgreementDate
+	case q.has("q:how_many") && len(q.Areas) > 0 && !q.has("i:cooperation") && !q.has("i:partners") && !q.has("i:exchanges") && partner:
+		// "How many hotels are in Gödöllő?": a count of what an area word
+		// names, which no text holds.
+		return IntentUnknown
 	case (q.has("i:cooperation") || len(q.Areas) > 0) && partner:
 		return IntentCooperationScope
 	case q.has("i:about") && !partner:

@@ -150,6 +150,8 @@ func TestFrames(t *testing.T) {
 		{text: "When was the Adur partnership actualy signed, and where?", intent: "agreement_date"},
 		// The news tells what was, not what will be.
 		{text: "When is the next meeting of Opoczno and Bełchatów?", intent: "unknown"},
+		// A count of what an area word names is not what cooperation covers.
+		{text: "How many hotels are in Gödöllő?", intent: "unknown"},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
