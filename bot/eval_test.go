@@ -48,6 +48,7 @@ var evalLevels = map[string]float64{
 	"blind6.jsonl":  0.89,
 	"tune12.jsonl":  0.935,
 	"tune13.jsonl":  0.94,
+	"tune14.jsonl":  0.855,
 }
 
 // evalQuestion is one line of a question set (the format of
