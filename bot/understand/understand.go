@@ -680,6 +680,17 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 			return home
 		})
+		if len(q.Countries) == 1 && !q.has(catFilter+":excluding") && !q.has(catQuestion+":how_many") && !q.has(catQuestion+":which") {
+			// "Tell me about Bytča, Opoczno's partner in Slovakia": the
+			// country of every partner named describes them.
+			all := true
+			for _, p := range q.Partners {
+				all = all && p.Partner.Country == q.Countries[0]
+			}
+			if all {
+				q.Countries = nil
+			}
+		}
 	}
 	sort.Strings(q.Countries)
 	sort.Strings(q.Relations)

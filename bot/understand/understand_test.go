@@ -152,6 +152,8 @@ func TestFrames(t *testing.T) {
 		{text: "When is the next meeting of Opoczno and Bełchatów?", intent: "unknown"},
 		// A count of what an area word names is not what cooperation covers.
 		{text: "How many hotels are in Gödöllő?", intent: "unknown"},
+		// The country of every partner named describes it.
+		{text: "Tell me a bit about Bytča, Opoczno's partner in Slovakia.", intent: "partner_info"},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
