@@ -423,7 +423,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if c.Cat == catStop || c.Cat == catClause || c.Cat == catLight {
 				continue
 			}
-			if mainAsks && sub[clause[c.Start]] && strings.HasPrefix(c.Cat, catIntent+":") || mainAsks && remark[clause[c.Start]] && strings.HasPrefix(c.Cat, catFact+":") || mainAsks && scene[clause[c.Start]] && (strings.HasPrefix(c.Cat, catFilter+":") || strings.HasPrefix(c.Cat, catArea+":")) {
+			if mainAsks && sub[clause[c.Start]] && strings.HasPrefix(c.Cat, catIntent+":") || mainAsks && remark[clause[c.Start]] && strings.HasPrefix(c.Cat, catFact+":") || mainAsks && scene[clause[c.Start]] && (strings.HasPrefix(c.Cat, catFilter+":") || strings.HasPrefix(c.Cat, catArea+":") || strings.HasPrefix(c.Cat, catRelation+":") || strings.HasPrefix(c.Cat, catFact+":")) {
 				continue // explained, but context
 			}
 			if strings.HasPrefix(c.Cat, catRegion+":") {

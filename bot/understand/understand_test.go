@@ -154,6 +154,10 @@ func TestFrames(t *testing.T) {
 		{text: "How many hotels are in Gödöllő?", intent: "unknown"},
 		// The country of every partner named describes it.
 		{text: "Tell me a bit about Bytča, Opoczno's partner in Slovakia.", intent: "partner_info"},
+		// A scene's kinds of partnership and facts filter nothing ("… about
+		// our region").
+		{text: "Hi, I'm doing a school project about our region. Which towns is Opoczno partnered with?", intent: "partners_list"},
+		{text: "Дайте, будь ласка, повний список міст-партнерів Єсеніце.", intent: "partners_list"},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
