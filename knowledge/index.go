@@ -215,7 +215,9 @@ func wordScore(q, qs, w, ws string, mode int) float64 {
 		}
 		// A mistyped inflected form: compare without the endings.
 		p := len(w) - 2
-		if len(q) > p+1 && fold.Distance(q[:p+1], w[:p+1], 1) <= 1 && len(q)-p <= 5 {
+		if len(q) > p+1 && q[0] == w[0] && fold.Distance(q[:p+1], w[:p+1], 1) <= 1 && len(q)-p <= 5 {
+			// (Not with the first letter wrong too: "povnyy", full, is no
+			// form of "Rovno".)
 			return 0.6
 		}
 	}
