@@ -158,6 +158,7 @@ func TestFrames(t *testing.T) {
 		// our region").
 		{text: "Hi, I'm doing a school project about our region. Which towns is Opoczno partnered with?", intent: "partners_list"},
 		{text: "Дайте, будь ласка, повний список міст-партнерів Єсеніце.", intent: "partners_list"},
+		{text: "Як почалася співпраця Живця з угорським Ґеделле?", intent: "agreement_date", order: understand.OrderFirst},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
