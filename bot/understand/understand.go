@@ -219,6 +219,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		case knowledge.KindTown:
 			q.Towns = append(q.Towns, m.Entity.Town)
 		case knowledge.KindPartner:
+			if slices.ContainsFunc(q.Partners, func(p *knowledge.PartnerRef) bool { return p.Partner == m.Entity.Partner }) {
+				break // named twice ("Opočno, Opoczno's Czech partner")
+			}
 			q.Partners = append(q.Partners, &knowledge.PartnerRef{Town: m.Entity.Town, Partner: m.Entity.Partner})
 		case knowledge.KindPlace:
 			q.Places = append(q.Places, m.Entity)
