@@ -29,10 +29,10 @@ var evalLevels = map[string]float64{
 	"dev.jsonl":     1.0,
 	"more.jsonl":    0.985,
 	"heldout.jsonl": 1.0,
-	"blind.jsonl":   0.93,
+	"blind.jsonl":   0.935,
 	"tune.jsonl":    0.975,
 	"tune2.jsonl":   0.98,
-	"tune3.jsonl":   0.965,
+	"tune3.jsonl":   0.97,
 	"tune4.jsonl":   0.965,
 	"tune5.jsonl":   0.965,
 	"blind2.jsonl":  0.88,
@@ -45,10 +45,10 @@ var evalLevels = map[string]float64{
 	"tune9.jsonl":   0.95,
 	"tune10.jsonl":  0.96,
 	"tune11.jsonl":  0.965,
-	"blind6.jsonl":  0.89,
+	"blind6.jsonl":  0.895,
 	"tune12.jsonl":  0.935,
 	"tune13.jsonl":  0.94,
-	"tune14.jsonl":  0.855,
+	"tune14.jsonl":  0.915,
 }
 
 // evalQuestion is one line of a question set (the format of
