@@ -330,8 +330,8 @@ func (ix *Index) Find(tokens []string, cyr, strict []bool) []Mention {
 	have := map[*Entity]bool{}
 next:
 	for _, c := range cands {
-		if have[c.Entity] {
-			continue
+		if have[c.Entity] && c.Score < 0.85 {
+			continue // named again, only a near miss
 		}
 		for k := c.Start; k < c.End; k++ {
 			if used[k] {

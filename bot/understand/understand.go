@@ -217,14 +217,18 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		}
 		switch m.Entity.Kind {
 		case knowledge.KindTown:
-			q.Towns = append(q.Towns, m.Entity.Town)
+			if !slices.Contains(q.Towns, m.Entity.Town) {
+				q.Towns = append(q.Towns, m.Entity.Town) // (once: "Живець … в Живці")
+			}
 		case knowledge.KindPartner:
 			if slices.ContainsFunc(q.Partners, func(p *knowledge.PartnerRef) bool { return p.Partner == m.Entity.Partner }) {
 				break // named twice ("Opočno, Opoczno's Czech partner")
 			}
 			q.Partners = append(q.Partners, &knowledge.PartnerRef{Town: m.Entity.Town, Partner: m.Entity.Partner})
 		case knowledge.KindPlace:
-			q.Places = append(q.Places, m.Entity)
+			if !slices.ContainsFunc(q.Places, func(e *knowledge.Entity) bool { return e.Place == m.Entity.Place && e.News == m.Entity.News }) {
+				q.Places = append(q.Places, m.Entity)
+			}
 		}
 	}
 	// A name said twice in two cases ("mezi Żywcem a Čadcou … v Čadci") is

@@ -159,6 +159,9 @@ func TestFrames(t *testing.T) {
 		{text: "Hi, I'm doing a school project about our region. Which towns is Opoczno partnered with?", intent: "partners_list"},
 		{text: "Дайте, будь ласка, повний список міст-партнерів Єсеніце.", intent: "partners_list"},
 		{text: "Як почалася співпраця Живця з угорським Ґеделле?", intent: "agreement_date", order: understand.OrderFirst},
+		// A town named twice, in two cases, is one town, both words
+		// explained.
+		{text: "коли підписали угоду живець ліптовський мікулаш в живці", intent: "agreement_date"},
 		// Two letters swapped in a short word.
 		{text: "Katero partnersko mseto ima Zywiec v Nemciji?", intent: "partners_by_country", countries: []string{"DE"}},
 	} {
