@@ -49,6 +49,7 @@ var evalLevels = map[string]float64{
 	"tune12.jsonl":  0.935,
 	"tune13.jsonl":  0.94,
 	"tune14.jsonl":  0.915,
+	"tune15.jsonl":  0.94,
 }
 
 // evalQuestion is one line of a question set (the format of
