@@ -234,6 +234,11 @@ func inflected(q, w string) float64 {
 		// "Bytom" is not "Bytča"; the forms that do not are aliases.)
 		return 0
 	}
+	if p < len(w) && !strings.ContainsAny(w[p:], "aeiouy") {
+		// An ending replaces vowels, not the consonants that end a name:
+		// "nahody" (occasion) is no form of "Nahold".
+		return 0
+	}
 	return 1 - 0.03*float64(len(w)-p) - 0.02*float64(len(q)-p)
 }
 

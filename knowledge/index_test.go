@@ -17,10 +17,13 @@ func TestFindNearMisses(t *testing.T) {
 	ix := knowledge.NewIndex(kb)
 	for _, tc := range []struct {
 		text, want string // want: the partner found, "" for none
+		word       bool   // the text is an ordinary word of the language (strict)
 	}{
-		{"Unterhachnig", "unterhaching"},
-		{"Równem", "rivne"},
-		{"повний", ""}, // "full", not a form of Rovno
+		{"Unterhachnig", "unterhaching", false},
+		{"Równem", "rivne", false},
+		{"повний", "", false}, // "full", not a form of Rovno
+		{"нагоди", "", true},  // "occasion", a word of the language, not a form of Nagold
+		{"Nagolda", "nagold", false},
 	} {
 		toks := fold.Tokens(tc.text)
 		cyr := make([]bool, len(toks))
@@ -31,7 +34,14 @@ func TestFindNearMisses(t *testing.T) {
 			}
 		}
 		got := ""
-		for _, m := range ix.Find(toks, cyr, nil) {
+		var strict []bool
+		if tc.word {
+			strict = make([]bool, len(toks))
+			for i := range strict {
+				strict[i] = true
+			}
+		}
+		for _, m := range ix.Find(toks, cyr, strict) {
 			if m.Entity.Partner != nil {
 				got = m.Entity.Partner.ID
 			}
