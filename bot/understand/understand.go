@@ -1077,32 +1077,26 @@ func (u *Understander) about(h *Hit, ps []*knowledge.PartnerRef) bool {
 // namesNotTown is namesAny where a word that is rather a form of a town's
 // name ("Opoczna": Opoczno, not Opočno) does not count.
 func (u *Understander) namesNotTown(h *Hit, ps []*knowledge.PartnerRef) bool {
-	sents, _ := h.Sentences(h.Lang)
-	for _, sent := range sents {
-		for _, w := range fold.Tokens(sent) {
-			best := 0 // the longest beginning w shares with a partner's name
-			for _, p := range ps {
-				for _, nw := range nameWords(&knowledge.Entity{Kind: knowledge.KindPartner, Town: p.Town, Partner: p.Partner}) {
-					if n := fold.CommonPrefix(w, nw); len(nw) >= 3 && n >= max(min(len(nw), 4), len(nw)-3) {
-						best = max(best, n)
-					}
-				}
-			}
-			if best == 0 {
-				continue
-			}
-			town := false
-			for _, t := range u.kb.Towns {
-				for _, nw := range nameWords(&knowledge.Entity{Kind: knowledge.KindTown, Town: t}) {
-					town = town || fold.CommonPrefix(w, nw) > best
-				}
-			}
-			if !town {
-				return true
+	partners := partnerNameWords(ps)
+	var towns []string
+	for _, t := range u.kb.Towns {
+		towns = append(towns, nameWords(&knowledge.Entity{Kind: knowledge.KindTown, Town: t})...)
+	}
+	return anyWord(h, func(w string) bool {
+		best := 0 // the longest beginning w shares with a partner's name
+		for _, nw := range partners {
+			best = max(best, nameBeginning(w, nw))
+		}
+		if best == 0 {
+			return false
+		}
+		for _, nw := range towns {
+			if fold.CommonPrefix(w, nw) > best {
+				return false
 			}
 		}
-	}
-	return false
+		return true
+	})
 }
 
 // ownText reports whether a passage comes from the texts of one of the
@@ -1120,35 +1114,61 @@ func ownText(h *Hit, ps []*knowledge.PartnerRef) bool {
 // a word that starts with a word of its name, all but its last three
 // letters (an inflected form).
 func namesAny(h *Hit, ps []*knowledge.PartnerRef) bool {
+	names := partnerNameWords(ps)
+	return anyWord(h, func(w string) bool {
+		for _, nw := range names {
+			if nameBeginning(w, nw) > 0 {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// namesStems reports whether the passage's text holds a word of one of the
+// name stems.
+func namesStems(h *Hit, stems []string) bool {
+	return anyWord(h, func(w string) bool {
+		for _, st := range stems {
+			if sameName(Stem(w), st) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// anyWord reports whether f holds for a word (folded) of the passage's
+// sentences.
+func anyWord(h *Hit, f func(w string) bool) bool {
 	sents, _ := h.Sentences(h.Lang)
 	for _, sent := range sents {
 		for _, w := range fold.Tokens(sent) {
-			for _, p := range ps {
-				for _, nw := range nameWords(&knowledge.Entity{Kind: knowledge.KindPartner, Town: p.Town, Partner: p.Partner}) {
-					if len(nw) >= 3 && fold.CommonPrefix(w, nw) >= max(min(len(nw), 4), len(nw)-3) {
-						return true
-					}
-				}
+			if f(w) {
+				return true
 			}
 		}
 	}
 	return false
 }
 
-// namesStems reports whether the passage's text holds a word of one of the
-// name stems.
-func namesStems(h *Hit, stems []string) bool {
-	sents, _ := h.Sentences(h.Lang)
-	for _, sent := range sents {
-		for _, w := range fold.Tokens(sent) {
-			for _, st := range stems {
-				if sameName(Stem(w), st) {
-					return true
-				}
-			}
-		}
+// partnerNameWords are the words of the partners' names and aliases.
+func partnerNameWords(ps []*knowledge.PartnerRef) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, nameWords(&knowledge.Entity{Kind: knowledge.KindPartner, Town: p.Town, Partner: p.Partner})...)
 	}
-	return false
+	return out
+}
+
+// nameBeginning is how many letters word w shares with the beginning of a
+// name's word nw when w is that word or a form of it (all but its last
+// three letters), else 0.
+func nameBeginning(w, nw string) int {
+	if n := fold.CommonPrefix(w, nw); len(nw) >= 3 && n >= max(min(len(nw), 4), len(nw)-3) {
+		return n
+	}
+	return 0
 }
 
 // lexiconWord reports whether some language's lexicon has token i as it
