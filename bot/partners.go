@@ -157,6 +157,8 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 	many := len(towns) > 1
 	var none []string
 	shown := 0
+	var listed []*knowledge.PartnerRef // the partners shown, when all are of the kinds asked
+	widened := false
 	for _, t := range towns {
 		filter := relFilter(q)
 		if filter != nil && !hasRelation(t, filter) {
@@ -167,7 +169,7 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 			// "Friendly towns of Jesenice?" where the town calls them all
 			// partners: say so, and list them all.
 			c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.townName(t)))
-			filter = nil
+			filter, widened = nil, true
 		}
 		groups := map[string][]string{}
 		matched := 0
@@ -181,6 +183,7 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 				continue
 			}
 			shown++
+			listed = append(listed, p)
 			groups[p.Partner.Relation] = append(groups[p.Partner.Relation], c.partnerLine(p, false))
 		}
 		title := c.t.S("partners.title", "Town", c.townName(t))
@@ -213,20 +216,10 @@ func (c *composer) partnersList(q *understand.Frame) bool {
 		// Over every town, "none" is said once.
 		c.r.Text = append(c.r.Text, c.t.S("partners.none", "Town", c.t.List(none)))
 	}
-	if len(q.Areas) > 0 && !many && shown > 0 && shown <= 2 {
+	if len(q.Areas) > 0 && !many && !widened && len(listed) > 0 && len(listed) <= 2 {
 		// "Is there any hospital cooperation in Żywiec's partnerships?":
 		// the one or two partners, and what their cooperation covers.
-		var ps []*knowledge.PartnerRef
-		for _, t := range towns {
-			for _, p := range refs(t) {
-				if admits(q, relFilter(q), p.Partner) && inCountries(q.Countries, p.Partner.Country) {
-					ps = append(ps, p)
-				}
-			}
-		}
-		if len(ps) == shown {
-			c.cooperation(&understand.Frame{Partners: ps, Towns: q.Towns})
-		}
+		c.cooperation(&understand.Frame{Partners: listed, Towns: q.Towns})
 	}
 	return true
 }
