@@ -99,12 +99,20 @@ func (ix *Index) add(e Entity, name Text, aliases []string) {
 		if len(words) == 0 {
 			continue
 		}
+		// One alias per folded spelling and script: a Cyrillic name and a
+		// Latin one that fold alike are both kept, whatever order the
+		// name's languages come in, so the script a word is typed in finds
+		// its own.
+		cyr := isCyrillic(s)
 		k := strings.Join(words, " ")
+		if cyr {
+			k += " cyr"
+		}
 		if seen[k] {
 			continue
 		}
 		seen[k] = true
-		a := alias{ent: id, words: words, skel: make([]string, len(words)), cyr: isCyrillic(s)}
+		a := alias{ent: id, words: words, skel: make([]string, len(words)), cyr: cyr}
 		for i, w := range words {
 			a.skel[i] = fold.Skeleton(w)
 		}

@@ -51,3 +51,34 @@ func TestFindNearMisses(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexDeterministic checks that the index scores a name the same
+// whatever order a name's languages come in: a Cyrillic and a Latin spelling
+// that fold alike are both kept.
+func TestIndexDeterministic(t *testing.T) {
+	toks := fold.Tokens("з Рудоміною і Судервою")
+	cyr := make([]bool, len(toks))
+	for i := range cyr {
+		cyr[i] = true
+	}
+	var first []knowledge.Mention
+	for n := 0; n < 20; n++ {
+		kb, err := knowledge.Load(knowledge.Default())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := knowledge.NewIndex(kb).Find(toks, cyr, nil)
+		if n == 0 {
+			first = got
+			continue
+		}
+		if len(got) != len(first) {
+			t.Fatalf("load %d: %d mentions, want %d", n, len(got), len(first))
+		}
+		for i := range got {
+			if got[i].Entity.Partner.ID != first[i].Entity.Partner.ID || got[i].Score != first[i].Score {
+				t.Fatalf("load %d: mention %d is %s %.3f, first load %s %.3f", n, i, got[i].Entity.Partner.ID, got[i].Score, first[i].Entity.Partner.ID, first[i].Score)
+			}
+		}
+	}
+}
