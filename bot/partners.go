@@ -18,9 +18,9 @@ func relFilter(q *understand.Frame) map[string]bool {
 	}
 	f := map[string]bool{}
 	if len(q.Excluded) > 0 && (len(q.Relations) == 0 || q.Including || slices.Contains(q.Relations, knowledge.RelTwin)) {
-		// ("The Polish ones included, but not the friendly ones"; "twin
-		// towns, not counting the friendly ones".)
-		// "Without the friendly ones": every other kind.
+		// "Without the friendly ones": every other kind (so too "the
+		// Polish ones included, but not the friendly ones", "twin towns,
+		// not counting the friendly ones").
 		for _, r := range knowledge.Relations() {
 			if !slices.Contains(q.Excluded, r) {
 				f[r] = true

@@ -458,6 +458,14 @@ func swapped(q, s string) bool {
 	return i > 0 && i+1 < len(q) && q[i] == s[i+1] && q[i+1] == s[i] && q[i+2:] == s[i+2:] && utf8.RuneStart(q[i]) && utf8.RuneStart(q[i+1]) && (i+2 == len(q) || utf8.RuneStart(q[i+2]))
 }
 
+// fillerTypo reports whether q, a near miss of w, a word of a filler entry of
+// n words, still counts as that filler: only a single long word, with two
+// neighbouring letters swapped ("latley", six letters or more) or any one
+// typo ("actualy", eight or more).
+func fillerTypo(q, w string, n int) bool {
+	return n == 1 && (len(w) >= 8 || len(w) >= 6 && swapped(q, w))
+}
+
 // Match finds every entry of the lexicon in tokens. cyr marks tokens typed in
 // Cyrillic (they match Cyrillic entries only, so Ukrainian "як" is not
 // Polish "jak"); skip marks tokens that are already explained (names of
@@ -494,10 +502,10 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 					return
 				}
 				s := stemScore(tokens[i+j], w, e.exact[j])
-				if s == 0 || (s < 1 && (e.cat == catStop && (len(w) < 6 || len(e.words) > 1 || !swapped(tokens[i+j], w) && len(w) < 8) || e.cat == catClause || e.cat == catLight || strings.HasPrefix(e.cat, catArea+":") || strings.HasPrefix(e.cat, catRegion+":"))) {
-					// A near miss of a stop word is no evidence, and an
-					// area's or region's name must be typed as it is
-					// ("godziny" is not "rodziny").
+				if s == 0 || (s < 1 && (e.cat == catStop && !fillerTypo(tokens[i+j], w, len(e.words)) || e.cat == catClause || e.cat == catLight || strings.HasPrefix(e.cat, catArea+":") || strings.HasPrefix(e.cat, catRegion+":"))) {
+					// A near miss of a stop word is no evidence (see
+					// fillerTypo), and an area's or region's name must be
+					// typed as it is ("godziny" is not "rodziny").
 					return
 				}
 				if s < 1 && strings.HasPrefix(e.cat, catCountry+":") && !samePrefix2(tokens[i+j], w) {

@@ -495,10 +495,10 @@ func (p *Passages) searchLang(cache *scopeCache, only *knowledge.Partner, pl *pa
 	if soft {
 		spare = len(required) / minSoft // one in three
 		if spare == 0 && ask == "" && len(required) >= 2 {
-			// (Of one word, none would be left.)
 			// Two words of the question, one of them found beside two of
 			// its cue words ("nach dem Zweiten Weltkrieg … vorangetrieben"
-			// with "Idee", "Partnerstädte"): the cue words back it.
+			// with "Idee", "Partnerstädte"): the cue words back it. (Of
+			// one word, none would be left.)
 			spare, backed = 1, true
 		}
 	}

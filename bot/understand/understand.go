@@ -120,6 +120,12 @@ func (q *Frame) has(cat string) bool { return q.cues[cat] > 0 }
 // "i:partners" (an intent's cue), "q:when" (a question word), "x:all".
 func (q *Frame) Cue(cat string) bool { return q.has(cat) }
 
+// asksQuestion reports whether a cue category is a question word ("q:when"),
+// not a request ("I need"), which asks without one.
+func asksQuestion(cat string) bool {
+	return strings.HasPrefix(cat, catQuestion+":") && cat != catRequest
+}
+
 // Omits reports whether the question leaves partner p out ("not counting
 // Szczytno").
 func (q *Frame) Omits(p *knowledge.Partner) bool {
@@ -309,7 +315,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	asksAt0 := false
 	for _, l := range order {
 		for _, c := range all[l] {
-			if c.Start == 0 && strings.HasPrefix(c.Cat, catQuestion+":") && c.Cat != catRequest {
+			if c.Start == 0 && asksQuestion(c.Cat) {
 				asksAt0 = true
 			}
 		}
@@ -369,7 +375,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	mainAsks := false
 	for _, l := range order {
 		for _, c := range all[l] {
-			if !sub[clause[c.Start]] && (strings.HasPrefix(c.Cat, catQuestion+":") && c.Cat != catRequest || (strings.HasPrefix(c.Cat, catIntent+":") && c.Cat != "i:towns")) {
+			if !sub[clause[c.Start]] && (asksQuestion(c.Cat) || (strings.HasPrefix(c.Cat, catIntent+":") && c.Cat != "i:towns")) {
 				mainAsks = true
 			}
 		}
@@ -786,7 +792,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		asks := -1 // the clause of the first question or list word
 		for _, l := range order {
 			for _, c := range all[l] {
-				if (strings.HasPrefix(c.Cat, catQuestion+":") && c.Cat != catRequest || c.Cat == "i:partners" || c.Cat == "i:list") && (asks < 0 || clause[c.Start] < asks) {
+				if (asksQuestion(c.Cat) || c.Cat == "i:partners" || c.Cat == "i:list") && (asks < 0 || clause[c.Start] < asks) {
 					asks = clause[c.Start]
 				}
 			}
