@@ -1946,8 +1946,10 @@ type Summary struct {
 	Including bool     `json:"including,omitempty"`
 	AllTowns  bool     `json:"all_towns,omitempty"`
 	// Count is "agreements" when agreements are counted, not partners.
-	Count       string   `json:"count,omitempty"`
-	Fact        string   `json:"fact,omitempty"`
+	Count string `json:"count,omitempty"`
+	Fact  string `json:"fact,omitempty"`
+	// Facts are all the facts asked, when more than one.
+	Facts       []string `json:"facts,omitempty"`
 	Unexplained []string `json:"unexplained,omitempty"`
 	Uncovered   []string `json:"uncovered,omitempty"`
 	// Passage names the text that answered: "news:<id>", "page:<town>/<kind>",
@@ -1960,6 +1962,9 @@ func (q *Frame) Summary() Summary {
 	s := Summary{Intent: q.Intent, Lang: q.Lang, Countries: q.Countries, Relations: q.Relations, Years: q.Years, Month: q.Month, Day: q.Day,
 		Order: q.Order, Including: q.Including, AllTowns: q.AllTowns, Fact: q.Fact, Unexplained: q.Unexplained,
 		Uncovered: q.Uncovered, Excluded: q.Excluded, Context: q.Context, Areas: q.Areas}
+	if len(q.Facts) > 1 {
+		s.Facts = q.Facts
+	}
 	if q.CountAgreements {
 		s.Count = "agreements"
 	}
