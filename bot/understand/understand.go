@@ -627,6 +627,30 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		}
 	}
 	var regional []string // the countries of the regions named
+	// "Not counting the friendly ones or the ones in Poland": what "and"
+	// or "or" joins to a left-out kind or country is left out too.
+	itemAt := make([]bool, len(tokens)+1)
+	for _, at := range relAt {
+		for _, i := range at {
+			itemAt[i] = true
+		}
+	}
+	for _, sp := range countryAt {
+		itemAt[sp[0]] = true
+	}
+	for i := range tokens {
+		if !andAt[i] && !slices.Contains(filterAt[catFilter+":or"], i) {
+			continue
+		}
+		item := false
+		for k := i - 1; k >= 0 && k >= i-6 && clause[k] == clause[i]; k-- {
+			item = item || itemAt[k]
+			if exclAt[k] {
+				exclAt[i] = item
+				break
+			}
+		}
+	}
 	// outside says a country or region at token i follows "outside",
 	// "except" in its clause ("partners outside Slovenia").
 	outside := func(i int) bool {
@@ -843,7 +867,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// "All Piotrków's partner towns": all of a named town's, not all towns.
 	q.AllTowns = q.has(catFilter+":all") && len(q.Towns) == 0
 	abroad := slices.ContainsFunc(filterAt[catFilter+":abroad"], func(i int) bool { return !inclAt[i] })
-	if abroad && !both && !slices.Contains(q.Relations, knowledge.RelDomestic) {
+	if abroad && !both && !slices.Contains(q.Relations, knowledge.RelDomestic) && !slices.Contains(q.Excluded, knowledge.RelDomestic) {
 		// "foreign partners": all but those in the same country.
 		q.Excluded = append(q.Excluded, knowledge.RelDomestic)
 	}

@@ -104,6 +104,9 @@ func TestFrames(t *testing.T) {
 		{text: "How many twin towns outside of Poland does Żywiec have?", intent: "partner_count", outside: []string{"PL"}},
 		{text: "Jesenice partners outside Slovenia?", intent: "partners_list", outside: []string{"SI"}},
 		{text: "How many twin towns does Piotrków have, not counting the friendly ones?", intent: "partner_count", excluded: []string{"friendly"}},
+		// What "or" joins to a left-out kind is left out too.
+		{text: "How many twin towns does Żywiec have, not counting the friendly ones or those in Poland?", intent: "partner_count", excluded: []string{"domestic", "friendly"}},
+		{text: "Ile partnerów ma Żywiec, nie licząc miast zaprzyjaźnionych ani polskich?", intent: "partner_count", excluded: []string{"friendly"}, outside: []string{"PL"}},
 		// The beginnings of one partnership: its first contact and
 		// agreements.
 		{text: "Wie kam es zu den ersten Kontakten zwischen Żywiec und Gödöllő?", intent: "agreement_date", order: understand.OrderFirst},
