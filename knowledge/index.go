@@ -217,7 +217,9 @@ func wordScore(q, qs, w, ws string, mode int) float64 {
 	if len(w) >= 8 {
 		max = 2
 	}
-	if len(w) >= 5 {
+	if len(w) >= 5 && (q[0] == w[0] || len(w) >= 8) {
+		// A short name mistyped keeps its first letter: "Kowno" (Kaunas)
+		// is not a typo of "Rowno".
 		if d := fold.Distance(q, w, max); d <= max {
 			return 0.75 - 0.05*float64(d)
 		}

@@ -24,6 +24,9 @@ func TestFindNearMisses(t *testing.T) {
 		{"повний", "", false}, // "full", not a form of Rovno
 		{"нагоди", "", true},  // "occasion", a word of the language, not a form of Nagold
 		{"Nagolda", "nagold", false},
+		{"Kowno", "", false},         // Kaunas, not a typo of Rowno
+		{"Kownem", "", false},        // nor its inflected form
+		{"Tarvisoi", "trbiz", false}, // Tarvisio, mistyped
 	} {
 		toks := fold.Tokens(tc.text)
 		cyr := make([]bool, len(toks))
