@@ -52,6 +52,7 @@ var evalLevels = map[string]float64{
 	"tune15.jsonl":  0.95,
 	"blind7.jsonl":  0.905,
 	"blind8.jsonl":  0.89,
+	"tune17.jsonl":  0.85,
 }
 
 // evalQuestion is one line of a question set (the format of
