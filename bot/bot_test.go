@@ -66,6 +66,9 @@ func TestAnswers(t *testing.T) {
 		// A scope question that describes the partner by its region.
 		{"Na katerih področjih sodelujeta Żywiec in angleški okraj Adur?", "", "cooperation_scope", "sl", []string{"izobraževanje"}, nil},
 		{"Tell me about Bytča", "", "partner_info", "en", []string{"Slovakia", "1378"}, nil},
+		// Agreements narrowed by country or kind: only those partners'.
+		{"w którym roku Piotrków zawarł umowę z białoruskim miastem?", "", "agreement_date", "pl", []string{"1996"}, []string{"1997", "Równe"}},
+		{"When did Żywiec sign with its Slovak partners?", "", "agreement_date", "en", []string{"Čadca", "Liptovský Mikuláš"}, []string{"Riom"}},
 		// Agreements: both signings.
 		{"When was the twinning with Unterhaching signed?", "", "agreement_date", "en", []string{"15 July 1995", "30 July 1995"}, []string{"Esslingen"}},
 		{"Kiedy podpisano porozumienie z Byczą?", "", "agreement_date", "pl", []string{"1999"}, []string{"2002"}},

@@ -53,6 +53,7 @@ var evalLevels = map[string]float64{
 	"blind7.jsonl":  0.905,
 	"blind8.jsonl":  0.89,
 	"tune17.jsonl":  0.85,
+	"tune16.jsonl":  0.83,
 }
 
 // evalQuestion is one line of a question set (the format of
@@ -169,8 +170,9 @@ func TestQuestionSets(t *testing.T) {
 				if q.Lang != nil {
 					lang = *q.Lang
 				}
-				// Each question is a conversation of its own, as in ask --jsonl.
-				r := ask2(b, fmt.Sprint(i), q.Text, lang)
+				// Each question is a conversation of its own, as in ask --jsonl
+				// (of its own set too: no town chosen in one set carries over).
+				r := ask2(b, name+"/"+fmt.Sprint(i), q.Text, lang)
 				why := evalCheck(q, r)
 				key := lang
 				if key == "" {

@@ -667,11 +667,31 @@ func (c *composer) agreements(q *understand.Frame) bool {
 			}
 			return true
 		}
+		// The partners the question narrows to ("the agreement with the
+		// Belarusian town", "with Lithuania", "the friendly ones"): one
+		// left is shown with its agreements.
+		filter := relFilter(q)
+		narrowed := filter != nil || len(q.Countries) > 0 || len(q.Outside) > 0 || len(q.Without) > 0 || len(q.Areas) > 0
+		var only []*knowledge.PartnerRef
+		for _, t := range towns {
+			for i := range t.Partners {
+				if pt := &t.Partners[i]; narrowed && len(only) < 2 && pt.PartOf == "" && admits(q, filter, pt) && inCountries(q.Countries, pt.Country) {
+					only = append(only, &knowledge.PartnerRef{Town: t, Partner: pt})
+				}
+			}
+		}
+		if len(only) == 1 {
+			c.agreementCard(q, only[0])
+			return true
+		}
 		shown := 0
 		for _, t := range towns {
 			var card Card // titled below, when it has items: over many towns most have none
 			for i := range t.Partners {
 				pt := &t.Partners[i]
+				if !admits(q, filter, pt) || !inCountries(q.Countries, pt.Country) {
+					continue
+				}
 				if q.Timed() {
 					for _, a := range pt.Agreements {
 						if !agreementIn(q, a) {
