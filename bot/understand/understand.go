@@ -342,6 +342,25 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			lastAsked = max(lastAsked, clause[i])
 		}
 	}
+	// "Last year", "nächsten Monat": a time said, not asked; in a clause
+	// of its own it asks nothing.
+	timeAt := map[int]bool{}
+	for _, l := range order {
+		for _, c := range all[l] {
+			if c.Cat != catFilter+":last" && c.Cat != catFilter+":next" {
+				continue
+			}
+			for _, l2 := range order {
+				for _, w := range all[l2] {
+					if w.Cat == catQuestion+":when" && w.Start == c.End && w.End == w.Start+1 {
+						for k := c.Start; k < w.End; k++ {
+							timeAt[k] = true
+						}
+					}
+				}
+			}
+		}
+	}
 	if lastAsked >= 0 {
 		// A statement before the question ("I was in Żywiec last year –
 		// does it have a partner in England?") is context: a clause of
@@ -351,6 +370,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		request := map[int]bool{} // "I need", "zeig mir"
 		for _, l := range order {
 			for _, c := range all[l] {
+				if timeAt[c.Start] {
+					continue
+				}
 				if c.Cat == catRequest {
 					request[clause[c.Start]] = true
 				} else if strings.HasPrefix(c.Cat, catQuestion+":") {
@@ -436,7 +458,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if c.Cat == catStop || c.Cat == catClause || c.Cat == catLight {
 				continue
 			}
-			if mainAsks && sub[clause[c.Start]] && strings.HasPrefix(c.Cat, catIntent+":") || mainAsks && remark[clause[c.Start]] && strings.HasPrefix(c.Cat, catFact+":") || mainAsks && scene[clause[c.Start]] && (strings.HasPrefix(c.Cat, catFilter+":") || strings.HasPrefix(c.Cat, catArea+":") || strings.HasPrefix(c.Cat, catRelation+":") || strings.HasPrefix(c.Cat, catFact+":")) {
+			if timeAt[c.Start] || mainAsks && sub[clause[c.Start]] && strings.HasPrefix(c.Cat, catIntent+":") || mainAsks && remark[clause[c.Start]] && strings.HasPrefix(c.Cat, catFact+":") || mainAsks && scene[clause[c.Start]] && (strings.HasPrefix(c.Cat, catFilter+":") || strings.HasPrefix(c.Cat, catArea+":") || strings.HasPrefix(c.Cat, catRelation+":") || strings.HasPrefix(c.Cat, catFact+":")) {
 				continue // explained, but context
 			}
 			if strings.HasPrefix(c.Cat, catRegion+":") {

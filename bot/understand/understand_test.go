@@ -104,6 +104,9 @@ func TestFrames(t *testing.T) {
 		{text: "How many twin towns outside of Poland does Żywiec have?", intent: "partner_count", outside: []string{"PL"}},
 		{text: "Jesenice partners outside Slovenia?", intent: "partners_list", outside: []string{"SI"}},
 		{text: "How many twin towns does Piotrków have, not counting the friendly ones?", intent: "partner_count", excluded: []string{"friendly"}},
+		// "Last year", "next month": a time said, not asked.
+		{text: "hi, I moved to Opoczno last year and I'm curious - which towns abroad is it officially friends with?", intent: "partners_list"},
+		{text: "Hat Opoczno eine Partnerstadt in Tschechien? Wir fahren nächsten Monat in die Gegend.", intent: "partners_by_country"},
 		// What "or" joins to a left-out kind is left out too.
 		{text: "How many twin towns does Żywiec have, not counting the friendly ones or those in Poland?", intent: "partner_count", excluded: []string{"domestic", "friendly"}},
 		{text: "Ile partnerów ma Żywiec, nie licząc miast zaprzyjaźnionych ani polskich?", intent: "partner_count", excluded: []string{"friendly"}, outside: []string{"PL"}},
