@@ -418,6 +418,11 @@ func (c *composer) partnerInfo(q *understand.Frame) bool {
 					c.fact(p, f)
 				}
 			}
+			if q.Fact == "location" && (q.Cue("i:partners") || q.Cue("i:towns")) && !slices.Contains(q.Facts, "relation") && len(q.Towns) == 0 {
+				// "What country is Ness Ziona in, and which Polish town is
+				// it paired with?": whose partner it is, too.
+				c.fact(p, "relation")
+			}
 			if q.Fact == "location" && (q.Cue("q:when") || q.Cue("i:cooperation") || q.Cue("i:agreement")) {
 				// "Where is Adur, and since when are we in touch?", "Where's
 				// Vienne, and what's its link to Piotrków?"
