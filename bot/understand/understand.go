@@ -1611,7 +1611,9 @@ func (u *Understander) rules(q *Frame) string {
 	case (q.has("q:when") || q.Order == OrderFirst && len(q.Areas) == 0 && (!q.has("i:about") || q.has("i:cooperation"))) && partner:
 		// ("The first contacts with Gödöllő": how the partnership began.)
 		return IntentAgreementDate
-	case q.Order != "" && !partner && (town || listCue) && (q.Fact == "" || q.Fact == "first_mention" || q.Fact == "founded") && !q.has(catFilter+":all") && !q.has("i:list"):
+	case q.Order != "" && !partner && (town || listCue && !q.has("i:about")) && (q.Fact == "" || q.Fact == "first_mention" || q.Fact == "founded") && !q.has(catFilter+":all") && !q.has("i:list"):
+		// (Not "the aim of the first partnerships between Germany and
+		// France": twinning itself, no town's.)
 		// ("Która partnerska miasto jest najstarsze?": the oldest
 		// partnership, not the first mention of a town not named.)
 		// (Not "all the twin towns, oldest first", "list the newer ones":
@@ -1624,6 +1626,11 @@ func (u *Understander) rules(q *Frame) string {
 		return IntentUnknown
 	case (q.has("i:cooperation") || len(q.Areas) > 0) && partner:
 		return IntentCooperationScope
+	case q.Fact == "location" && !named && len(q.Countries) > 0 && (q.has("i:partners") || q.has("i:cooperation") || q.has("i:about")):
+		// "Which country, after France, began twinning with Germany?": a
+		// country asked of countries, no town's partner: the history of
+		// twinning.
+		return IntentTwinningAbout
 	case q.has("i:about") && !partner:
 		if town && !townsHave(q.Towns, knowledge.PageAbout, knowledge.PageHistory) && townsHave(q.Towns, knowledge.PageGoals) {
 			// "Why does Opoczno keep contacts abroad?": a town that says

@@ -104,6 +104,10 @@ func TestFrames(t *testing.T) {
 		{text: "How many twin towns outside of Poland does Żywiec have?", intent: "partner_count", outside: []string{"PL"}},
 		{text: "Jesenice partners outside Slovenia?", intent: "partners_list", outside: []string{"SI"}},
 		{text: "How many twin towns does Piotrków have, not counting the friendly ones?", intent: "partner_count", excluded: []string{"friendly"}},
+		// Countries asked of countries, or the first partnerships with no
+		// town named: the history of twinning.
+		{text: "яка країна після франції почала співпрацю міст з німеччиною", intent: "twinning_about"},
+		{text: "Jaký byl cíl prvních partnerství měst mezi Německem a Francií?", intent: "twinning_about", order: understand.OrderFirst},
 		// "Last year", "next month": a time said, not asked.
 		{text: "hi, I moved to Opoczno last year and I'm curious - which towns abroad is it officially friends with?", intent: "partners_list"},
 		{text: "Hat Opoczno eine Partnerstadt in Tschechien? Wir fahren nächsten Monat in die Gegend.", intent: "partners_by_country"},
