@@ -179,6 +179,11 @@ func (c *composer) unknown(q *understand.Frame) Reply {
 		// "Does Jesenice have a partnership with Graz?"
 		c.notAmong(q.Names, q.Towns)
 		return c.done()
+	case q != nil && len(q.Places) > 0 && len(q.Partners) == 0 && len(q.Towns) > 0 && len(q.Uncovered) == 0 && q.Cue("i:agreement"):
+		// "When will Opoczno sign an agreement with Bełchatów?": a place
+		// an article names is no partner; say so, and show the article.
+		c.placesNotPartners(q)
+		return c.done()
 	case q != nil && len(q.Places) > 0 && len(q.Partners) > 0 && len(q.Uncovered) == 0:
 		// "Is Bełchatów a partner of Gödöllő?"
 		for _, p := range q.Partners {

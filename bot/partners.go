@@ -129,20 +129,27 @@ func refs(t *knowledge.Town) []*knowledge.PartnerRef {
 	return out
 }
 
+// placesNotPartners says that the places only an article names are not
+// partners of the towns asked about, lists their partners and shows the
+// articles.
+func (c *composer) placesNotPartners(q *understand.Frame) {
+	var names []string
+	var news []*knowledge.News
+	for _, e := range q.Places {
+		names = append(names, c.txt(e.Place.Name, e.Town))
+		if !slices.Contains(news, e.News) {
+			news = append(news, e.News)
+		}
+	}
+	c.notAmong(names, q.Towns)
+	c.newsCards(news)
+}
+
 func (c *composer) partnersList(q *understand.Frame) bool {
 	if len(q.Places) > 0 && len(q.Partners) == 0 && len(q.Towns) > 0 {
 		// "Is Bełchatów a partner of Opoczno?": a place the news speaks
 		// of is no partner; say so, list the partners, and show the news.
-		var names []string
-		var news []*knowledge.News
-		for _, e := range q.Places {
-			names = append(names, c.txt(e.Place.Name, e.Town))
-			if !slices.Contains(news, e.News) {
-				news = append(news, e.News)
-			}
-		}
-		c.notAmong(names, q.Towns)
-		c.newsCards(news)
+		c.placesNotPartners(q)
 		return true
 	}
 	towns := c.v.towns(q, c.chosen)
