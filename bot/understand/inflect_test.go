@@ -116,7 +116,7 @@ func TestNamesPerson(t *testing.T) {
 		{"Na pogovore sta prišla župan Michał Konecki in podžupan.", true},
 		{"Podpisali sta jo Občina Jesenice in Stadt Nagold.", false}, // a place's name is no person's
 	} {
-		if got := namesPerson(tc.s, places); got != tc.want {
+		if got := namesPerson(tc.s, places, nil); got != tc.want {
 			t.Errorf("namesPerson(%q) = %v, want %v", tc.s, got, tc.want)
 		}
 	}

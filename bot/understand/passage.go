@@ -66,8 +66,9 @@ type sentence struct {
 	idx   int32
 	words []string // folded words, unique
 	// person says the sentence names someone (two capitalized words in a
-	// row after its start); year that it holds a year.
-	person, year, number bool
+	// row after its start); year that it holds a year. named is person
+	// without the names of countries ("Great Britain"), for AskSigner.
+	person, named, year, number bool
 }
 
 // passageLang indexes the sentences written in one language.
@@ -99,6 +100,8 @@ type passageLang struct {
 type Passages struct {
 	srcs  []*Source
 	langs map[string]*passageLang
+	// places are the stems of every place's names (see namesPerson).
+	places map[string]bool
 }
 
 // stemLen is how many letters of a word make its stem: enough to tell words
@@ -126,6 +129,7 @@ func NewPassages(kb *knowledge.KB) *Passages {
 	// The stems of every place's names: capitalized, they name no person
 	// ("Stadt Nagold", "Samorząd Rejonu Wileńskiego").
 	places := map[string]bool{}
+	p.places = places
 	addNames := func(name knowledge.Text, aliases []string) {
 		for _, st := range nameStems(name, aliases) {
 			places[st] = true
@@ -167,7 +171,7 @@ func NewPassages(kb *knowledge.KB) *Passages {
 				}
 				words := make([]string, 0, len(set))
 				stems := map[string]bool{}
-				sn := sentence{src: id, idx: int32(i), person: namesPerson(sent, places)}
+				sn := sentence{src: id, idx: int32(i), person: namesPerson(sent, places, nil)}
 				for w := range set {
 					words = append(words, w)
 					stems[Stem(w)] = true
@@ -253,11 +257,46 @@ func NewPassages(kb *knowledge.KB) *Passages {
 }
 
 // useForms gives each language's index the inflection of its lexicon.
+// A sentence names someone for AskSigner only with two capitalized words
+// that are no names of countries either: "Great Britain began cooperating
+// with Germany" names nobody.
 func (p *Passages) useForms(lex Lexicons) {
 	for lang, pl := range p.langs {
-		if lx := lex[lang]; lx != nil {
-			pl.forms = lx.forms
-			pl.lex = lx
+		lx := lex[lang]
+		if lx == nil {
+			continue
+		}
+		pl.forms = lx.forms
+		pl.lex = lx
+		country := func(f string) bool {
+			toks := fold.Tokens(f)
+			cyr := make([]bool, len(toks))
+			for i, t := range toks {
+				r, _ := utf8.DecodeRuneInString(t)
+				cyr[i] = unicode.Is(unicode.Cyrillic, r)
+			}
+			for _, c := range lx.Match(toks, cyr, nil) {
+				if strings.HasPrefix(c.Cat, catCountry+":") || strings.HasPrefix(c.Cat, catRegion+":") {
+					return true
+				}
+			}
+			return false
+		}
+		for id, r := range pl.srcRange {
+			var sents []string
+			for k := r[0]; k < r[1]; k++ {
+				sn := &pl.sents[k]
+				sn.named = sn.person
+				if !sn.person {
+					continue
+				}
+				if sents == nil {
+					sents = Sentences(p.srcs[id].Text[lang])
+				}
+				if int(sn.idx) < len(sents) {
+					sn.named = namesPerson(sents[sn.idx], p.places, country)
+				}
+			}
 		}
 	}
 }
@@ -631,6 +670,9 @@ const (
 	// AskName is a who-question that asks for a name: a passage without
 	// one does not answer it.
 	AskName = "name"
+	// AskSigner asks who signed or held an office: only a person's name
+	// answers, not a country's ("Great Britain began cooperating …").
+	AskSigner = "signer"
 )
 
 // scoreWindow scores sentences lo..hi against terms; nil when a required
@@ -665,14 +707,14 @@ func (p *Passages) scoreWindow(pl *passageLang, lang string, lo, hi int32, terms
 	for s := lo; s <= hi; s++ {
 		sn := &pl.sents[s]
 		number = number || sn.number
-		if ((ask == AskPerson || ask == AskName) && sn.person) || (ask == AskDate && sn.year) || (ask == AskNumber && sn.number) {
+		if ((ask == AskPerson || ask == AskName) && sn.person) || (ask == AskSigner && sn.named) || (ask == AskDate && sn.year) || (ask == AskNumber && sn.number) {
 			found = true
 		}
 	}
 	switch {
 	case found:
 		score += 1.5
-	case ask == AskNumber || ask == AskName:
+	case ask == AskNumber || ask == AskName || ask == AskSigner:
 		return nil // a figure or a name is asked and the passage has none
 	}
 	for _, sc := range scope {
@@ -790,8 +832,9 @@ func wordMatch(q, w string, forms *inflection) float64 {
 
 // namesPerson reports whether a sentence holds two capitalized words in a
 // row after its first word, neither of them a word of a place's name (the
-// stems in places): a person's name, most likely.
-func namesPerson(s string, places map[string]bool) bool {
+// stems in places) nor, when country is given, a country's: a person's
+// name, most likely.
+func namesPerson(s string, places map[string]bool, country func(word string) bool) bool {
 	prev := false
 	for i, f := range strings.Fields(s) {
 		r, _ := utf8.DecodeRuneInString(f)
@@ -800,6 +843,7 @@ func namesPerson(s string, places map[string]bool) bool {
 			for _, t := range fold.Tokens(f) {
 				up = up && !places[Stem(t)]
 			}
+			up = up && (country == nil || !country(f))
 		}
 		if up && prev {
 			return true

@@ -1041,6 +1041,11 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			ask = AskNumber
 			only = q.Partners[0].Partner
 		}
+		if who && q.Intent == IntentAgreementDate {
+			// "Who signed the agreement with Esslingen?": a text that
+			// names nobody does not say who.
+			ask = AskSigner
+		}
 		if len(required) > 0 {
 			q.Passage = u.pass.search(scoped, only, append(cues, required...), optional, scope, ask, langs)
 		} else {
@@ -1050,6 +1055,13 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		}
 		if missing && q.Passage != nil && (q.Passage.Source.Partner == nil || q.Passage.Source.Partner.Partner != q.Partners[0].Partner) {
 			q.Passage = nil
+		}
+		for w := range capReq {
+			if h := q.Passage; h != nil && !namesStems(h, []string{Stem(w)}) {
+				// "Who signed the agreement with Wilno?": a text without
+				// the name asked about does not answer.
+				q.Passage = nil
+			}
 		}
 		general := q.Intent == IntentTwinningAbout && len(q.Towns)+len(q.Partners)+len(q.Places) == 0
 		if h := q.Passage; h != nil && (!u.about(h, q.Partners) || q.Intent == IntentNews && len(q.Places) > 0 && h.Source.Kind != SourceNews || general && h.Source.Kind != SourcePage) {

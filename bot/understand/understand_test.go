@@ -108,6 +108,10 @@ func TestFrames(t *testing.T) {
 		// town named: the history of twinning.
 		{text: "яка країна після франції почала співпрацю міст з німеччиною", intent: "twinning_about"},
 		{text: "Jaký byl cíl prvních partnerství měst mezi Německem a Francií?", intent: "twinning_about", order: understand.OrderFirst},
+		// Who signed: a text that names nobody (a country is nobody), or
+		// not the place asked about, does not say.
+		{text: "Kdo za Piotrków podepsal smlouvu s Esslingenem?", intent: "unknown"},
+		{text: "Kto podpisał umowę z Wilnem?", intent: "unknown", uncovered: true},
 		// "Last year", "next month": a time said, not asked.
 		{text: "hi, I moved to Opoczno last year and I'm curious - which towns abroad is it officially friends with?", intent: "partners_list"},
 		{text: "Hat Opoczno eine Partnerstadt in Tschechien? Wir fahren nächsten Monat in die Gegend.", intent: "partners_by_country"},
