@@ -148,12 +148,29 @@ type Understander struct {
 	lex   Lexicons
 	langs []string // sorted language codes of lex
 	pass  *Passages
+	// shared are the words of more than one partner's name ("district",
+	// "municipality", "am"): a text holding one is not about them all.
+	shared map[string]bool
 }
 
 // New builds an Understander for kb with the given lexicons.
 func New(kb *knowledge.KB, lex Lexicons) *Understander {
 	u := &Understander{kb: kb, index: knowledge.NewIndex(kb), lex: lex, pass: NewPassages(kb)}
 	u.pass.useForms(lex)
+	u.shared = map[string]bool{}
+	first := map[string]*knowledge.Partner{}
+	for _, t := range kb.Towns {
+		for i := range t.Partners {
+			p := &t.Partners[i]
+			for _, w := range nameWords(&knowledge.Entity{Kind: knowledge.KindPartner, Town: t, Partner: p}) {
+				if o, ok := first[w]; ok && o.ID != p.ID {
+					u.shared[w] = true
+				} else if !ok {
+					first[w] = p
+				}
+			}
+		}
+	}
 	for l := range lex {
 		u.langs = append(u.langs, l)
 	}
@@ -1018,7 +1035,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		// answers it.
 		h := u.pass.search(scoped, nil, cues, optional, scope, "", langs)
 		if h != nil && h.Source.Kind != SourceNews &&
-			(len(q.Partners) == 0 || ownText(h, q.Partners) || namesAny(h, q.Partners)) {
+			(len(q.Partners) == 0 || ownText(h, q.Partners) || u.namesAny(h, q.Partners)) {
 			q.Passage = h
 			q.Intent = PassageIntent(h)
 		}
@@ -1135,13 +1152,13 @@ func (u *Understander) about(h *Hit, ps []*knowledge.PartnerRef) bool {
 		// a like name ("starosta Opoczna" is no mayor of Opočno).
 		return u.namesNotTown(h, ps)
 	}
-	return len(ps) == 0 || h.Source.Partner == nil || ownText(h, ps) || namesAny(h, ps)
+	return len(ps) == 0 || h.Source.Partner == nil || ownText(h, ps) || u.namesAny(h, ps)
 }
 
 // namesNotTown is namesAny where a word that is rather a form of a town's
 // name ("Opoczna": Opoczno, not Opočno) does not count.
 func (u *Understander) namesNotTown(h *Hit, ps []*knowledge.PartnerRef) bool {
-	partners := partnerNameWords(ps)
+	partners := u.partnerNameWords(ps)
 	var towns []string
 	for _, t := range u.kb.Towns {
 		towns = append(towns, nameWords(&knowledge.Entity{Kind: knowledge.KindTown, Town: t})...)
@@ -1177,8 +1194,8 @@ func ownText(h *Hit, ps []*knowledge.PartnerRef) bool {
 // namesAny reports whether a passage's sentences name one of the partners:
 // a word that starts with a word of its name, all but its last three
 // letters (an inflected form).
-func namesAny(h *Hit, ps []*knowledge.PartnerRef) bool {
-	names := partnerNameWords(ps)
+func (u *Understander) namesAny(h *Hit, ps []*knowledge.PartnerRef) bool {
+	names := u.partnerNameWords(ps)
 	return anyWord(h, func(w string) bool {
 		for _, nw := range names {
 			if nameBeginning(w, nw) > 0 {
@@ -1216,11 +1233,16 @@ func anyWord(h *Hit, f func(w string) bool) bool {
 	return false
 }
 
-// partnerNameWords are the words of the partners' names and aliases.
-func partnerNameWords(ps []*knowledge.PartnerRef) []string {
+// partnerNameWords are the words of the partners' names and aliases, but
+// those other partners' names share.
+func (u *Understander) partnerNameWords(ps []*knowledge.PartnerRef) []string {
 	var out []string
 	for _, p := range ps {
-		out = append(out, nameWords(&knowledge.Entity{Kind: knowledge.KindPartner, Town: p.Town, Partner: p.Partner})...)
+		for _, w := range nameWords(&knowledge.Entity{Kind: knowledge.KindPartner, Town: p.Town, Partner: p.Partner}) {
+			if !u.shared[w] {
+				out = append(out, w)
+			}
+		}
 	}
 	return out
 }
