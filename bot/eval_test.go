@@ -53,8 +53,9 @@ var evalLevels = map[string]float64{
 	"blind7.jsonl":  0.905,
 	"blind8.jsonl":  0.89,
 	"blind9.jsonl":  0.925,
-	"tune17.jsonl":  0.85,
-	"tune16.jsonl":  0.83,
+	"tune17.jsonl":  0.93,
+	"tune16.jsonl":  0.865,
+	"tune18.jsonl":  0.89,
 }
 
 // evalQuestion is one line of a question set (the format of

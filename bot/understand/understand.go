@@ -360,7 +360,8 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		}
 	}
 	// "Last year", "nächsten Monat": a time said, not asked; in a clause
-	// of its own it asks nothing.
+	// of its own it asks nothing. (So too the question words of a remark,
+	// below.)
 	timeAt := map[int]bool{}
 	for _, l := range order {
 		for _, c := range all[l] {
@@ -385,9 +386,23 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		// word in it.
 		questionWord := map[int]bool{}
 		request := map[int]bool{} // "I need", "zeig mir"
+		clauseStart := map[int]int{}
+		for i := len(tokens) - 1; i >= 0; i-- {
+			clauseStart[clause[i]] = i
+		}
 		for _, l := range order {
 			for _, c := range all[l] {
 				if timeAt[c.Start] {
+					continue
+				}
+				if cl := clause[c.Start]; cl > lastAsked && c.Start-clauseStart[cl] > 2 && strings.HasPrefix(c.Cat, catQuestion+":") && c.Cat != catRequest {
+					// After the question, a question word deep in a
+					// statement is none ("I have lived in Żywiec for a few
+					// years."); one that asks opens its clause ("And when
+					// …").
+					for k := c.Start; k < c.End; k++ {
+						timeAt[k] = true
+					}
 					continue
 				}
 				if c.Cat == catRequest {
