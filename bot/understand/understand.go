@@ -395,11 +395,11 @@ func (u *Understander) Understand(text, forced string) *Frame {
 				if timeAt[c.Start] {
 					continue
 				}
-				if cl := clause[c.Start]; cl > lastAsked && c.Start-clauseStart[cl] > 2 && strings.HasPrefix(c.Cat, catQuestion+":") && c.Cat != catRequest {
-					// After the question, a question word deep in a
-					// statement is none ("I have lived in Żywiec for a few
-					// years."); one that asks opens its clause ("And when
-					// …").
+				if cl := clause[c.Start]; !asked[cl] && c.Start-clauseStart[cl] > 2 && strings.HasPrefix(c.Cat, catQuestion+":") && c.Cat != catRequest {
+					// Before or after the question, a question word deep in
+					// a statement is none ("I have lived in Żywiec for a
+					// few years.", "Bydlím v Piotrkówě teprve půl roku");
+					// one that asks opens its clause ("And when …").
 					for k := c.Start; k < c.End; k++ {
 						timeAt[k] = true
 					}
@@ -623,7 +623,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if !skip[i] && !stopAt[i] && len(t) >= 3 {
 				optional = append(optional, t) // cue words rank passages
 			}
-		case len(asking) > 0 && !asking[clause[i]] && (remark[clause[i]] || !name && (sub[clause[i]] || clauseLen[clause[i]] >= 4)):
+		case len(asking) > 0 && !asking[clause[i]] && (remark[clause[i]] || scene[clause[i]] || !name && (sub[clause[i]] || clauseLen[clause[i]] >= 4)):
 			// (Not a fragment of up to three words: "Opočno Stadtwappen, wann verliehen?",
 			// "Львів і Пйотркув — побратими?" ask about what they name.)
 			// A clause that asks nothing is context: "… because my son
@@ -892,15 +892,20 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 		}
 	}
+	// "Partner or friendly towns": "or" joins like "and".
+	joinAt := slices.Clone(andAt)
+	for _, i := range filterAt[catFilter+":or"] {
+		joinAt[i] = true
+	}
 	for _, at := range relAt {
 		for _, r := range at {
-			if r >= 2 && andAt[r-1] && partnersAt[r-2] || andAt[r+1] && partnersAt[r+2] {
+			if r >= 2 && joinAt[r-1] && partnersAt[r-2] || joinAt[r+1] && partnersAt[r+2] {
 				q.Including = true
 			}
 			// "How many partner towns, and how many friendly ones?": the
 			// partners, then "and", a few words before the kind.
 			for k := r - 1; k >= 0 && k >= r-4 && !q.Including; k-- {
-				if andAt[k] {
+				if joinAt[k] {
 					for j := k - 1; j >= 0 && j >= k-3; j-- {
 						q.Including = q.Including || partnersAt[j]
 					}

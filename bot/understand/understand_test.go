@@ -118,6 +118,9 @@ func TestFrames(t *testing.T) {
 		// A question word deep in a remark after the question is none.
 		{text: "When was the Riom twinning signed? I'm French and have lived in Żywiec for a few years.", intent: "agreement_date"},
 		{text: "What does Żywiec's cooperation with Liptovský Mikuláš cover? I'm from Slovakia, working here for two years.", intent: "cooperation_scope"},
+		// A statement before the question, its place and its time
+		// included, is context; "partner or friendly" is both.
+		{text: "Bydlím v Piotrkówě teprve půl roku, přestěhovala jsem se z Ostravy. S jakými městy je Piotrków partnerský nebo spřátelený?", intent: "partners_list", including: true},
 		// "Last year", "next month": a time said, not asked.
 		{text: "hi, I moved to Opoczno last year and I'm curious - which towns abroad is it officially friends with?", intent: "partners_list"},
 		{text: "Hat Opoczno eine Partnerstadt in Tschechien? Wir fahren nächsten Monat in die Gegend.", intent: "partners_by_country"},
