@@ -862,19 +862,19 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	q.CountAgreements = howManyEnd >= 0 && (agreeAt[howManyEnd] || agreeAt[howManyEnd+1])
 	q.CountCountries = q.has(catQuestion + ":how_many_countries")
 	q.Including = including
+	asks := -1 // the clause of the first question or list word
+	for _, l := range order {
+		for _, c := range all[l] {
+			if (asksQuestion(c.Cat) || c.Cat == "i:partners" || c.Cat == "i:list") && (asks < 0 || clause[c.Start] < asks) {
+				asks = clause[c.Start]
+			}
+		}
+	}
 	if len(q.Countries) == 1 {
 		// "All of Opoczno's partners – the ones in Poland too": a clause
 		// of its own, after the one that asks, widens the list by the
 		// country ("Does Żywiec have partners in Germany too?" asks of
 		// Germany).
-		asks := -1 // the clause of the first question or list word
-		for _, l := range order {
-			for _, c := range all[l] {
-				if (asksQuestion(c.Cat) || c.Cat == "i:partners" || c.Cat == "i:list") && (asks < 0 || clause[c.Start] < asks) {
-					asks = clause[c.Start]
-				}
-			}
-		}
 		for cat, sp := range countryAt {
 			if cat != catCountry+":"+q.Countries[0] {
 				continue
@@ -888,6 +888,20 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			for _, at := range filterAt[catFilter+":also"] {
 				if clause[at] == clause[sp[0]] && clause[at] > asks && asks >= 0 && (at < sp[0] && sp[0]-at <= 3 || at >= sp[1] && at-sp[1] <= 1) {
 					q.Including, q.Countries = true, nil
+				}
+			}
+		}
+	}
+	if also := filterAt[catFilter+":also"]; len(also) > 0 && !q.Including {
+		// "Which towns is Piotrków linked with – the friendly ones too?":
+		// a kind with "too", in a clause after the one that asks, widens
+		// the list as a country does.
+		for _, rs := range relAt {
+			for _, r := range rs {
+				for _, at := range also {
+					if asks >= 0 && clause[at] == clause[r] && clause[r] > asks && at-r <= 3 && r-at <= 3 {
+						q.Including = true
+					}
 				}
 			}
 		}

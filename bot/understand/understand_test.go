@@ -121,6 +121,8 @@ func TestFrames(t *testing.T) {
 		// A statement before the question, its place and its time
 		// included, is context; "partner or friendly" is both.
 		{text: "Bydlím v Piotrkówě teprve půl roku, přestěhovala jsem se z Ostravy. S jakými městy je Piotrków partnerský nebo spřátelený?", intent: "partners_list", including: true},
+		// A kind with "too" after the question widens the list.
+		{text: "Welche Städte sind mit Piotrków Trybunalski verbunden – die befreundeten bitte auch?", intent: "partners_list", including: true},
 		// "Last year", "next month": a time said, not asked.
 		{text: "hi, I moved to Opoczno last year and I'm curious - which towns abroad is it officially friends with?", intent: "partners_list"},
 		{text: "Hat Opoczno eine Partnerstadt in Tschechien? Wir fahren nächsten Monat in die Gegend.", intent: "partners_by_country"},
