@@ -1591,6 +1591,13 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 			return IntentUnknown
 		}
 		q.Aside, q.Passage = q.Passage, nil
+	case q.Passage.Source.Kind == SourceCooperation && q.Passage.Missing > 0 && len(q.Partners) == 0:
+		// A point that holds some of the question's words but not all, of
+		// a partner not named: chance ("Kakšen je delovni čas knjižnice v
+		// Żywcu?" and Szczytno's libraries).
+		q.Passage = nil
+		q.Uncovered = q.Unexplained
+		return IntentUnknown
 	case q.Passage.Source.Kind == SourceCooperation:
 		// One point of a cooperation list: the whole list answers, that
 		// point among the others; the partner named, when it is another.

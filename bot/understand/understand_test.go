@@ -121,6 +121,8 @@ func TestFrames(t *testing.T) {
 		// A statement before the question, its place and its time
 		// included, is context; "partner or friendly" is both.
 		{text: "Bydlím v Piotrkówě teprve půl roku, přestěhovala jsem se z Ostravy. S jakými městy je Piotrków partnerský nebo spřátelený?", intent: "partners_list", including: true},
+		// Part of the words in one point of a partner not named: chance.
+		{text: "Kakšen je delovni čas knjižnice v Żywcu?", intent: "unknown", uncovered: true},
 		// A kind with "too" after the question widens the list.
 		{text: "Welche Städte sind mit Piotrków Trybunalski verbunden – die befreundeten bitte auch?", intent: "partners_list", including: true},
 		// "Last year", "next month": a time said, not asked.
