@@ -1727,6 +1727,11 @@ func (u *Understander) rules(q *Frame) string {
 		// "what forms of cooperation with foreign towns" too: the forms
 		// are asked, the towns only qualify them.
 		return IntentCooperationScope
+	case len(q.Areas) > 0 && town && !partner && !q.has("q:how_many") && !townsHaveAreas(q.Towns):
+		// "Do Piotrków's partners exchange experience in local
+		// government?" of a town that records no areas for its partners:
+		// what its pages say of the cooperation, not "none of this kind".
+		return IntentCooperationScope
 	case (town || listCue || q.Timed() || (len(q.Areas) > 0 && q.has("i:cooperation"))) && (q.Fact == "" || q.Fact == "location"):
 		return IntentPartnersList
 	case q.has("i:help") && !named:
@@ -1737,6 +1742,19 @@ func (u *Understander) rules(q *Frame) string {
 		return IntentGreeting
 	}
 	return IntentUnknown
+}
+
+// townsHaveAreas reports whether one of the towns records areas of
+// cooperation for a partner.
+func townsHaveAreas(towns []*knowledge.Town) bool {
+	for _, t := range towns {
+		for i := range t.Partners {
+			if len(t.Partners[i].Areas) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // townsHave reports whether one of the towns has a page of one of the

@@ -123,6 +123,9 @@ func TestFrames(t *testing.T) {
 		{text: "Bydlím v Piotrkówě teprve půl roku, přestěhovala jsem se z Ostravy. S jakými městy je Piotrków partnerský nebo spřátelený?", intent: "partners_list", including: true},
 		// Part of the words in one point of a partner not named: chance.
 		{text: "Kakšen je delovni čas knjižnice v Żywcu?", intent: "unknown", uncovered: true},
+		// An area asked of a town that records none for its partners:
+		// its pages, not "no partners of this kind".
+		{text: "czy partnerzy piotrkowa wymieniaja sie doswiadczeniami samorzadowymi", intent: "cooperation_scope"},
 		// A kind with "too" after the question widens the list.
 		{text: "Welche Städte sind mit Piotrków Trybunalski verbunden – die befreundeten bitte auch?", intent: "partners_list", including: true},
 		// "Last year", "next month": a time said, not asked.
