@@ -164,7 +164,7 @@ func TestLexiconKeys(t *testing.T) {
 		"commitments": true, "exchanges": true, "signup": true, "help": true, "greeting": true, "thanks": true, "yes": true, "no": true, "list": true,
 		"towns": true, "goals": true, "scope": true}
 	facts := map[string]bool{"population": true, "founded": true, "first_mention": true, "town_rights": true, "location": true, "website": true, "relation": true, "page": true}
-	questions := map[string]bool{"when": true, "where": true, "how_many": true, "what": true, "who": true, "which": true, "name": true, "how_many_countries": true, "request": true}
+	questions := map[string]bool{"when": true, "where": true, "how_many": true, "how": true, "what": true, "who": true, "which": true, "name": true, "how_many_countries": true, "request": true}
 	filters := map[string]bool{"since": true, "after": true, "before": true, "until": true, "decade": true, "including": true, "also": true, "next": true, "and": true, "or": true,
 		"all": true, "first": true, "last": true, "excluding": true, "abroad": true, "century": true,
 		"1950s": true, "1960s": true, "1970s": true, "1980s": true, "1990s": true}

@@ -1727,6 +1727,11 @@ func (u *Understander) rules(q *Frame) string {
 		// "what forms of cooperation with foreign towns" too: the forms
 		// are asked, the towns only qualify them.
 		return IntentCooperationScope
+	case q.has("q:how") && !q.has("q:how_many") && !q.has("i:list") && (q.has("i:cooperation") || q.has("i:scope")) && town && !partner && q.Fact == "" && len(q.Areas) == 0 && !q.Timed() && len(q.Countries) == 0 &&
+		townsHave(q.Towns, knowledge.PageGoals, knowledge.PageMethods, knowledge.PageCommitments):
+		// "How does Opoczno cooperate with foreign towns?": the ways of
+		// its cooperation (its pages), not the list of partners.
+		return IntentCooperationScope
 	case len(q.Areas) > 0 && town && !partner && !q.has("q:how_many") && !townsHaveAreas(q.Towns):
 		// "Do Piotrków's partners exchange experience in local
 		// government?" of a town that records no areas for its partners:

@@ -126,6 +126,9 @@ func TestFrames(t *testing.T) {
 		// An area asked of a town that records none for its partners:
 		// its pages, not "no partners of this kind".
 		{text: "czy partnerzy piotrkowa wymieniaja sie doswiadczeniami samorzadowymi", intent: "cooperation_scope"},
+		// How a town cooperates: its pages, not its list.
+		{text: "How does Opoczno cooperate with its foreign partner towns?", intent: "cooperation_scope", excluded: []string{"domestic"}},
+		{text: "Kako Jesenice sodelujejo s pobratenimi mesti?", intent: "partners_list"}, // (no such page)
 		// A kind with "too" after the question widens the list.
 		{text: "Welche Städte sind mit Piotrków Trybunalski verbunden – die befreundeten bitte auch?", intent: "partners_list", including: true},
 		// "Last year", "next month": a time said, not asked.
