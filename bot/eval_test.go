@@ -56,7 +56,8 @@ var evalLevels = map[string]float64{
 	"blind10.jsonl": 0.915,
 	"tune17.jsonl":  0.93,
 	"tune16.jsonl":  0.865,
-	"tune18.jsonl":  0.89,
+	"tune18.jsonl":  0.91,
+	"tune19.jsonl":  0.89,
 }
 
 // evalQuestion is one line of a question set (the format of

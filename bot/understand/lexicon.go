@@ -71,6 +71,10 @@ type LexiconFile struct {
 	// the bot cannot explain in a clause that asks nothing are context, not
 	// the question ("… because my son is a scout").
 	Conjunctions []string `yaml:"conjunctions"`
+	// Self are words by which people speak of themselves ("I'm", "my",
+	// "jsem", "мій"): a clause holding one and no question word tells about
+	// the asker, however short ("I'm from Minsk – …").
+	Self []string `yaml:"self"`
 	// Areas are words naming the areas of cooperation of the knowledge
 	// base's vocabulary (youth, culture, sport …), by area id.
 	Areas map[string][]string `yaml:"areas"`
@@ -111,6 +115,7 @@ const (
 	catFilter   = "x"
 	catClause   = "j"
 	catLight    = "l"
+	catSelf     = "s"
 	catRegion   = "g"
 	catArea     = "a"
 	// catRequest asks without a question word ("I need", "zeig mir"): it
@@ -231,6 +236,7 @@ func (lf *LexiconFile) merge(o *LexiconFile) {
 	lf.Stopwords = append(lf.Stopwords, o.Stopwords...)
 	lf.Conjunctions = append(lf.Conjunctions, o.Conjunctions...)
 	lf.Light = append(lf.Light, o.Light...)
+	lf.Self = append(lf.Self, o.Self...)
 	lf.Endings = append(lf.Endings, o.Endings...)
 	lf.Alternations = append(lf.Alternations, o.Alternations...)
 	lf.Compounds = lf.Compounds || o.Compounds
@@ -326,6 +332,7 @@ func compileLexicon(lang string, lf *LexiconFile) *Lexicon {
 	add(catStop, lf.Stopwords)
 	add(catClause, lf.Conjunctions)
 	add(catLight, lf.Light)
+	add(catSelf, lf.Self)
 	defer func() {
 		n := 0
 		for _, e := range lx.entries {
@@ -502,7 +509,7 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 					return
 				}
 				s := stemScore(tokens[i+j], w, e.exact[j])
-				if s == 0 || (s < 1 && (e.cat == catStop && !fillerTypo(tokens[i+j], w, len(e.words)) || e.cat == catClause || e.cat == catLight || strings.HasPrefix(e.cat, catArea+":") || strings.HasPrefix(e.cat, catRegion+":"))) {
+				if s == 0 || (s < 1 && (e.cat == catStop && !fillerTypo(tokens[i+j], w, len(e.words)) || e.cat == catClause || e.cat == catLight || e.cat == catSelf || strings.HasPrefix(e.cat, catArea+":") || strings.HasPrefix(e.cat, catRegion+":"))) {
 					// A near miss of a stop word is no evidence (see
 					// fillerTypo), and an area's or region's name must be
 					// typed as it is ("godziny" is not "rodziny").

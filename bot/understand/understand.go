@@ -386,6 +386,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		// word in it.
 		questionWord := map[int]bool{}
 		request := map[int]bool{} // "I need", "zeig mir"
+		self := map[int]bool{}    // "I'm from Minsk"
 		clauseStart := map[int]int{}
 		for i := len(tokens) - 1; i >= 0; i-- {
 			clauseStart[clause[i]] = i
@@ -405,6 +406,9 @@ func (u *Understander) Understand(text, forced string) *Frame {
 					}
 					continue
 				}
+				if c.Cat == catSelf {
+					self[clause[c.Start]] = true
+				}
 				if c.Cat == catRequest {
 					request[clause[c.Start]] = true
 				} else if strings.HasPrefix(c.Cat, catQuestion+":") {
@@ -418,7 +422,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		// words are context. One that asks ("I also need the phone
 		// number") has a question or request word.
 		for cl, n := range clauseLen {
-			if !asked[cl] && !questionWord[cl] && n >= 4 && cl < lastAsked {
+			if !asked[cl] && !questionWord[cl] && (n >= 4 || self[cl]) && cl < lastAsked {
 				sub[cl], scene[cl] = true, true
 			}
 			if !asked[cl] && !questionWord[cl] && !request[cl] && cl > lastAsked {
@@ -477,7 +481,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if c.Cat == catLight {
 				q.light = true
 			}
-			if c.Cat == catStop || c.Cat == catClause || c.Cat == catLight || c.Cat == catQuestion+":"+"what" {
+			if c.Cat == catStop || c.Cat == catClause || c.Cat == catLight || c.Cat == catSelf || c.Cat == catQuestion+":"+"what" {
 				for k := c.Start; k < c.End; k++ {
 					stopAt[k] = true
 				}
@@ -487,7 +491,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 					townNoun[k] = true
 				}
 			}
-			if c.Cat == catStop || c.Cat == catClause || c.Cat == catLight {
+			if c.Cat == catStop || c.Cat == catClause || c.Cat == catLight || c.Cat == catSelf {
 				continue
 			}
 			if timeAt[c.Start] || mainAsks && sub[clause[c.Start]] && strings.HasPrefix(c.Cat, catIntent+":") || mainAsks && remark[clause[c.Start]] && strings.HasPrefix(c.Cat, catFact+":") || mainAsks && scene[clause[c.Start]] && (strings.HasPrefix(c.Cat, catFilter+":") || strings.HasPrefix(c.Cat, catArea+":") || strings.HasPrefix(c.Cat, catRelation+":") || strings.HasPrefix(c.Cat, catFact+":")) {

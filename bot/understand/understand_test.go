@@ -129,6 +129,11 @@ func TestFrames(t *testing.T) {
 		// How a town cooperates: its pages, not its list.
 		{text: "How does Opoczno cooperate with its foreign partner towns?", intent: "cooperation_scope", excluded: []string{"domestic"}},
 		{text: "Kako Jesenice sodelujejo s pobratenimi mesti?", intent: "partners_list"}, // (no such page)
+		// A short statement about oneself before the question is context,
+		// its unknown name too; a short fragment is not.
+		{text: "I'm from Minsk but I live in Piotrków these days – is there a partner town in Belarus?", intent: "partners_by_country"},
+		{text: "My wife's French – has Zywiec got a twin town in France?", intent: "partners_by_country"},
+		{text: "Львів і Пйотркув — побратими?", intent: "unknown", uncovered: true},
 		// A kind with "too" after the question widens the list.
 		{text: "Welche Städte sind mit Piotrków Trybunalski verbunden – die befreundeten bitte auch?", intent: "partners_list", including: true},
 		// "Last year", "next month": a time said, not asked.
