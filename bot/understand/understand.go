@@ -1533,7 +1533,11 @@ func (u *Understander) decide(q *Frame, ntok int) string {
 	switch {
 	case ntok == 0:
 		return IntentHelp
-	case q.has("i:signup") && (len(q.Uncovered) == 0 || q.has("i:exchanges")) && (q.has("i:exchanges") || len(q.Partners) == 0 && len(q.Places) == 0):
+	case q.has("i:signup") && (len(q.Uncovered) == 0 || q.has("i:exchanges")) && (q.has("i:exchanges") || len(q.Partners) == 0 && len(q.Places) == 0 &&
+		!(q.has("q:how_many") || q.has("i:commitments") || q.Order != "" || q.Years != nil)):
+		// ("How many towns did Piotrków sign up with in the 90s?", "What
+		// do partners promise when they sign up?", "Which town did Żywiec
+		// sign up with most recently?" ask of partnerships.)
 		// ("Will other towns join the cooperation with Bełchatów?" is no
 		// sign-up either.)
 		// ("Do the delegations of Żywiec and Unterhaching take part in

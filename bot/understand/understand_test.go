@@ -134,6 +134,10 @@ func TestFrames(t *testing.T) {
 		{text: "I'm from Minsk but I live in Piotrków these days – is there a partner town in Belarus?", intent: "partners_by_country"},
 		{text: "My wife's French – has Zywiec got a twin town in France?", intent: "partners_by_country"},
 		{text: "Львів і Пйотркув — побратими?", intent: "unknown", uncovered: true},
+		// "Sign up with" a count, a time, an order or a promise asks of
+		// partnerships, not exchanges.
+		{text: "What do Piotrków's partner towns actually promise to do when they sign up?", intent: "commitments"},
+		{text: "Which partner town did Żywiec sign up with most recently?", intent: "agreement_date", order: understand.OrderLast},
 		// A kind with "too" after the question widens the list.
 		{text: "Welche Städte sind mit Piotrków Trybunalski verbunden – die befreundeten bitte auch?", intent: "partners_list", including: true},
 		// "Last year", "next month": a time said, not asked.
