@@ -660,6 +660,24 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			})
 		}
 	}
+	// "Which German partners are there, not counting Piotrków's?": a town
+	// right after "not counting" is left out; the others are asked about.
+	var leftOut []*knowledge.Town
+	for _, m := range mentions {
+		if m.Entity.Kind == knowledge.KindTown && (m.Start >= 1 && exclAt[m.Start-1] || m.Start >= 2 && exclAt[m.Start-2]) {
+			leftOut = append(leftOut, m.Entity.Town)
+		}
+	}
+	if len(leftOut) > 0 && len(leftOut) < len(u.kb.Towns) {
+		q.Towns = slices.DeleteFunc(q.Towns, func(t *knowledge.Town) bool { return slices.Contains(leftOut, t) })
+		if len(q.Towns) == 0 {
+			for _, t := range u.kb.Towns {
+				if !slices.Contains(leftOut, t) {
+					q.Towns = append(q.Towns, t)
+				}
+			}
+		}
+	}
 	var scope []string
 	for _, m := range mentions {
 		for k := m.Start; k < m.End; k++ {

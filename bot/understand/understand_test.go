@@ -38,6 +38,7 @@ func TestFrames(t *testing.T) {
 		noNames    bool // no word is taken for a place's name
 		outside    []string
 		excluded   []string
+		towns      []string // the towns asked about (ids), when given
 	}{
 		{text: "Ile miast partnerskich ma Żywiec łącznie z krajowymi?", intent: "partner_count", including: true},
 		{text: "Kolik partnerských a spřátelených měst má Piotrków?", intent: "partner_count", including: true},
@@ -138,6 +139,8 @@ func TestFrames(t *testing.T) {
 		// partnerships, not exchanges.
 		{text: "What do Piotrków's partner towns actually promise to do when they sign up?", intent: "commitments"},
 		{text: "Which partner town did Żywiec sign up with most recently?", intent: "agreement_date", order: understand.OrderLast},
+		// A town after "not counting" is left out; the others are asked of.
+		{text: "Which German partner towns are there, not counting Piotrków's?", intent: "partners_by_country", towns: []string{"jesenice", "opoczno", "zywiec"}},
 		// A kind with "too" after the question widens the list.
 		{text: "Welche Städte sind mit Piotrków Trybunalski verbunden – die befreundeten bitte auch?", intent: "partners_list", including: true},
 		// "Last year", "next month": a time said, not asked.
@@ -226,6 +229,15 @@ func TestFrames(t *testing.T) {
 			}
 			if tc.outside != nil && !reflect.DeepEqual(q.Outside, tc.outside) {
 				t.Errorf("outside %v, want %v", q.Outside, tc.outside)
+			}
+			if tc.towns != nil {
+				var ids []string
+				for _, t := range q.Towns {
+					ids = append(ids, t.ID)
+				}
+				if !reflect.DeepEqual(ids, tc.towns) {
+					t.Errorf("towns %v, want %v", ids, tc.towns)
+				}
 			}
 			if tc.excluded != nil && !reflect.DeepEqual(q.Excluded, tc.excluded) {
 				t.Errorf("excluded %v, want %v", q.Excluded, tc.excluded)
