@@ -1701,6 +1701,10 @@ func (u *Understander) rules(q *Frame) string {
 		// partner and still counts.)
 		// "How many partners … with a signed agreement": a count.
 		return IntentPartnerCount
+	case q.has("i:about") && partner && q.has("i:agreement") && !q.has("q:when") && !q.has("q:where") && q.Fact == "" && q.Order == "" && !q.Timed() && !q.has("i:goals") && !q.has("i:scope"):
+		// "Why was the twinning with Trbovlje concluded?": the partner's
+		// story, not the date of the agreement.
+		return IntentPartnerInfo
 	case q.has("i:agreement") && (partner || town || q.Timed()) && !((q.has("i:cooperation") || q.has("i:scope") || len(q.Areas) > 0 && partner && q.Fact == "" && !q.has("q:where")) && !q.has("q:when")):
 		// ("Is education part of the agreement with Tarvisio?" asks what
 		// the cooperation covers.)

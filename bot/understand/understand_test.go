@@ -141,6 +141,8 @@ func TestFrames(t *testing.T) {
 		{text: "Which partner town did Żywiec sign up with most recently?", intent: "agreement_date", order: understand.OrderLast},
 		// A town after "not counting" is left out; the others are asked of.
 		{text: "Which German partner towns are there, not counting Piotrków's?", intent: "partners_by_country", towns: []string{"jesenice", "opoczno", "zywiec"}},
+		// Why a partnership was concluded: the partner's story.
+		{text: "Zakaj je bilo pobratenje s Trbovljami sklenjeno? Moj dedek je bil rudar v Trbovljah.", intent: "partner_info"},
 		// A kind with "too" after the question widens the list.
 		{text: "Welche Städte sind mit Piotrków Trybunalski verbunden – die befreundeten bitte auch?", intent: "partners_list", including: true},
 		// "Last year", "next month": a time said, not asked.
