@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/twinbot/twinbot/bot/understand"
@@ -183,6 +184,21 @@ func (c *composer) unknown(q *understand.Frame) Reply {
 		// "When will Opoczno sign an agreement with Bełchatów?": a place
 		// an article names is no partner; say so, and show the article.
 		c.placesNotPartners(q)
+		return c.done()
+	case q != nil && len(q.Partners) > 0 && len(q.Towns) > 0 && len(q.Uncovered) == 0 && !slices.ContainsFunc(q.Partners, func(p *knowledge.PartnerRef) bool { return slices.Contains(q.Towns, p.Town) }):
+		// "Ist Esslingen eine Partnerstadt von Żywiec?": whose partner it
+		// is, and the town's own partners.
+		for _, p := range q.Partners {
+			c.notPartnerOf(q, p)
+		}
+		for _, t := range q.Towns {
+			var ps []string
+			for _, p := range refs(t) {
+				ps = append(ps, c.partnerName(p))
+			}
+			c.r.Cards = append(c.r.Cards, Card{Title: c.t.S("partners.title", "Town", c.townName(t)), Items: ps})
+			c.contact(t)
+		}
 		return c.done()
 	case q != nil && len(q.Places) > 0 && len(q.Partners) > 0 && len(q.Uncovered) == 0:
 		// "Is Bełchatów a partner of Gödöllő?"

@@ -1647,6 +1647,10 @@ func (u *Understander) rules(q *Frame) string {
 	named := partner || town || place
 	listCue := q.has("i:partners") || len(q.Relations) > 0
 	switch {
+	case partner && town && !q.AllTowns && !slices.ContainsFunc(q.Partners, func(p *knowledge.PartnerRef) bool { return slices.Contains(q.Towns, p.Town) }):
+		// "Ist Esslingen eine Partnerstadt von Żywiec?": a partner of
+		// another town only; nothing is known of it and the town named.
+		return IntentUnknown
 	case place && !partner && q.has("q:when") && q.has(catFilter+":next"):
 		// "When is the next meeting in Bełchatów?": the news tells what
 		// was, not what will be.

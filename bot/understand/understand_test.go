@@ -143,6 +143,10 @@ func TestFrames(t *testing.T) {
 		{text: "Which German partner towns are there, not counting Piotrków's?", intent: "partners_by_country", towns: []string{"jesenice", "opoczno", "zywiec"}},
 		// Why a partnership was concluded: the partner's story.
 		{text: "Zakaj je bilo pobratenje s Trbovljami sklenjeno? Moj dedek je bil rudar v Trbovljah.", intent: "partner_info"},
+		// A partner of another town only: a partnership that does not
+		// exist, nothing to answer of it.
+		{text: "Ist Esslingen eine Partnerstadt von Żywiec?", intent: "unknown"},
+		{text: "Does Żywiec have a partnership with Bytča as well?", intent: "unknown"},
 		// A kind with "too" after the question widens the list.
 		{text: "Welche Städte sind mit Piotrków Trybunalski verbunden – die befreundeten bitte auch?", intent: "partners_list", including: true},
 		// "Last year", "next month": a time said, not asked.
