@@ -57,7 +57,8 @@ var evalLevels = map[string]float64{
 	"tune17.jsonl":  0.93,
 	"tune16.jsonl":  0.865,
 	"tune18.jsonl":  0.91,
-	"tune19.jsonl":  0.89,
+	"tune19.jsonl":  0.96,
+	"tune20.jsonl":  0.85,
 }
 
 // evalQuestion is one line of a question set (the format of
