@@ -979,6 +979,57 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		// list of those years, not its last item.
 		q.Order = ""
 	}
+	if len(q.Partners) == 0 && (len(q.Countries) > 0 || q.Order != "" || q.Years != nil) && !q.has("q:how_many") {
+		// "Name Żywiec's partners and tell me which one is in England",
+		// "Mit wem ist Piotrków verschwistert und welche Stadt kam zuletzt
+		// dazu?": two questions, the list first; the whole list, with
+		// countries and years, answers both.
+		list := -1 // the first word asking for the partners
+		for _, l := range order {
+			for _, c := range all[l] {
+				if (c.Cat == "i:partners" || c.Cat == "i:list") && (list < 0 || c.Start < list) {
+					list = c.Start
+				}
+			}
+		}
+		narrow := len(tokens) // the first word that narrows
+		for _, l := range order {
+			for _, c := range all[l] {
+				if strings.HasPrefix(c.Cat, catCountry+":") || strings.HasPrefix(c.Cat, catRegion+":") {
+					narrow = min(narrow, c.Start)
+				}
+			}
+		}
+		for _, f := range []string{"first", "last"} {
+			for _, at := range filterAt[catFilter+":"+f] {
+				narrow = min(narrow, at)
+			}
+		}
+		for i, t := range tokens {
+			if yearLike(t) {
+				narrow = min(narrow, i)
+			}
+		}
+		join := -1 // "and" between them, a question word right after it
+		for k := list + 1; list >= 0 && k < narrow; k++ {
+			if andAt[k] {
+				join = k
+				break
+			}
+		}
+		second := false
+		for _, l := range order {
+			for _, c := range all[l] {
+				// (Not a relative clause: "the partners with which the
+				// agreements were signed after 2005" narrows the list.)
+				second = second || join >= 0 && c.Start > join && c.Start <= join+3 && c.Start <= narrow && asksQuestion(c.Cat)
+			}
+		}
+		if second {
+			q.Countries, q.Order, q.Years = nil, "", nil
+			q.Month, q.Day = 0, 0
+		}
+	}
 	ask := ""
 	switch {
 	case q.has("q:who") && q.has("q:name"):

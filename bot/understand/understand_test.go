@@ -147,6 +147,10 @@ func TestFrames(t *testing.T) {
 		// exist, nothing to answer of it.
 		{text: "Ist Esslingen eine Partnerstadt von Żywiec?", intent: "unknown"},
 		{text: "Does Żywiec have a partnership with Bytča as well?", intent: "unknown"},
+		// The list, and which of them: the whole list answers both.
+		{text: "Welche Partnerstädte hat Saybusch im Ausland, und welche davon liegt in Georgien?", intent: "partners_list", excluded: []string{"domestic"}},
+		{text: "Naštej mi partnerska mesta Piotrkówa Trybunalskega in povej, katero je na Hrvaškem.", intent: "partners_list"},
+		{text: "Naštej partnerska mesta Żywca, s katerimi je bil sporazum podpisan po letu 2005.", intent: "agreement_date", years: &understand.Years{From: 2006, To: 9999}},
 		// A kind with "too" after the question widens the list.
 		{text: "Welche Städte sind mit Piotrków Trybunalski verbunden – die befreundeten bitte auch?", intent: "partners_list", including: true},
 		// "Last year", "next month": a time said, not asked.
