@@ -594,9 +594,10 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	caps := capitalized(text)
 	runs := nameRuns(text)
 	if lx := u.lex[q.Lang]; lx != nil && lx.articles != nil {
-		// "nach der Unabhängigkeit": a noun after an article.
+		// "nach der Unabhängigkeit", "meine neue Heimat": a noun after an
+		// article (and an adjective).
 		for i := 1; i < len(tokens); i++ {
-			if lx.articles[tokens[i-1]] {
+			if lx.articles[tokens[i-1]] || i >= 2 && lx.articles[tokens[i-2]] && !caps[words[i-1]] {
 				delete(caps, words[i])
 			}
 		}
