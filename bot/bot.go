@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -311,9 +312,68 @@ func (b *Bot) handle(ctx context.Context, m Message) (r Reply) {
 	if q.Intent == understand.IntentSignup {
 		return b.startSignup(ctx, m, prefs, st, q, lang)
 	}
-	r = b.answer(ctx, q, lang, st)
+	if q1, q2 := b.twoQuestions(text, m, prefs, q); q1 != nil {
+		// "Partnergemeinden von Jesenice? Und seit wann gibt es die
+		// Partnerschaft mit Nagold?": each is answered.
+		r = b.both(b.answer(ctx, q1, lang, st), b.answer(ctx, q2, lang, st), lang)
+	} else {
+		r = b.answer(ctx, q, lang, st)
+	}
 	b.log.Debug("answered", "platform", m.Platform, "intent", r.Intent, "lang", r.Lang)
 	return r
+}
+
+// twoQuestions splits a message of two questions, each ending with a
+// question mark, when each alone is understood and names what it asks
+// about, and the two ask different things: the frame of the whole message
+// answers only one of them. It returns nils otherwise.
+func (b *Bot) twoQuestions(text string, m Message, prefs Prefs, whole *understand.Frame) (q1, q2 *understand.Frame) {
+	if whole.Intent == understand.IntentUnknown || whole.Intent == understand.IntentSignup || whole.Intent == understand.IntentHelp || whole.Intent == understand.IntentGreeting {
+		return nil, nil
+	}
+	first, second, ok := strings.Cut(strings.TrimSpace(text), "?")
+	second = strings.TrimSpace(second)
+	if !ok || !strings.HasSuffix(second, "?") || strings.Count(second, "?") != 1 || len(strings.Fields(first)) < 2 || len(strings.Fields(second)) < 3 {
+		return nil, nil
+	}
+	q1, q2 = b.question(first+"?", m, prefs), b.question(second, m, prefs)
+	for _, q := range []*understand.Frame{q1, q2} {
+		switch {
+		case q.Intent == understand.IntentUnknown, q.Intent == understand.IntentSignup, q.Intent == understand.IntentHelp, q.Intent == understand.IntentGreeting,
+			len(q.Towns)+len(q.Partners) == 0, len(q.Uncovered) > 0, len(q.Unexplained) > 0 && q.Passage == nil:
+			return nil, nil
+		}
+	}
+	samePartners := slices.EqualFunc(q1.Partners, q2.Partners, func(a, b *knowledge.PartnerRef) bool { return a.Partner == b.Partner })
+	if q1.Intent == q2.Intent && samePartners || q1.Intent == whole.Intent && q2.Intent == whole.Intent {
+		return nil, nil
+	}
+	q1.Text, q2.Text = text, text
+	return q1, q2
+}
+
+// both joins the replies to two questions of one message: the second's
+// paragraphs become a card after the first's, within the bounds of one
+// answer.
+func (b *Bot) both(r1, r2 Reply, lang string) Reply {
+	c := b.compose(lang, r1.Intent)
+	*c.r = r1
+	if r2.Title != "" || len(r2.Text) > 0 || len(r2.Items) > 0 {
+		c.r.Cards = append(c.r.Cards, Card{Title: r2.Title, Text: r2.Text, Items: r2.Items})
+	}
+	c.r.Cards = append(c.r.Cards, r2.Cards...)
+	c.r.Links = append(c.r.Links, r2.Links...)
+	for _, n := range r2.Notes {
+		if !slices.Contains(c.r.Notes, n) {
+			c.r.Notes = append(c.r.Notes, n)
+		}
+	}
+	if len(c.r.Choices) == 0 {
+		c.r.Choices = r2.Choices
+	}
+	c.r.Private = r1.Private || r2.Private
+	c.bound()
+	return *c.r
 }
 
 // question understands text as the person's question, in the language

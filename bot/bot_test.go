@@ -66,6 +66,8 @@ func TestAnswers(t *testing.T) {
 		// A scope question that describes the partner by its region.
 		{"Na katerih področjih sodelujeta Żywiec in angleški okraj Adur?", "", "cooperation_scope", "sl", []string{"izobraževanje"}, nil},
 		{"Tell me about Bytča", "", "partner_info", "en", []string{"Slovakia", "1378"}, nil},
+		// Two questions, each about its own subject: both answered.
+		{"Partnergemeinden von Jesenice? Und seit wann gibt es die Partnerschaft mit Nagold?", "", "partners_list", "de", []string{"Valjevo", "Trbovlje", "1994"}, nil},
 		// Where a partner is and whose partner it is.
 		{"Ness Ziona - what country is that in, and which Polish town is it paired with?", "", "partner_info", "en", []string{"Israel", "Piotrków"}, nil},
 		// Agreements narrowed by country or kind: only those partners'.
