@@ -340,13 +340,23 @@ func listItems(l knowledge.TextList) []knowledge.Text {
 }
 
 // ordinal reports whether the period at rs[i] follows a number of one or
-// two digits (a day, a century: "2. Mai", "15. století").
+// two digits (a day, a century: "2. Mai", "15. století") or a Roman numeral
+// ("Vladislav II. Jagelonský").
 func ordinal(rs []rune, i int) bool {
 	n := 0
 	for k := i - 1; k >= 0 && unicode.IsDigit(rs[k]); k-- {
 		n++
 	}
-	return n >= 1 && n <= 2 && (i-n == 0 || !unicode.IsLetter(rs[i-n-1]))
+	if n >= 1 && n <= 2 && (i-n == 0 || !unicode.IsLetter(rs[i-n-1])) {
+		return true
+	}
+	// A Roman numeral of a ruler or a century: "Vladislav II. Jagelonský",
+	// "XV. stoletje".
+	n = 0
+	for k := i - 1; k >= 0 && strings.ContainsRune("IVX", rs[k]); k-- {
+		n++
+	}
+	return n >= 1 && n <= 4 && i-n > 0 && rs[i-n-1] == ' '
 }
 
 // Sentences splits a text into sentences: after ".", "!", "?" or ";"

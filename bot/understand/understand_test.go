@@ -306,6 +306,8 @@ func TestSentences(t *testing.T) {
 		{"line one\nline two", []string{"line one", "line two"}},
 		// An ordinal ends no sentence.
 		{"Im 15. Jahrhundert erhielt er das Stadtrecht. Am 2. Mai 2002 wurde", []string{"Im 15. Jahrhundert erhielt er das Stadtrecht.", "Am 2. Mai 2002 wurde"}},
+		// Nor a Roman numeral.
+		{"od kralja Vladislava II. Jagelonskega prejel grb. Potem", []string{"od kralja Vladislava II. Jagelonskega prejel grb.", "Potem"}},
 	} {
 		if got := understand.Sentences(tc.in); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("Sentences(%q) = %q, want %q", tc.in, got, tc.want)
