@@ -57,7 +57,7 @@ func (b *Bot) compose(lang, intent string) *composer {
 // over a regional knowledge base ("every partner in Germany") gets the first
 // items, a count of the rest and an offer to narrow it down.
 const (
-	maxItems = 30   // list items over all cards
+	maxItems = 40   // list items over all cards
 	maxCards = 8    // cards
 	maxChars = 9000 // plain text (Telegram splits at 4,096)
 )
