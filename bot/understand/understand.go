@@ -909,7 +909,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 				break
 			}
 			for _, at := range filterAt[catFilter+":also"] {
-				if clause[at] == clause[sp[0]] && clause[at] > asks && asks >= 0 && (at < sp[0] && sp[0]-at <= 3 || at >= sp[1] && at-sp[1] <= 1) {
+				if clause[at] == clause[sp[0]] && clause[at] > asks && asks >= 0 && (at < sp[0] && sp[0]-at <= 4 || at >= sp[1] && at-sp[1] <= 1) {
 					q.Including, q.Countries = true, nil
 				}
 			}
