@@ -60,7 +60,8 @@ var evalLevels = map[string]float64{
 	"tune18.jsonl":  0.91,
 	"tune19.jsonl":  0.96,
 	"tune20.jsonl":  0.84,
-	"tune21.jsonl":  0.93,
+	"tune21.jsonl":  0.96,
+	"tune22.jsonl":  0.936,
 }
 
 // evalQuestion is one line of a question set (the format of
