@@ -185,6 +185,10 @@ func (c *composer) unknown(q *understand.Frame) Reply {
 		// an article names is no partner; say so, and show the article.
 		c.placesNotPartners(q)
 		return c.done()
+	case q != nil && len(q.Towns) >= 2 && len(q.Partners) == 0 && len(q.Places) == 0 && len(q.Uncovered) == 0:
+		// "Czy Jesenice współpracują z Żywcem?"
+		c.notAmong([]string{c.townName(q.Towns[0])}, q.Towns[1:2])
+		return c.done()
 	case q != nil && len(q.Partners) > 0 && len(q.Towns) > 0 && len(q.Uncovered) == 0 && !slices.ContainsFunc(q.Partners, func(p *knowledge.PartnerRef) bool { return slices.Contains(q.Towns, p.Town) }):
 		// "Ist Esslingen eine Partnerstadt von Żywiec?": whose partner it
 		// is, and the town's own partners.

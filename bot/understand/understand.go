@@ -1699,6 +1699,11 @@ func (u *Understander) rules(q *Frame) string {
 	named := partner || town || place
 	listCue := q.has("i:partners") || len(q.Relations) > 0
 	switch {
+	case len(q.Towns) >= 2 && !partner && !place && q.has("i:cooperation") && !q.has("i:partners") && !q.has("i:list") && !q.has("i:towns") && !q.has("q:how_many") &&
+		!q.has("q:which") && !q.has("q:what") && !q.has("q:how") && len(q.Areas) == 0 && len(q.Countries) == 0 && !q.Timed() && len(q.Relations) == 0:
+		// "Czy Jesenice współpracują z Żywcem?": two towns of the
+		// knowledge base are no partners of each other.
+		return IntentUnknown
 	case partner && town && !q.AllTowns && !slices.ContainsFunc(q.Partners, func(p *knowledge.PartnerRef) bool { return slices.Contains(q.Towns, p.Town) }):
 		// "Ist Esslingen eine Partnerstadt von Żywiec?": a partner of
 		// another town only; nothing is known of it and the town named.

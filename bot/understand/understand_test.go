@@ -151,6 +151,9 @@ func TestFrames(t *testing.T) {
 		{text: "Welche Partnerstädte hat Saybusch im Ausland, und welche davon liegt in Georgien?", intent: "partners_list", excluded: []string{"domestic"}},
 		{text: "Naštej mi partnerska mesta Piotrkówa Trybunalskega in povej, katero je na Hrvaškem.", intent: "partners_list"},
 		{text: "Naštej partnerska mesta Żywca, s katerimi je bil sporazum podpisan po letu 2005.", intent: "agreement_date", years: &understand.Years{From: 2006, To: 9999}},
+		// Two towns of the knowledge base cooperating with each other.
+		{text: "hej czy jesenice wspolpracuja z zywcem?", intent: "unknown"},
+		{text: "Which partners do Żywiec and Opoczno have?", intent: "partners_list"},
 		// A kind with "too" after the question widens the list.
 		{text: "Welche Städte sind mit Piotrków Trybunalski verbunden – die befreundeten bitte auch?", intent: "partners_list", including: true},
 		// "Last year", "next month": a time said, not asked.
