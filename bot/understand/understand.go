@@ -438,6 +438,17 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 		}
 	}
+	// "Hey Leute, …", "Hallo zusammen, …", "ahoj lidi, …": the words of a
+	// short opening clause that greets are the greeting's ("people",
+	// "together" ask nothing there).
+	greeting := -1
+	for _, l := range order {
+		for _, c := range all[l] {
+			if c.Cat == "i:greeting" && c.Start == 0 && clauseLen[clause[0]] <= 3 && clause[len(tokens)-1] != clause[0] {
+				greeting = clause[0]
+			}
+		}
+	}
 	take := func(cs []Cue) {
 		// A word that matches some entry exactly is not also a near miss of
 		// another ("Литві" is Lithuania, not a typo of Latvia).
@@ -480,6 +491,12 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 			if c.Cat == catLight {
 				q.light = true
+			}
+			if greeting >= 0 && clause[c.Start] == greeting && c.Cat != "i:greeting" {
+				for k := c.Start; k < c.End; k++ {
+					stopAt[k] = true
+				}
+				continue
 			}
 			if c.Cat == catStop || c.Cat == catClause || c.Cat == catLight || c.Cat == catSelf || c.Cat == catQuestion+":"+"what" {
 				for k := c.Start; k < c.End; k++ {

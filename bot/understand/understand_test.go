@@ -154,6 +154,10 @@ func TestFrames(t *testing.T) {
 		// Two towns of the knowledge base cooperating with each other.
 		{text: "hej czy jesenice wspolpracuja z zywcem?", intent: "unknown"},
 		{text: "Which partners do Żywiec and Opoczno have?", intent: "partners_list"},
+		// The words of a short greeting clause greet ("people", "together").
+		{text: "hey Leute, welche Partnerstädte hat Żywiec?", intent: "partners_list"},
+		{text: "Hallo zusammen, welche Partnerstädte hat Opoczno?", intent: "partners_list"},
+		{text: "ahoj lidi, jaká partnerská města má Opoczno?", intent: "partners_list"},
 		// A kind with "too" after the question widens the list.
 		{text: "Welche Städte sind mit Piotrków Trybunalski verbunden – die befreundeten bitte auch?", intent: "partners_list", including: true},
 		// "Last year", "next month": a time said, not asked.
