@@ -62,6 +62,7 @@ var evalLevels = map[string]float64{
 	"tune20.jsonl":  0.936,
 	"tune21.jsonl":  0.963,
 	"tune23.jsonl":  0.909,
+	"tune24.jsonl":  0.854,
 	"tune22.jsonl":  0.940,
 }
 
