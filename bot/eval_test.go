@@ -46,7 +46,7 @@ var evalLevels = map[string]float64{
 	"tune10.jsonl":  0.963,
 	"tune11.jsonl":  0.975,
 	"blind6.jsonl":  0.904,
-	"tune12.jsonl":  0.954,
+	"tune12.jsonl":  0.95,
 	"tune13.jsonl":  0.950,
 	"tune14.jsonl":  0.931,
 	"tune15.jsonl":  0.963,

@@ -379,6 +379,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			}
 		}
 	}
+	self := map[int]bool{} // clauses where the asker speaks of themselves ("I'm from Minsk")
 	if lastAsked >= 0 {
 		// A statement before the question ("I was in Żywiec last year –
 		// does it have a partner in England?") is context: a clause of
@@ -386,7 +387,6 @@ func (u *Understander) Understand(text, forced string) *Frame {
 		// word in it.
 		questionWord := map[int]bool{}
 		request := map[int]bool{} // "I need", "zeig mir"
-		self := map[int]bool{}    // "I'm from Minsk"
 		clauseStart := map[int]int{}
 		for i := len(tokens) - 1; i >= 0; i-- {
 			clauseStart[clause[i]] = i
@@ -511,7 +511,11 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			if c.Cat == catStop || c.Cat == catClause || c.Cat == catLight || c.Cat == catSelf {
 				continue
 			}
-			if timeAt[c.Start] || mainAsks && sub[clause[c.Start]] && strings.HasPrefix(c.Cat, catIntent+":") || mainAsks && remark[clause[c.Start]] && strings.HasPrefix(c.Cat, catFact+":") || mainAsks && scene[clause[c.Start]] && (strings.HasPrefix(c.Cat, catFilter+":") || strings.HasPrefix(c.Cat, catArea+":") || strings.HasPrefix(c.Cat, catRelation+":") || strings.HasPrefix(c.Cat, catFact+":")) {
+			if timeAt[c.Start] || mainAsks && sub[clause[c.Start]] && strings.HasPrefix(c.Cat, catIntent+":") || mainAsks && remark[clause[c.Start]] && strings.HasPrefix(c.Cat, catFact+":") || mainAsks && scene[clause[c.Start]] && (strings.HasPrefix(c.Cat, catFilter+":") || strings.HasPrefix(c.Cat, catArea+":") || strings.HasPrefix(c.Cat, catRelation+":") || strings.HasPrefix(c.Cat, catFact+":")) ||
+				mainAsks && remark[clause[c.Start]] && self[clause[c.Start]] && (strings.HasPrefix(c.Cat, catFilter+":") || strings.HasPrefix(c.Cat, catArea+":") || strings.HasPrefix(c.Cat, catRelation+":") || strings.HasPrefix(c.Cat, catCountry+":") || strings.HasPrefix(c.Cat, catRegion+":")) {
+				// (What the asker says of themselves filters nothing, after
+				// the question too: "Мій чоловік словенець", "I work for a
+				// German company".)
 				continue // explained, but context
 			}
 			if strings.HasPrefix(c.Cat, catRegion+":") {

@@ -154,6 +154,10 @@ func TestFrames(t *testing.T) {
 		// Two towns of the knowledge base cooperating with each other.
 		{text: "hej czy jesenice wspolpracuja z zywcem?", intent: "unknown"},
 		{text: "Which partners do Żywiec and Opoczno have?", intent: "partners_list"},
+		// What the asker says of themselves after the question filters
+		// nothing.
+		{text: "А які громади дружать з Єсеницями? Мій чоловік словенець, і ми там часто буваємо в гостях.", intent: "partners_list"},
+		{text: "Does Piotrków have a partner in Germany? I come from Stuttgart.", intent: "partners_by_country", countries: []string{"DE"}},
 		// The words of a short greeting clause greet ("people", "together").
 		{text: "hey Leute, welche Partnerstädte hat Żywiec?", intent: "partners_list"},
 		{text: "Hallo zusammen, welche Partnerstädte hat Opoczno?", intent: "partners_list"},
