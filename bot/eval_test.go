@@ -22,7 +22,7 @@ import (
 var evalFailures = flag.Bool("eval.failures", false, "print every failing question of the question sets")
 
 // evalLevels are the accuracies reached on each question set of testdata/:
-// quality may rise, never slip unseen. blind.jsonl … blind11.jsonl are
+// quality may rise, never slip unseen. blind.jsonl … blind12.jsonl are
 // never tuned on (see the README's "How the bot decides what it can
 // answer"): their failures are not printed.
 var evalLevels = map[string]float64{
