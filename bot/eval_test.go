@@ -55,6 +55,7 @@ var evalLevels = map[string]float64{
 	"blind9.jsonl":  0.945,
 	"blind10.jsonl": 0.936,
 	"blind11.jsonl": 0.968,
+	"blind12.jsonl": 0.945,
 	"tune17.jsonl":  0.945,
 	"tune16.jsonl":  0.968,
 	"tune18.jsonl":  0.977,
