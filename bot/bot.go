@@ -328,7 +328,11 @@ func (b *Bot) handle(ctx context.Context, m Message) (r Reply) {
 // about, and the two ask different things: the frame of the whole message
 // answers only one of them. It returns nils otherwise.
 func (b *Bot) twoQuestions(text string, m Message, prefs Prefs, whole *understand.Frame) (q1, q2 *understand.Frame) {
-	if whole.Intent == understand.IntentUnknown || whole.Intent == understand.IntentSignup || whole.Intent == understand.IntentHelp || whole.Intent == understand.IntentGreeting {
+	if whole.Intent == understand.IntentUnknown || whole.Intent == understand.IntentSignup || whole.Intent == understand.IntentHelp || whole.Intent == understand.IntentGreeting ||
+		len(whole.Towns)+len(whole.Partners) < 2 {
+		// (Each question names its own town or partner: the whole names
+		// two at least. Most messages stop here, before understanding
+		// their parts.)
 		return nil, nil
 	}
 	first, second, ok := strings.Cut(strings.TrimSpace(text), "?")
@@ -336,13 +340,19 @@ func (b *Bot) twoQuestions(text string, m Message, prefs Prefs, whole *understan
 	if !ok || !strings.HasSuffix(second, "?") || strings.Count(second, "?") != 1 || len(strings.Fields(first)) < 2 || len(strings.Fields(second)) < 3 {
 		return nil, nil
 	}
-	q1, q2 = b.question(first+"?", m, prefs), b.question(second, m, prefs)
-	for _, q := range []*understand.Frame{q1, q2} {
+	answerable := func(q *understand.Frame) bool {
 		switch {
 		case q.Intent == understand.IntentUnknown, q.Intent == understand.IntentSignup, q.Intent == understand.IntentHelp, q.Intent == understand.IntentGreeting,
 			len(q.Towns)+len(q.Partners) == 0, len(q.Uncovered) > 0, len(q.Unexplained) > 0 && q.Passage == nil:
-			return nil, nil
+			return false
 		}
+		return true
+	}
+	if q1 = b.question(first+"?", m, prefs); !answerable(q1) {
+		return nil, nil
+	}
+	if q2 = b.question(second, m, prefs); !answerable(q2) {
+		return nil, nil
 	}
 	samePartners := slices.EqualFunc(q1.Partners, q2.Partners, func(a, b *knowledge.PartnerRef) bool { return a.Partner == b.Partner })
 	if q1.Intent == q2.Intent && samePartners || q1.Intent == whole.Intent && q2.Intent == whole.Intent {
