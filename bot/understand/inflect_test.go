@@ -1,6 +1,7 @@
 package understand
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/twinbot/twinbot/fold"
@@ -141,5 +142,22 @@ func TestSoftSearchBackedByCues(t *testing.T) {
 	// Nor in a question that asks who.
 	if h := u.pass.Search(required, []string{"lander", "idee", "partnerstadte"}, nil, AskPerson, []string{"de"}); h != nil && h.Missing > 0 {
 		t.Errorf("who: hit %+v, want none missing", h)
+	}
+}
+
+// TestTypoKeys: the near-miss keys of a word are its first three bytes,
+// with one of its first four bytes deleted, and with two ASCII neighbours
+// swapped.
+func TestTypoKeys(t *testing.T) {
+	for _, tc := range []struct {
+		w    string
+		want []string
+	}{
+		{"mseto", []string{"mse", "set", "met", "mst", "mes"}},
+		{"ab", []string{"ab", "b", "a"}},
+	} {
+		if got := typoKeys(tc.w); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("typoKeys(%q) = %q, want %q", tc.w, got, tc.want)
+		}
 	}
 }

@@ -370,31 +370,75 @@ func key2(w string) string {
 // the word with two of its letters swapped, so that one typo near the start
 // still finds the entry.
 func typoKeys(w string) []string {
-	var out [7]string
-	n := 0
-	k := func(s string) {
-		if len(s) > 3 {
-			s = s[:3]
+	keys, n := typoKeyBytes(w)
+	out := make([]string, n)
+	for i := range out {
+		out[i] = string(keys[i].b[:keys[i].n])
+	}
+	return out
+}
+
+// typoKey is a key of typoKeys as bytes: looked up as
+// m[string(k.b[:k.n])], it costs no allocation.
+type typoKey struct {
+	b [3]byte
+	n int
+}
+
+// typoKeyBytes are typoKeys without building strings: the first three
+// bytes of the word, of the word with one of its first four bytes deleted
+// and with two neighbours swapped.
+func typoKeyBytes(w string) (out [7]typoKey, n int) {
+	k := func(at func(j int) (byte, bool)) {
+		var key typoKey
+		for j := 0; j < 3; j++ {
+			c, ok := at(j)
+			if !ok {
+				break
+			}
+			key.b[j] = c
+			key.n++
 		}
 		for _, x := range out[:n] {
-			if x == s {
+			if x == key {
 				return
 			}
 		}
-		out[n] = s
+		out[n] = key
 		n++
 	}
-	k(w)
+	k(func(j int) (byte, bool) { return byteAt(w, j) })
 	for i := 0; i < 4 && i < len(w); i++ {
-		k(w[:i] + w[i+1:])
+		k(func(j int) (byte, bool) { // w[:i] + w[i+1:]
+			if j < i {
+				return byteAt(w, j)
+			}
+			return byteAt(w, j+1)
+		})
 	}
 	// Two neighbours swapped ("mseto"), ASCII only.
 	for i := 1; i < 3 && i+1 < len(w); i++ {
 		if w[i] < utf8.RuneSelf && w[i+1] < utf8.RuneSelf {
-			k(w[:i] + string(w[i+1]) + string(w[i]) + w[i+2:])
+			k(func(j int) (byte, bool) { // w[:i] + w[i+1] + w[i] + w[i+2:]
+				switch j {
+				case i:
+					return w[i+1], true
+				case i + 1:
+					return w[i], true
+				}
+				return byteAt(w, j)
+			})
 		}
 	}
-	return out[:n]
+	return out, n
+}
+
+// byteAt is w[j], and whether w has it.
+func byteAt(w string, j int) (byte, bool) {
+	if j < len(w) {
+		return w[j], true
+	}
+	return 0, false
 }
 
 // Cue is a lexicon entry found in a question.
@@ -536,8 +580,9 @@ func (lx *Lexicon) Match(tokens []string, cyr, skip []bool) []Cue {
 		n := len(out)
 		if len(q) >= 4 && !found {
 			// A word of the language is not also a near miss of another.
-			for _, k := range typoKeys(q) {
-				for _, ei := range lx.typo[k] {
+			keys, nk := typoKeyBytes(q)
+			for _, k := range keys[:nk] {
+				for _, ei := range lx.typo[string(k.b[:k.n])] {
 					try(ei, true)
 				}
 			}

@@ -972,8 +972,9 @@ func (pl *passageLang) nearMatch(w string) []string {
 	// Near misses: one typo after the first letter, in words of six
 	// letters or more ("Wetter" is not "Letter").
 	if k.n >= 6 {
-		for _, tk := range typoKeys(w) {
-			for _, v := range pl.typo[tk] {
+		keys, nk := typoKeyBytes(w)
+		for _, tk := range keys[:nk] {
+			for _, v := range pl.typo[string(tk.b[:tk.n])] {
 				if r, _ := utf8.DecodeRuneInString(v); r == k.first {
 					add(v)
 				}
