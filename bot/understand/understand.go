@@ -1052,6 +1052,49 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			q.Month, q.Day = 0, 0
 		}
 	}
+	if len(q.Towns) == 1 && len(q.Partners)+len(q.Countries) > 0 && !q.has("q:how_many") {
+		// "Which towns is Żywiec twinned with? I heard there's even one in
+		// England.", "… з якими містами він співпрацює? Бо чула, що є і
+		// Рівне": the town's list is asked first; a partner or country
+		// said only after it is one the list shows, not what is asked.
+		list := -1 // the question word or list word of the list asked
+		for _, l := range order {
+			for _, c := range all[l] {
+				if (c.Cat == "i:partners" || c.Cat == "i:list") && asked[clause[c.Start]] && (list < 0 || c.Start < list) {
+					list = c.Start
+				}
+			}
+		}
+		asks := map[int]bool{} // clauses with a question word of their own
+		for _, l := range order {
+			for _, c := range all[l] {
+				if asksQuestion(c.Cat) {
+					asks[clause[c.Start]] = true
+				}
+			}
+		}
+		town, later := false, true
+		for _, m := range mentions {
+			switch {
+			case m.Entity.Kind == knowledge.KindTown && list >= 0 && clause[m.Start] <= clause[list]:
+				town = true
+			case m.Entity.Kind == knowledge.KindPartner && (list < 0 || clause[m.Start] <= clause[list] || asks[clause[m.Start]]):
+				// (Not "… Und seit wann gibt es die Partnerschaft mit
+				// Nagold?": a question of its own about the partner.)
+				later = false
+			}
+		}
+		for _, l := range order {
+			for _, c := range all[l] {
+				if strings.HasPrefix(c.Cat, catCountry+":") && (list < 0 || clause[c.Start] <= clause[list]) {
+					later = false
+				}
+			}
+		}
+		if list >= 0 && town && later {
+			q.Partners, q.Countries = nil, nil
+		}
+	}
 	ask := ""
 	switch {
 	case q.has("q:who") && q.has("q:name"):

@@ -162,6 +162,8 @@ func TestFrames(t *testing.T) {
 		{text: "hey Leute, welche Partnerstädte hat Żywiec?", intent: "partners_list"},
 		{text: "Hallo zusammen, welche Partnerstädte hat Opoczno?", intent: "partners_list"},
 		{text: "ahoj lidi, jaká partnerská města má Opoczno?", intent: "partners_list"},
+		// A town's list asked first; a partner said after it is in the list.
+		{text: "Which towns is Żywiec twinned with? Is Riom one of them?", intent: "partners_list"},
 		// A kind with "too" after the question widens the list.
 		{text: "Welche Städte sind mit Piotrków Trybunalski verbunden – die befreundeten bitte auch?", intent: "partners_list", including: true},
 		// "Last year", "next month": a time said, not asked.
