@@ -196,12 +196,7 @@ func (c *composer) unknown(q *understand.Frame) Reply {
 			c.notPartnerOf(q, p)
 		}
 		for _, t := range q.Towns {
-			var ps []string
-			for _, p := range refs(t) {
-				ps = append(ps, c.partnerName(p))
-			}
-			c.r.Cards = append(c.r.Cards, Card{Title: c.t.S("partners.title", "Town", c.townName(t)), Items: ps})
-			c.contact(t)
+			c.ownPartners(t)
 		}
 		return c.done()
 	case q != nil && len(q.Places) > 0 && len(q.Partners) > 0 && len(q.Uncovered) == 0:
@@ -240,13 +235,18 @@ func (c *composer) notAmong(names []string, towns []*knowledge.Town) {
 	}
 	for _, t := range towns {
 		c.r.Text = append(c.r.Text, c.t.S("not_among", "Place", place, "Town", c.townName(t)))
-		var ps []string
-		for _, p := range refs(t) {
-			ps = append(ps, c.partnerName(p))
-		}
-		c.r.Cards = append(c.r.Cards, Card{Title: c.t.S("partners.title", "Town", c.townName(t)), Items: ps})
-		c.contact(t)
+		c.ownPartners(t)
 	}
+}
+
+// ownPartners lists the partners a town does have, and whom to ask there.
+func (c *composer) ownPartners(t *knowledge.Town) {
+	var ps []string
+	for _, p := range refs(t) {
+		ps = append(ps, c.partnerName(p))
+	}
+	c.r.Cards = append(c.r.Cards, Card{Title: c.t.S("partners.title", "Town", c.townName(t)), Items: ps})
+	c.contact(t)
 }
 
 // contact adds a line on whom to ask in a town.

@@ -328,8 +328,16 @@ func (b *Bot) handle(ctx context.Context, m Message) (r Reply) {
 // about, and the two ask different things: the frame of the whole message
 // answers only one of them. It returns nils otherwise.
 func (b *Bot) twoQuestions(text string, m Message, prefs Prefs, whole *understand.Frame) (q1, q2 *understand.Frame) {
-	if whole.Intent == understand.IntentUnknown || whole.Intent == understand.IntentSignup || whole.Intent == understand.IntentHelp || whole.Intent == understand.IntentGreeting ||
-		len(whole.Towns)+len(whole.Partners) < 2 {
+	// A question that asks of the knowledge base (not a sign-up, help or
+	// a greeting) and names what it asks about.
+	asksKB := func(q *understand.Frame, names int) bool {
+		switch q.Intent {
+		case understand.IntentUnknown, understand.IntentSignup, understand.IntentHelp, understand.IntentGreeting:
+			return false
+		}
+		return len(q.Towns)+len(q.Partners) >= names
+	}
+	if !asksKB(whole, 2) {
 		// (Each question names its own town or partner: the whole names
 		// two at least. Most messages stop here, before understanding
 		// their parts.)
@@ -341,12 +349,7 @@ func (b *Bot) twoQuestions(text string, m Message, prefs Prefs, whole *understan
 		return nil, nil
 	}
 	answerable := func(q *understand.Frame) bool {
-		switch {
-		case q.Intent == understand.IntentUnknown, q.Intent == understand.IntentSignup, q.Intent == understand.IntentHelp, q.Intent == understand.IntentGreeting,
-			len(q.Towns)+len(q.Partners) == 0, len(q.Uncovered) > 0, len(q.Unexplained) > 0 && q.Passage == nil:
-			return false
-		}
-		return true
+		return asksKB(q, 1) && len(q.Uncovered) == 0 && (len(q.Unexplained) == 0 || q.Passage != nil)
 	}
 	if q1 = b.question(first+"?", m, prefs); !answerable(q1) {
 		return nil, nil

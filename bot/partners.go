@@ -686,8 +686,8 @@ func (c *composer) agreements(q *understand.Frame) bool {
 		narrowed := filter != nil || len(q.Countries) > 0 || len(q.Outside) > 0 || len(q.Without) > 0 || len(q.Areas) > 0
 		var only []*knowledge.PartnerRef
 		for _, t := range towns {
-			for i := range t.Partners {
-				if pt := &t.Partners[i]; narrowed && len(only) < 2 && pt.PartOf == "" && admits(q, filter, pt) && inCountries(q.Countries, pt.Country) {
+			for i := 0; narrowed && len(only) < 2 && i < len(t.Partners); i++ {
+				if pt := &t.Partners[i]; pt.PartOf == "" && admits(q, filter, pt) && inCountries(q.Countries, pt.Country) {
 					only = append(only, &knowledge.PartnerRef{Town: t, Partner: pt})
 				}
 			}

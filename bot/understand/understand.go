@@ -363,18 +363,19 @@ func (u *Understander) Understand(text, forced string) *Frame {
 	// of its own it asks nothing. (So too the question words of a remark,
 	// below.)
 	timeAt := map[int]bool{}
+	whenWord := map[int]bool{} // one-word "when" cues, by position
 	for _, l := range order {
 		for _, c := range all[l] {
-			if c.Cat != catFilter+":last" && c.Cat != catFilter+":next" {
-				continue
+			if c.Cat == catQuestion+":when" && c.End == c.Start+1 {
+				whenWord[c.Start] = true
 			}
-			for _, l2 := range order {
-				for _, w := range all[l2] {
-					if w.Cat == catQuestion+":when" && w.Start == c.End && w.End == w.Start+1 {
-						for k := c.Start; k < w.End; k++ {
-							timeAt[k] = true
-						}
-					}
+		}
+	}
+	for _, l := range order {
+		for _, c := range all[l] {
+			if (c.Cat == catFilter+":last" || c.Cat == catFilter+":next") && whenWord[c.End] {
+				for k := c.Start; k <= c.End; k++ {
+					timeAt[k] = true
 				}
 			}
 		}
@@ -1065,11 +1066,11 @@ func (u *Understander) Understand(text, forced string) *Frame {
 				}
 			}
 		}
-		asks := map[int]bool{} // clauses with a question word of their own
+		ownQuestion := map[int]bool{} // clauses with a question word of their own
 		for _, l := range order {
 			for _, c := range all[l] {
 				if asksQuestion(c.Cat) {
-					asks[clause[c.Start]] = true
+					ownQuestion[clause[c.Start]] = true
 				}
 			}
 		}
@@ -1078,7 +1079,7 @@ func (u *Understander) Understand(text, forced string) *Frame {
 			switch {
 			case m.Entity.Kind == knowledge.KindTown && list >= 0 && clause[m.Start] <= clause[list]:
 				town = true
-			case m.Entity.Kind == knowledge.KindPartner && (list < 0 || clause[m.Start] <= clause[list] || asks[clause[m.Start]]):
+			case m.Entity.Kind == knowledge.KindPartner && (list < 0 || clause[m.Start] <= clause[list] || ownQuestion[clause[m.Start]]):
 				// (Not "… Und seit wann gibt es die Partnerschaft mit
 				// Nagold?": a question of its own about the partner.)
 				later = false
